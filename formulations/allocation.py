@@ -1,0 +1,176 @@
+"""Instance (one period) -> LinearProgram. Pure: no solver import.
+
+Columns: every (sector, district) cell, sector-major; a cell the plan does not allow has
+upper bound 0, so allowing it later is a bound change, not a rebuild. Rows are built one
+rule kind at a time with vectorised numpy (no loop over nonzeros).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
+from landalloc.model import Bound, Instance
+
+
+class _Rows:
+    """Accumulates rows as COO triplets plus their labels."""
+
+    def __init__(self) -> None:
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+        self.meta: list[tuple] = []
+
+    def add(self, cols: np.ndarray, vals: np.ndarray | float, lo: float, hi: float,
+            meta: tuple) -> None:
+        i = len(self.lo)
+        cols = np.asarray(cols, dtype=np.int64)
+        self.r.append(np.full(cols.size, i, dtype=np.int64))
+        self.c.append(cols)
+        self.v.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape).copy())
+        self.lo.append(lo)
+        self.hi.append(hi)
+        self.meta.append(meta)
+
+    def add_block(self, row_of_col: np.ndarray, bounds: list[tuple[float, float]],
+                  metas: list[tuple], vals: np.ndarray | float = 1.0) -> None:
+        """Many rows at once: column j goes to row row_of_col[j] (-1: none)."""
+        base = len(self.lo)
+        keep = row_of_col >= 0
+        cols = np.flatnonzero(keep)
+        self.r.append(row_of_col[keep].astype(np.int64) + base)
+        self.c.append(cols.astype(np.int64))
+        v = np.broadcast_to(np.asarray(vals, dtype=float), row_of_col.shape)[keep]
+        self.v.append(np.array(v, dtype=float))
+        for (lo, hi), meta in zip(bounds, metas, strict=True):
+            self.lo.append(lo)
+            self.hi.append(hi)
+            self.meta.append(meta)
+
+
+def _src(b: Bound, fallback: str | None = None) -> str:
+    parts = [p for p in (b.source, b.assumption and f"assumption: {b.assumption}") if p]
+    return "; ".join(parts) or (fallback or "")
+
+
+def formulate(inst: Instance) -> LinearProgram:
+    """Build the period's LP: maximise projected output subject to the plan's quotas."""
+    sectors = list(inst.sectors)
+    districts = list(inst.districts)
+    ns, nd = len(sectors), len(districts)
+    n = ns * nd
+    col_sector = np.repeat(np.arange(ns), nd)
+    col_district = np.tile(np.arange(nd), ns)
+
+    allowed = np.zeros((ns, nd), dtype=bool)
+    output = np.zeros((ns, nd))
+    d_index = {d: j for j, d in enumerate(districts)}
+    for i, s in enumerate(sectors):
+        for d in inst.allowed.get(s, {}):
+            allowed[i, d_index[d]] = True
+        for d, v in inst.output.get(s, {}).items():
+            output[i, d_index[d]] = v
+    c = np.where(allowed, output, 0.0).ravel()
+    col_upper = np.where(allowed.ravel(), np.inf, 0.0)
+    col_lower = np.zeros(n)
+
+    rows = _Rows()
+    every = np.arange(n)
+    t = inst.total_increment
+    rows.add(every, 1.0, t.lower, t.upper,
+             ("total_increment", "total", "", "新增工业用地总规模", "total new industrial land",
+              _src(t)))
+
+    # sector quotas: one row per sector with a quota
+    with_q = [i for i, s in enumerate(sectors) if inst.sectors[s].quota is not None]
+    row_of_sector = np.full(ns, -1)
+    row_of_sector[with_q] = np.arange(len(with_q))
+    rows.add_block(
+        row_of_sector[col_sector],
+        [(inst.sectors[sectors[i]].quota.lower, inst.sectors[sectors[i]].quota.upper)
+         for i in with_q],
+        [(f"sector_quota[{sectors[i]}]", "sector_quota", sectors[i],
+          f"{inst.sectors[sectors[i]].zh}新增用地", f"{inst.sectors[sectors[i]].en} quota",
+          _src(inst.sectors[sectors[i]].quota)) for i in with_q])
+
+    # sector groups: totals and shares of the period's increment
+    group_of_sector = np.array([inst.sectors[s].group for s in sectors], dtype=object)
+    for g, grp in inst.sector_groups.items():
+        member = (group_of_sector == g)[col_sector]
+        if not member.any():
+            continue
+        if grp.total is not None:
+            rows.add(np.flatnonzero(member), 1.0, grp.total.lower, grp.total.upper,
+                     (f"sector_group_total[{g}]", "sector_group_total", g,
+                      f"{grp.zh}新增用地", f"{grp.en} total", _src(grp.total)))
+        if grp.share is not None:
+            # sum_G x - share * sum_all x  >= 0  (min share),  <= 0  (max share)
+            for side, share in (("min", grp.share.min), ("max", grp.share.max)):
+                if share is None:
+                    continue
+                lo, hi = (0.0, np.inf) if side == "min" else (-np.inf, 0.0)
+                suffix = "" if grp.share.min is None or grp.share.max is None else f"_{side}"
+                rows.add(every, member.astype(float) - share, lo, hi,
+                         (f"sector_group_share{suffix}[{g}]", "sector_group_share", g,
+                          f"{grp.zh}占比", f"{grp.en} share {side} {share:g}",
+                          _src(grp.share)))
+
+    # district caps
+    with_cap = [j for j, d in enumerate(districts) if inst.districts[d].cap is not None]
+    row_of_district = np.full(nd, -1)
+    row_of_district[with_cap] = np.arange(len(with_cap))
+    rows.add_block(
+        row_of_district[col_district],
+        [(inst.districts[districts[j]].cap.lower, inst.districts[districts[j]].cap.upper)
+         for j in with_cap],
+        [(f"district_cap[{districts[j]}]", "district_cap", districts[j],
+          f"{inst.districts[districts[j]].zh}新增用地上限",
+          f"{inst.districts[districts[j]].en} cap", _src(inst.districts[districts[j]].cap))
+         for j in with_cap])
+
+    # zone totals
+    zones = [z for z, zone in inst.zones.items() if zone.total is not None]
+    zone_row = {z: k for k, z in enumerate(zones)}
+    row_of_dzone = np.array([zone_row.get(inst.districts[d].zone, -1) for d in districts])
+    rows.add_block(
+        row_of_dzone[col_district],
+        [(inst.zones[z].total.lower, inst.zones[z].total.upper) for z in zones],
+        [(f"zone_total[{z}]", "zone_total", z, f"{inst.zones[z].zh}新增用地",
+          f"{inst.zones[z].en} total", _src(inst.zones[z].total)) for z in zones])
+
+    # custom rules
+    s_index = {s: i for i, s in enumerate(sectors)}
+    for rule in inst.rules:
+        smask = np.ones(ns, bool) if rule.sectors is None else np.isin(
+            np.arange(ns), [s_index[s] for s in rule.sectors])
+        dmask = np.ones(nd, bool) if rule.districts is None else np.isin(
+            np.arange(nd), [d_index[d] for d in rule.districts])
+        cols = np.flatnonzero((smask[:, None] & dmask[None, :]).ravel())
+        if rule.coef == "one":
+            vals = np.ones(cols.size)
+        elif rule.coef == "output":
+            vals = output.ravel()[cols]
+        else:
+            vals = np.full(cols.size, float(rule.coef))
+        lo = -np.inf if rule.min is None else rule.min
+        hi = np.inf if rule.max is None else rule.max
+        rows.add(cols, vals, lo, hi,
+                 (f"rule[{rule.name}]", "rule", rule.name, rule.label or rule.name,
+                  rule.label or rule.name, rule.source or rule.assumption or "scenario"))
+
+    m = len(rows.lo)
+    A = sp.csc_matrix(
+        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
+        shape=(m, n))
+    A.sum_duplicates()
+    return LinearProgram(
+        c=c, A=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
+        col_lower=col_lower, col_upper=col_upper,
+        rows=pd.DataFrame(rows.meta, columns=ROW_COLUMNS),
+        sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
+        objective_unit=inst.objective_unit, name=f"{inst.name} {inst.period}")

@@ -1,0 +1,71 @@
+"""The LinearProgram: plain arrays plus the index that names every row and column.
+
+Backends see only this object. Rows are rules an analyst recognises (`district_cap[airport]`);
+columns are (sector, district) cells. Sense is always maximise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source"]
+
+
+@dataclass
+class LinearProgram:
+    """max c·x  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper."""
+
+    c: np.ndarray
+    A: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    rows: pd.DataFrame  # one row per LP row: ROW_COLUMNS
+    sectors: list[str]
+    districts: list[str]
+    col_sector: np.ndarray  # index into sectors, per column
+    col_district: np.ndarray  # index into districts, per column
+    objective_unit: str = "亿元"
+    name: str = ""
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def num_col(self) -> int:
+        return int(self.c.shape[0])
+
+    @property
+    def num_row(self) -> int:
+        return int(self.row_lower.shape[0])
+
+    def col_names(self) -> list[str]:
+        s = np.asarray(self.sectors, dtype=object)[self.col_sector]
+        d = np.asarray(self.districts, dtype=object)[self.col_district]
+        return [f"x[{a},{b}]" for a, b in zip(s, d, strict=True)]
+
+    def row_names(self) -> list[str]:
+        return self.rows["name"].tolist()
+
+    def row_index(self, name: str) -> int:
+        hits = np.flatnonzero(self.rows["name"].to_numpy() == name)
+        if hits.size == 0:
+            raise KeyError(f"no rule named '{name}'")
+        return int(hits[0])
+
+    def col_index(self, sector: str, district: str) -> int:
+        return self.sectors.index(sector) * len(self.districts) + self.districts.index(district)
+
+    def max_violation(self, x: np.ndarray) -> float:
+        """Worst bound violation of x, recomputed from A independently of any solver."""
+        ax = self.A @ x
+        viol = [
+            np.max(self.row_lower - ax, initial=0.0),
+            np.max(ax - self.row_upper, initial=0.0),
+            np.max(self.col_lower - x, initial=0.0),
+            np.max(x - self.col_upper, initial=0.0),
+        ]
+        return float(max(viol))

@@ -1,0 +1,17 @@
+"""landalloc: a land-use plan's new industrial land allocated by linear programming.
+
+    >>> import landalloc
+    >>> r = landalloc.solve("zhengzhou", period="2021-2025")
+    >>> r.totals("sector")
+"""
+
+from landalloc.api import solve, solve_instance
+from landalloc.errors import InputError
+from landalloc.formulations import LinearProgram, formulate
+from landalloc.loading import load, load_instance
+from landalloc.model import Instance
+from landalloc.result import Result
+
+__all__ = ["Instance", "InputError", "LinearProgram", "Result", "formulate", "load",
+           "load_instance", "solve", "solve_instance"]
+__version__ = "0.1.0"

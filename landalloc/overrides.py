@@ -1,0 +1,124 @@
+"""`--set PATH=VALUE` and scenario `set:` blocks: dotted paths into the period instance."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from landalloc.errors import InputError, Problem
+from landalloc.model import BOUND_KEYS, as_bound
+from landalloc.yamlio import Where, parse_scalar
+
+#: Top-level keys whose children are ids that must already exist.
+COLLECTIONS = ("sectors", "districts", "zones", "sector_groups", "area_classes")
+#: Keys addressed as <sector>.<district>.
+CELL_MAPS = ("allowed", "output")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One change: where it came from, the path, the value before and after."""
+
+    path: str
+    value: Any
+    origin: str  # "--set" or the scenario file
+    line: int | None = None
+    old: Any = None
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """`districts.airport.cap=1500` -> ("districts.airport.cap", 1500)."""
+    if "=" not in text:
+        raise InputError.one(f"expected PATH=VALUE, got '{text}'", file="--set")
+    path, _, raw = text.partition("=")
+    path = path.strip()
+    if not path:
+        raise InputError.one(f"empty path in '{text}'", file="--set")
+    return path, parse_scalar(raw.strip())
+
+
+def _normalise(data: dict) -> None:
+    """Rewrite bare numbers at bound keys as explicit {min, max} in place."""
+    for key, value in list(data.items()):
+        if key in BOUND_KEYS and not isinstance(value, bool):
+            data[key] = as_bound(value, BOUND_KEYS[key])
+            value = data[key]
+        if isinstance(value, dict):
+            _normalise(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _normalise(item)
+
+
+def normalise(data: dict) -> dict:
+    out = copy.deepcopy(data)
+    _normalise(out)
+    return out
+
+
+def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, list[Override]]:
+    """Apply overrides to a normalised instance dict; return the new dict and old -> new."""
+    data = copy.deepcopy(data)
+    done: list[Override] = []
+    problems: list[Problem] = []
+    for ov in overrides:
+        try:
+            old = _apply_one(data, ov.path, ov.value)
+        except KeyError as e:
+            problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
+            continue
+        where[tuple(ov.path.split("."))] = (ov.origin, ov.line)
+        done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
+    if problems:
+        raise InputError(problems)
+    return data, done
+
+
+def _apply_one(data: dict, path: str, value: Any) -> Any:
+    keys = path.split(".")
+    top = keys[0]
+    if top not in data and top not in BOUND_KEYS:
+        raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
+    if top in COLLECTIONS:
+        if len(keys) < 3:
+            raise KeyError(f"give a field: {top}.<id>.<field>")
+        if keys[1] not in data[top]:
+            raise KeyError(f"unknown {top[:-1].replace('_', ' ')} '{keys[1]}' "
+                           f"(known: {', '.join(data[top])})")
+    if top in CELL_MAPS:
+        if len(keys) != 3:
+            raise KeyError(f"expected {top}.<sector>.<district>")
+        sector, district = keys[1], keys[2]
+        if sector not in data["sectors"]:
+            raise KeyError(f"unknown sector '{sector}' (known: {', '.join(data['sectors'])})")
+        if district not in data["districts"]:
+            raise KeyError(f"unknown district '{district}' (known: {', '.join(data['districts'])})")
+        row = data[top].setdefault(sector, {})
+        old = row.get(district)
+        if top == "allowed" and value is False:
+            row.pop(district, None)
+        elif top == "allowed" and value is True:
+            row[district] = "override"
+        else:
+            row[district] = value
+        return old
+    node = data
+    for k in keys[:-1]:
+        child = node.get(k)
+        if child is None:
+            child = node[k] = {}
+        if isinstance(child, (int, float)) and k in BOUND_KEYS:
+            child = node[k] = as_bound(child, BOUND_KEYS[k])
+        if not isinstance(child, dict):
+            raise KeyError(f"'{k}' holds a value, not fields; set '{'.'.join(keys[:-1])}' itself")
+        node = child
+    last = keys[-1]
+    old = copy.deepcopy(node.get(last))
+    if last in BOUND_KEYS:
+        value = as_bound(value, BOUND_KEYS[last])
+        if isinstance(value, dict) and isinstance(old, dict):
+            value = {**{k: v for k, v in old.items() if k not in ("min", "max")}, **value}
+    node[last] = value
+    return old

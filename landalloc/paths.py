@@ -1,0 +1,40 @@
+"""Where the bundled instances live, installed or in a source checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_INSTANCE = "zhengzhou"
+INSTANCE_FILE = "instance.yaml"
+
+
+def instances_root() -> Path:
+    """The folder of bundled instances (`LANDALLOC_INSTANCES` overrides it)."""
+    env = os.environ.get("LANDALLOC_INSTANCES")
+    if env:
+        return Path(env)
+    try:
+        from importlib.resources import files
+
+        root = Path(str(files("landalloc.instances")))
+        if root.is_dir():
+            return root
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "instances"
+
+
+def resolve_input(ref: str | os.PathLike | None) -> Path:
+    """A bundled instance name, an instance folder, or a YAML file -> the YAML file to read."""
+    if ref is None:
+        ref = DEFAULT_INSTANCE
+    path = Path(ref)
+    if path.is_dir():
+        return path / INSTANCE_FILE
+    if path.exists() or path.suffix in (".yaml", ".yml") or os.sep in str(ref):
+        return path
+    bundled = instances_root() / str(ref)
+    if bundled.is_dir():
+        return bundled / INSTANCE_FILE
+    return path

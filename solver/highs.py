@@ -1,0 +1,138 @@
+"""The embedded default: HiGHS in-process through highspy, arrays straight in."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import highspy
+import numpy as np
+
+from landalloc.formulations.lp import LinearProgram
+from landalloc.solver.base import RawSolution, SolverOptions, Status
+
+_banner_lock = threading.Lock()
+_banner_done = False
+
+
+def new_highs() -> highspy.Highs:
+    """A silent Highs. The first one of a process prints a banner to fd 1: swallow it."""
+    global _banner_done
+    with _banner_lock:
+        if not _banner_done:
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, 1)
+                h = highspy.Highs()
+                h.setOptionValue("output_flag", False)
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+            _banner_done = True
+            return h
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def apply_options(h: highspy.Highs, options: SolverOptions | None) -> None:
+    if options is None:
+        return
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    if options.primal_tolerance is not None:
+        h.setOptionValue("primal_feasibility_tolerance", float(options.primal_tolerance))
+    if options.dual_tolerance is not None:
+        h.setOptionValue("dual_feasibility_tolerance", float(options.dual_tolerance))
+    if options.log_file:
+        h.setOptionValue("log_file", options.log_file)
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", bool(options.verbose))
+    elif options.verbose:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", True)
+
+
+def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
+    """Fill a HighsLp from the CSC arrays (the flat passModel overload misreads them)."""
+    inf = highspy.kHighsInf
+    m = highspy.HighsLp()
+    m.num_col_ = lp.num_col
+    m.num_row_ = lp.num_row
+    m.sense_ = highspy.ObjSense.kMaximize
+    m.col_cost_ = lp.c.astype(float)
+    m.col_lower_ = np.clip(lp.col_lower, -inf, inf)
+    m.col_upper_ = np.clip(lp.col_upper, -inf, inf)
+    m.row_lower_ = np.clip(lp.row_lower, -inf, inf)
+    m.row_upper_ = np.clip(lp.row_upper, -inf, inf)
+    A = lp.A.tocsc()
+    m.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    m.a_matrix_.start_ = A.indptr.astype(np.int32)
+    m.a_matrix_.index_ = A.indices.astype(np.int32)
+    m.a_matrix_.value_ = A.data.astype(float)
+    return m
+
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: Status.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: Status.INFEASIBLE,
+    highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
+}
+
+
+class HighsSession:
+    """A live HiGHS model: solve, change bounds or costs, re-solve warm from the basis."""
+
+    def __init__(self, lp: LinearProgram, options: SolverOptions | None = None) -> None:
+        self.lp = lp
+        self.h = new_highs()
+        apply_options(self.h, options)
+        self.h.passModel(to_highs_lp(lp))
+
+    def set_row_bounds(self, i: int, lower: float, upper: float) -> None:
+        inf = highspy.kHighsInf
+        self.h.changeRowBounds(int(i), max(lower, -inf), min(upper, inf))
+
+    def set_col_bounds(self, j: int, lower: float, upper: float) -> None:
+        inf = highspy.kHighsInf
+        self.h.changeColBounds(int(j), max(lower, -inf), min(upper, inf))
+
+    def set_cost(self, j: int, cost: float) -> None:
+        self.h.changeColCost(int(j), float(cost))
+
+    def run(self) -> RawSolution:
+        t0 = time.perf_counter()
+        self.h.run()
+        elapsed = time.perf_counter() - t0
+        model_status = self.h.getModelStatus()
+        status = _STATUS.get(model_status, Status.ERROR)
+        info = self.h.getInfo()
+        raw = RawSolution(status=status, solve_seconds=elapsed, backend="highs",
+                          iterations=int(info.simplex_iteration_count),
+                          message=self.h.modelStatusToString(model_status))
+        if status is Status.OPTIMAL:
+            sol = self.h.getSolution()
+            raw.objective = float(info.objective_function_value)
+            raw.x = np.asarray(sol.col_value, dtype=float)
+            raw.row_activity = np.asarray(sol.row_value, dtype=float)
+            # HiGHS duals for a maximisation already read as d(objective)/d(bound).
+            raw.row_dual = np.asarray(sol.row_dual, dtype=float)
+            raw.col_dual = np.asarray(sol.col_dual, dtype=float)
+        return raw
+
+
+class HighsBackend:
+    """highspy in-process: the default and the fast path."""
+
+    name = "highs"
+    capabilities = frozenset({"duals", "warm_start", "ranging", "iis"})
+
+    def solve(self, lp: LinearProgram, options: SolverOptions | None = None) -> RawSolution:
+        return HighsSession(lp, options).run()
