@@ -18,6 +18,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """landalloc: the plan's quotas as a linear program."""
+
+
 #: Command modules, each with register(app). Add one line per new command module.
 COMMAND_MODULES = [
     "landalloc.commands.solve",
