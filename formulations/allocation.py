@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-
 from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
+
 from landalloc.model import Bound, Instance
 
 

@@ -12,6 +12,15 @@ from landalloc.loading import load, load_instance
 from landalloc.model import Instance
 from landalloc.result import Result
 
-__all__ = ["Instance", "InputError", "LinearProgram", "Result", "formulate", "load",
-           "load_instance", "solve", "solve_instance"]
+__all__ = [
+           "InputError",
+           "Instance",
+           "LinearProgram",
+           "Result",
+           "formulate",
+           "load",
+           "load_instance",
+           "solve",
+           "solve_instance",
+]
 __version__ = "0.1.0"

@@ -7,7 +7,6 @@ from enum import Enum
 from typing import Protocol
 
 import numpy as np
-
 from landalloc.formulations.lp import LinearProgram
 
 

@@ -8,7 +8,6 @@ import time
 
 import highspy
 import numpy as np
-
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status
 

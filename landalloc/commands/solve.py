@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 
 from landalloc.commands.common import (
-    BackendOpt, PeriodOpt, SetOpt, ThreadsOpt, TimeLimitOpt, VerboseOpt, options_from,
+    BackendOpt,
+    PeriodOpt,
+    SetOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    VerboseOpt,
+    options_from,
 )
 
 EXIT_INFEASIBLE = 3
