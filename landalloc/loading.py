@@ -124,13 +124,13 @@ def _validation_problems(err: ValidationError, where: Where, fallback: str) -> l
     problems = []
     for e in err.errors():
         loc = tuple(str(x) if not isinstance(x, int) else x for x in e["loc"])
-        loc = tuple(x for x in loc if x not in ("function-before[<lambda>(), LandBound]",
-                                                  "function-before[<lambda>(), ShareBound]"))
+        loc = tuple(x for x in loc if not str(x).startswith("function-"))
         file, line = fallback, None
-        for n in range(len(loc), 0, -1):
-            if loc[:n] in where:
-                file, line = where[loc[:n]]
-                break
+        # the latest-set entry at, above or below the failing key explains it best
+        order = {k: i for i, k in enumerate(where)}
+        related = [k for k in where if k[:len(loc)] == loc or loc[:len(k)] == k]
+        if related:
+            file, line = where[max(related, key=order.__getitem__)]
         key = ".".join(str(x) for x in loc) or None
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
