@@ -120,6 +120,46 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
     return merged
 
 
+def _unwrap(ann: Any) -> Any:
+    """Optional[X], Annotated[X, ...] -> X."""
+    import types
+    import typing
+
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Annotated:
+            ann = typing.get_args(ann)[0]
+        elif origin in (typing.Union, types.UnionType):
+            ann = next(a for a in typing.get_args(ann) if a is not type(None))
+        else:
+            return ann
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys the Instance model accepts at a location, for 'unknown key' messages."""
+    import typing
+
+    from pydantic import BaseModel
+
+    ann: Any = Instance
+    parts = list(loc)
+    while parts:
+        ann = _unwrap(ann)
+        origin = typing.get_origin(ann)
+        if origin in (dict, list):
+            ann = typing.get_args(ann)[-1]
+            parts.pop(0)
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            field = ann.model_fields.get(str(parts.pop(0)))
+            if field is None:
+                return []
+            ann = field.annotation
+        else:
+            return []
+    ann = _unwrap(ann)
+    return list(ann.model_fields) if isinstance(ann, type) and issubclass(ann, BaseModel) else []
+
+
 def _validation_problems(err: ValidationError, where: Where, fallback: str) -> list[Problem]:
     problems = []
     for e in err.errors():
@@ -134,7 +174,8 @@ def _validation_problems(err: ValidationError, where: Where, fallback: str) -> l
         key = ".".join(str(x) for x in loc) or None
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = "unknown key"
+            known = _known_keys(loc[:-1])
+            msg = "unknown key" + (f" (expected one of: {', '.join(known)})" if known else "")
         elif e["type"] == "missing":
             msg = "required key is missing"
         elif "input" in e and e["type"] not in ("value_error",):
