@@ -445,9 +445,9 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
             f"{_fmt(room_total)}{units}.")
     else:
         sentences.append(
-            f"These rules need at least {_fmt(need_total)}{units} "
-            f"({' + '.join(need_terms) or '0'}), but the others allow at most "
-            f"{_fmt(room_total)}{units} ({' + '.join(room_terms) or '0'}).")
+            f"At least {_fmt(need_total)}{units} is required "
+            f"({' + '.join(need_terms) or '0'}), but at most {_fmt(room_total)}{units} is "
+            f"allowed ({' + '.join(room_terms) or '0'}).")
     sentences[-1] += f" Short by {_fmt(gap)}{units}."
     for s, ds in cells.items():
         sentences.append(f"The plan does not allow {namer.sector(s)} in "
@@ -459,6 +459,8 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
     if structural:
         sentences.append(_structural_sentence(lp, structural, namer))
     for info in infos:
+        if info.name.startswith("allowed["):
+            continue  # said above, by sector
         op = "≥" if info.side == "min" else "≤"
         bound = namer.bound_text(info.name, info.side, info.bound)
         sentences.append(f"  • {info.name} {op} {bound} — {info.label}"
@@ -476,27 +478,25 @@ def _structural_sentence(lp: LinearProgram, names: list[str], namer: Namer) -> s
     """x >= 0 members, grouped by sector or by district, whichever reads shorter."""
     cells = [tuple(_rule_key(n)[1]) for n in names]
     by_s: dict[str, list[str]] = {}
-    by_d: dict[str, list[str]] = {}
     for s, d in cells:
         by_s.setdefault(s, []).append(d)
-        by_d.setdefault(d, []).append(s)
-    if len(by_s) <= len(by_d):
-        parts = [namer.sector(s) + ("" if len(ds) == len(lp.districts)
-                                    else f" in {', '.join(namer.district(d) for d in ds)}")
-                 for s, ds in by_s.items()]
-        what = "; ".join(parts)
-    else:
-        what = ", ".join(namer.district(d) for d in by_d)
-        what = f"the cells of {what}"
-    return (f"Land cannot be negative (x ≥ 0): {len(names)} cells take part — {what} — "
-            f"none of them can give land back to make room.")
+    groups: dict[tuple[str, ...], list[str]] = {}  # same districts -> sectors
+    for s, ds in by_s.items():
+        groups.setdefault(tuple(ds), []).append(s)
+    parts = []
+    for ds, ss in groups.items():
+        where = ("every district" if len(ds) == len(lp.districts)
+                 else ", ".join(namer.district(d) for d in ds))
+        parts.append(f"{', '.join(namer.sector(s) for s in ss)} in {where}")
+    return (f"Land cannot be negative (x ≥ 0): {len(names)} cells take part — "
+            f"{'; '.join(parts)} — none of them can give land back to make room.")
 
 
-def _round_out(v: float, up: bool, digits: int) -> float:
+def _round_out(v: float, up: bool, digits: int) -> float | int:
     q = 10 ** digits
     v = snap(v, 6)
     r = math.ceil(v * q) / q if up else math.floor(v * q) / q
-    return float(int(r)) if r == int(r) else r
+    return int(r) if r == int(r) else r
 
 
 def _repair(lp: LinearProgram, el: Elastic, inst: Instance | None) -> list[RepairItem]:
