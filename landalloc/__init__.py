@@ -5,7 +5,7 @@
     >>> r.totals("sector")
 """
 
-from landalloc.api import solve, solve_instance
+from landalloc.api import diagnose, diagnose_instance, solve, solve_instance
 from landalloc.errors import InputError
 from landalloc.formulations import LinearProgram, formulate
 from landalloc.loading import load, load_instance
@@ -17,6 +17,8 @@ __all__ = [
            "Instance",
            "LinearProgram",
            "Result",
+           "diagnose",
+           "diagnose_instance",
            "formulate",
            "load",
            "load_instance",

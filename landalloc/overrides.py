@@ -82,7 +82,7 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
 def _apply_one(data: dict, path: str, value: Any) -> Any:
     keys = path.split(".")
     top = keys[0]
-    if top not in data and top not in BOUND_KEYS:
+    if top not in data and top not in BOUND_KEYS and top != "rules":
         raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
     if top in COLLECTIONS:
         if len(keys) < 3:
@@ -90,6 +90,8 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
         if keys[1] not in data[top]:
             raise KeyError(f"unknown {top[:-1].replace('_', ' ')} '{keys[1]}' "
                            f"(known: {', '.join(data[top])})")
+    if top == "rules":
+        return _apply_rule(data, keys, value)
     if top in CELL_MAPS:
         if len(keys) != 3:
             raise KeyError(f"expected {top}.<sector>.<district>")
@@ -125,3 +127,17 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
             value = {**{k: v for k, v in old.items() if k not in ("min", "max")}, **value}
     node[last] = value
     return old
+
+
+def _apply_rule(data: dict, keys: list[str], value: Any) -> Any:
+    """`rules.<name>.<field>`: a custom rule addressed by its name (min, max, ...)."""
+    if len(keys) != 3:
+        raise KeyError("expected rules.<name>.<field>, e.g. rules.airport_electronics.max")
+    rules = data.get("rules") or []
+    for rule in rules:
+        if isinstance(rule, dict) and rule.get("name") == keys[1]:
+            old = copy.deepcopy(rule.get(keys[2]))
+            rule[keys[2]] = value
+            return old
+    known = ", ".join(str(r.get("name")) for r in rules if isinstance(r, dict)) or "none"
+    raise KeyError(f"unknown rule '{keys[1]}' (known: {known})")

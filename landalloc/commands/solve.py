@@ -50,16 +50,36 @@ def solve_cmd(
     result = solve(path, period, set_ or [], backend, options_from(time_limit, threads, verbose))
     if out is not None:
         write_result(out, result)
+    diagnosis = None
+    if result.status == "infeasible":
+        from landalloc.diagnosis import explain
+
+        diagnosis = explain(result.lp, result.instance, _overrides(result))
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif result.status == "infeasible":
+        doc = result.to_dict()
+        if diagnosis is not None:
+            doc["iis"] = diagnosis.to_dict()
+            doc["repair"] = doc["iis"].pop("repair")
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    elif diagnosis is not None:
+        from landalloc.commands.diagnose import print_diagnosis
+
         print("infeasible")
+        print_diagnosis(diagnosis)
     else:
         print_result(result)
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
         raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _overrides(result) -> list:
+    """The overrides of the record, as Override objects (for provenance in a diagnosis)."""
+    from landalloc.overrides import Override
+
+    return [Override(o["path"], o["new"], o["origin"], None, o["old"])
+            for o in result.record.get("overrides", [])]
 
 
 def register(app: typer.Typer) -> None:
