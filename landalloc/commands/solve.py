@@ -32,6 +32,8 @@ def solve_cmd(
         "--out", help="Write allocation/totals/rules CSV, result.json and record.json here")]
         = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Also write report.html, report.xlsx and charts here")] = None,
     backend: BackendOpt = "highs",
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
@@ -50,6 +52,10 @@ def solve_cmd(
     result = solve(path, period, set_ or [], backend, options_from(time_limit, threads, verbose))
     if out is not None:
         write_result(out, result)
+    if report is not None:
+        from landalloc.report import write_report
+
+        write_report(result, report)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif result.status == "infeasible":

@@ -33,7 +33,6 @@ h2 { font-size: 1.25em; border-bottom: 2px solid #1f4e78; padding-bottom: 4px;
 figure { margin: 24px 0; }
 figure img { max-width: 100%; height: auto; display: block; border: 1px solid #e9ecef; }
 figcaption { font-size: 0.92em; color: #444; margin-top: 6px; }
-figcaption .t { font-size: 1.05em; color: #212529; }
 table { border-collapse: collapse; font-size: 0.88em; margin: 8px 0 18px; }
 th, td { border-bottom: 1px solid #dee2e6; padding: 4px 8px; text-align: right;
          vertical-align: top; }
@@ -79,7 +78,7 @@ def figure(chart: Chart, folder: str = "figures") -> str:
     return (f'<figure id="chart-{escape(chart.key)}" data-chart="{escape(chart.key)}">'
             f'<img src="data:image/png;base64,{b64}" alt="{escape(chart.title)}" '
             f'width="{w}" height="{h}">'
-            f'<figcaption><span class="t">{escape(chart.title)}</span><br>{cap}'
+            f"<figcaption>{cap}"
             f'<br><span class="files">PNG: {escape(folder)}/{escape(chart.key)}.png</span>'
             f"</figcaption></figure>")
 
