@@ -75,7 +75,8 @@ def heatmap(result: Result, lb: Labels) -> Chart:
     fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, label=_t(lb, "公顷", "ha"))
     return finish(
         fig, "heatmap",
-        _t(lb, "新增工业用地：区县 × 产业 (公顷)", "New industrial land by district and sector (ha)"),
+        _t(lb, "新增工业用地：区县 × 产业 (公顷)",
+           "New industrial land by district and sector (ha)"),
         _cap(lb, "颜色越深分配越多；“·”为允许但未用，灰色为规划不允许的组合；括号内为区县合计。",
              "Darker cells take more land; '·' marks allowed but unused cells, grey cells "
              "the plan does not allow; district totals in brackets."))
@@ -211,7 +212,8 @@ def tile_map(result: Result, lb: Labels, layout: TileLayout) -> Chart:
     draw_tiles(fig, ax, layout, totals, _ticks(lb).district, _t(lb, "公顷", "ha"))
     return finish(
         fig, "tile_map",
-        _t(lb, "各区县新增工业用地示意图 (公顷)", "New industrial land by district, schematic map (ha)"),
+        _t(lb, "各区县新增工业用地示意图 (公顷)",
+           "New industrial land by district, schematic map (ha)"),
         _cap(lb, "每个方块代表一个区县，位置为大致方位（示意，非比例地图）；颜色越深分配越多。",
              "One tile per district in its rough position (schematic, not to scale); "
              "darker tiles take more land."))

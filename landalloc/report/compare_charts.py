@@ -76,7 +76,8 @@ def change_heatmap(base: Result, other: Result, name: str, lb: Labels, key: str)
     return finish(
         fig, key,
         _t(lb, f"用地变化 (公顷)：{name} 相对基准", f"Change in land (ha): {name} vs base"),
-        _cap(lb, "蓝色为该情景比基准多得的用地，红色为减少的用地；空白为未变；括号内为区县合计变化。",
+        _cap(lb, "蓝色为该情景比基准多得的用地，红色为减少的用地；空白为未变；"
+                 "括号内为区县合计变化。",
              "Blue cells gain land against the base, red cells lose it, blank cells did "
              "not move; district net change in brackets."))
 

@@ -213,7 +213,8 @@ def _totals(book: Book, result: Result, lb: Labels) -> None:
             for j in (8, 9, 10):
                 ws.cell(i, j).fill = fill
     note = len(rows) + 3
-    ws.cell(note, 1, lb.join("绿色：等于规划指标；黄色：符合规划但未用满（差额为余量）；红色：超出规划。",
+    ws.cell(note, 1, lb.join("绿色：等于规划指标；黄色：符合规划但未用满（差额为余量）；"
+                             "红色：超出规划。",
                              "Green: on the plan's figure; amber: within the plan with room "
                              "left (the difference); red: outside the plan.", "  "))
 
@@ -236,7 +237,8 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None)
             ws.cell(i, 9).fill = UP_FILL if r["dual"] > 0 else DOWN_FILL
     note = len(rows) + 3
     ws.cell(note, 1, lb.join(
-        "影子价格：该规则的界限提高 1 公顷时预计产出的变化 (亿元)。有效区间：影子价格保持不变的界限范围 (HiGHS 灵敏度分析)。",
+        "影子价格：该规则的界限提高 1 公顷时预计产出的变化 (亿元)。"
+        "有效区间：影子价格保持不变的界限范围 (HiGHS 灵敏度分析)。",
         "Shadow price: change in projected output (亿元) if the rule's bound rises by one "
         "hectare. Holds from/to: the bound's range over which that price stays the same "
         "(HiGHS ranging).", "  "))
@@ -326,7 +328,8 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
                     f"{lb.text('total_land')} (ha)", lb.text("cells_moved"),
                     lb.text("land_moved")],
                rows, {3: MONEY, 4: MONEY, 5: HA, 7: HA}, start_row=3, freeze="B4")
-    ws.cell(len(rows) + 5, 1, lb.join("第一个情景为基准。", "The first scenario is the base.", "  "))
+    ws.cell(len(rows) + 5, 1,
+            lb.join("第一个情景为基准。", "The first scenario is the base.", "  "))
 
     ws = book.sheet(lb.text("sheet_changes", " "))
     crow = []

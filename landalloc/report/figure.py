@@ -63,12 +63,10 @@ def new_figure(width: float, height: float) -> Figure:
 def finish(fig: Figure, key: str, title: str, caption: str) -> Chart:
     """Title on top, the one-line caption under everything drawn, and the PNG bytes."""
     fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=13)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    box = fig.get_tightbbox(renderer)  # inches
-    fig.text(box.x0 / fig.get_figwidth(),
-             (box.y0 - 0.12) / fig.get_figheight(), caption, ha="left", va="top",
-             fontsize=9, color="#444444", style="italic")
+    # Constrained layout keeps every axis decoration inside the figure, so text hung just
+    # below its bottom edge never overlaps; bbox_inches="tight" grows the PNG to hold it.
+    fig.text(0.01, -0.01, caption, ha="left", va="top", fontsize=9, color="#444444",
+             style="italic")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.25,
                 facecolor="white")

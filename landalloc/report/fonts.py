@@ -109,10 +109,10 @@ def subset_woff(text: str) -> bytes | None:
     chars = {ch for ch in text if not ch.isspace()} | set("0123456789")
     options = subset.Options()
     options.flavor = "woff"
-    options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    with TTFont(str(path), fontNumber=0) as font:
+    options.hinting = False  # browsers hint themselves
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:  # lazy: read only what is kept
         sub = subset.Subsetter(options)
         sub.populate(text="".join(sorted(chars)))
         sub.subset(font)
