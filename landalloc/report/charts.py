@@ -253,7 +253,7 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
         ax.plot(df.loc[~ok, "value"], np.full(int((~ok).sum()), y0), "x", color="#c92a2a",
                 label=_t(lb, "无最优解", "not optimal"))
         ax.legend(frameon=False)
-    ax.set_ylabel(_t(lb, f"预计产出 ({unit})", f"Projected output ({unit})"))
+    ax.set_ylabel(_t(lb, f"预计产出 ({unit})", f"Projected output ({unit})", "\n"))
     if cols:
         colors = sector_colors(sectors)
         sub = df.loc[ok]
@@ -261,7 +261,7 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
         ax2.stackplot(sub["value"], *[sub[cols[s]].to_numpy(dtype=float) for s in cols],
                       labels=[lb.sector(s) for s in cols], colors=[colors[s] for s in cols],
                       alpha=0.85)
-        ax2.set_ylabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)"))
+        ax2.set_ylabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)", "\n"))
         ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     axes[-1].set_xlabel(param)
     return finish(

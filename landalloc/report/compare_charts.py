@@ -120,25 +120,24 @@ def district_totals(results: list[Result], names: list[str], lb: Labels) -> Char
     keep = tots.max(axis=0) > tables.TOL
     districts = [d for d, k in zip(districts, keep, strict=True) if k]
     tots = tots[:, keep]
-    tk = _ticks(lb)
-    fig = new_figure(max(9.0, 0.9 * len(districts) + 4), 5.4)
-    ax = fig.add_subplot()
     n = len(results)
-    w = 0.8 / n
+    fig = new_figure(12.0, (0.22 * n + 0.15) * len(districts) + 2.0)
+    ax = fig.add_subplot()
+    h = 0.8 / n
+    y = np.arange(len(districts))[::-1].astype(float)
     cmap = mpl.colormaps["tab10"]
     for i in range(n):
-        ax.bar(np.arange(len(districts)) + (i - (n - 1) / 2) * w, tots[i], width=w,
-               color="#868e96" if i == 0 else cmap(i % 10), label=_wrap(names[i], 40))
-    ax.set_xticks(np.arange(len(districts)), [tk.district(d) for d in districts], rotation=60,
-                  ha="right", rotation_mode="anchor", fontsize=8)
-    ax.set_ylabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)"))
+        ax.barh(y - (i - (n - 1) / 2) * h, tots[i], height=h,
+                color="#868e96" if i == 0 else cmap(i % 10), label=_wrap(names[i], 40))
+    ax.set_yticks(y, [lb.district(d) for d in districts], fontsize=9)
+    ax.set_xlabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return finish(
         fig, "compare_districts",
         _t(lb, "各情景的区县用地 (公顷)", "Land by district in each scenario (ha)"),
-        _cap(lb, "并列的柱子高度不同，即该区县的用地在情景间发生了转移（灰色为基准）。",
-             "Where bars side by side differ, land moved between scenarios (grey: the "
-             "base)."))
+        _cap(lb, "并列的柱子长短不同，即该区县的用地在情景间发生了转移（灰色为基准）。",
+             "Where bars side by side differ in length, land moved between scenarios "
+             "(grey: the base)."))
 
 
 def change_map(base: Result, other: Result, name: str, lb: Labels, layout: TileLayout,

@@ -72,14 +72,14 @@ def table(headers: list[str], rows: list[list[Any]], classes: list[list[str]] | 
 
 
 def figure(chart: Chart, folder: str = "figures") -> str:
+    """The chart (its title, units and caption are drawn in the PNG), and where its PNG is."""
     w, h = chart.size
     b64 = base64.b64encode(chart.png).decode("ascii")
-    cap = escape(chart.caption).replace("\n", "<br>")
+    alt = f"{chart.title}. {chart.caption}".replace("\n", " ")
     return (f'<figure id="chart-{escape(chart.key)}" data-chart="{escape(chart.key)}">'
-            f'<img src="data:image/png;base64,{b64}" alt="{escape(chart.title)}" '
+            f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}" '
             f'width="{w}" height="{h}">'
-            f"<figcaption>{cap}"
-            f'<br><span class="files">PNG: {escape(folder)}/{escape(chart.key)}.png</span>'
+            f'<figcaption class="files">PNG: {escape(folder)}/{escape(chart.key)}.png'
             f"</figcaption></figure>")
 
 
