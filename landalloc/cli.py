@@ -29,6 +29,7 @@ def _root() -> None:
 COMMAND_MODULES = [
     "landalloc.commands.solve",
     "landalloc.commands.diagnose",
+    "landalloc.commands.report",
 ]
 
 for _name in COMMAND_MODULES:

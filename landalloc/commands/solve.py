@@ -32,6 +32,8 @@ def solve_cmd(
         "--out", help="Write allocation/totals/rules CSV, result.json and record.json here")]
         = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Also write report.html, report.xlsx and charts here")] = None,
     backend: BackendOpt = "highs",
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
@@ -55,6 +57,10 @@ def solve_cmd(
         from landalloc.diagnosis import explain
 
         diagnosis = explain(result.lp, result.instance, _overrides(result))
+    if report is not None:
+        from landalloc.report import write_report
+
+        write_report(result, report)
     if as_json:
         doc = result.to_dict()
         if diagnosis is not None:
