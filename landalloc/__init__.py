@@ -5,6 +5,7 @@
     >>> r.totals("sector")
 """
 
+from landalloc.analysis import sensitivity, sweep, tornado
 from landalloc.api import solve, solve_instance
 from landalloc.errors import InputError
 from landalloc.formulations import LinearProgram, formulate
@@ -20,7 +21,10 @@ __all__ = [
            "formulate",
            "load",
            "load_instance",
+           "sensitivity",
            "solve",
            "solve_instance",
+           "sweep",
+           "tornado",
 ]
 __version__ = "0.1.0"

@@ -174,6 +174,18 @@ def plan_sweep(base: Instance, params: list[tuple[str, float, float]]) -> SweepP
         if not (np.isfinite(a) and np.isfinite(b)) or a == b:
             raise InputError.one(f"the sweep needs two different finite ends, got {a:g} and "
                                  f"{b:g}", file="--param", key=path)
+    try:
+        return _plan(base, params)
+    except InputError as e:
+        sided = [path for path, *_ in params if path.endswith((".min", ".max"))]
+        for p in e.problems:
+            if sided and "above" in p.message:
+                p.message += (f" (sweep {sided[0].rsplit('.', 1)[0]} to move min and max "
+                              "together, or widen the other side with --set)")
+        raise
+
+
+def _plan(base: Instance, params: list[tuple[str, float, float]]) -> SweepPlan:
     start = [(p, float(a)) for p, a, _ in params]
     inst0 = instance_with(base, start)
     lp0 = formulate(inst0)

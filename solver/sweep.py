@@ -14,7 +14,6 @@ the answer, recomputed from A·x. An infeasible point is a row with status 'infe
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 import highspy
