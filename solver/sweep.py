@@ -14,6 +14,7 @@ the answer, recomputed from A·x. An infeasible point is a row with status 'infe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import highspy
@@ -23,10 +24,6 @@ from landalloc.formulations import formulate
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status
 from landalloc.solver.highs import HighsSession
-
-_INF = highspy.kHighsInf
-_LOWER = int(highspy.HighsBasisStatus.kLower.value)
-_UPPER = int(highspy.HighsBasisStatus.kUpper.value)
 
 
 def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -57,6 +54,31 @@ def _basis(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
             np.fromiter((int(s.value) for s in b.row_status), np.int8, len(b.row_status)))
 
 
+_OPTIMAL = highspy.HighsModelStatus.kOptimal
+
+
+def _run(h: highspy.Highs) -> RawSolution:
+    """A lean HighsSession.run for the sweep loop: only what a point records."""
+    t0 = time.perf_counter()
+    h.run()
+    elapsed = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    if ms != _OPTIMAL:
+        status = Status.INFEASIBLE if ms in _INFEASIBLE else Status.ERROR
+        return RawSolution(status, iterations=int(info.simplex_iteration_count),
+                           solve_seconds=elapsed, backend="highs")
+    sol = h.getSolution()
+    return RawSolution(Status.OPTIMAL, float(info.objective_function_value),
+                       np.asarray(sol.col_value), None, np.asarray(sol.row_dual),
+                       np.asarray(sol.col_dual), int(info.simplex_iteration_count), elapsed,
+                       backend="highs")
+
+
+_INFEASIBLE = (highspy.HighsModelStatus.kInfeasible,
+               highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
 def _record(lp: LinearProgram, raw: RawSolution, values: np.ndarray, paths: list[str]
             ) -> dict:
     rec: dict = {p: float(v) for p, v in zip(paths, values, strict=True)}
@@ -72,61 +94,61 @@ def _record(lp: LinearProgram, raw: RawSolution, values: np.ndarray, paths: list
 
 def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndarray,
                options: SolverOptions | None = None) -> pd.DataFrame:
-    """Solve every point on one live model, changing only the entries the parameters move."""
+    """Solve every point on one live model, changing only the entries the parameters move.
+
+    `basis_changed`: the re-solve needed simplex pivots (zero pivots means the previous
+    optimal basis is still optimal, so the objective is on the same linear piece).
+    `marginal[path]`: the duals of the moved bounds times their slopes; for a maximisation a
+    positive dual belongs to an upper bound and a negative one to a lower bound.
+    """
     paths = [m.path for m in maps]
     rows = np.unique(np.concatenate([m.rows for m in maps])).astype(np.int32)
     cols = np.unique(np.concatenate([m.cols for m in maps])).astype(np.int32)
-    base = {k: getattr(lp, k).astype(float) for k in
-            ("row_lower", "row_upper", "col_lower", "col_upper", "c")}
-    # per-parameter slopes laid over the union of touched entries
-    slope = []
-    for m in maps:
-        s = {k: np.zeros(rows.size) for k in ("row_lower", "row_upper")}
-        s.update({k: np.zeros(cols.size) for k in ("col_lower", "col_upper", "c")})
+    origin = np.array([m.origin for m in maps])
+    # slopes: one column per parameter, over the union of touched rows / columns
+    S = {k: np.zeros((rows.size, len(maps))) for k in ("row_lower", "row_upper")}
+    S.update({k: np.zeros((cols.size, len(maps))) for k in ("col_lower", "col_upper", "c")})
+    for k, m in enumerate(maps):
         ri, ci = np.searchsorted(rows, m.rows), np.searchsorted(cols, m.cols)
-        s["row_lower"][ri], s["row_upper"][ri] = m.row_lower, m.row_upper
-        s["col_lower"][ci], s["col_upper"][ci], s["c"][ci] = m.col_lower, m.col_upper, m.cost
-        slope.append(s)
+        S["row_lower"][ri, k], S["row_upper"][ri, k] = m.row_lower, m.row_upper
+        S["col_lower"][ci, k], S["col_upper"][ci, k], S["c"][ci, k] = \
+            m.col_lower, m.col_upper, m.cost
+    full = {k: getattr(lp, k).astype(float) for k in
+            ("row_lower", "row_upper", "col_lower", "col_upper", "c")}
+    base = {k: full[k][rows if k.startswith("row") else cols].copy() for k in full}
 
-    session = HighsSession(lp, options)
-    h = session.h
+    h = HighsSession(lp, options).h
     records: list[dict | None] = [None] * len(points)
-    prev_key: bytes | None = None
-    arrays = {k: v.copy() for k, v in base.items()}
+    first, lost_basis, last_basis = True, False, None
     for idx in order:
         vals = points[idx]
-        for k, src in (("row_lower", rows), ("row_upper", rows)):
-            arrays[k][src] = base[k][src] + sum(s[k] * (v - m.origin)
-                                                for s, m, v in zip(slope, maps, vals, strict=True))
-        for k in ("col_lower", "col_upper", "c"):
-            arrays[k][cols] = base[k][cols] + sum(s[k] * (v - m.origin)
-                                                  for s, m, v in zip(slope, maps, vals,
-                                                                     strict=True))
+        t = vals - origin
+        now = {k: base[k] + S[k] @ t for k in base}
+        for k in now:
+            full[k][rows if k.startswith("row") else cols] = now[k]
         if rows.size:
-            h.changeRowsBounds(rows.size, rows, np.clip(arrays["row_lower"][rows], -_INF, _INF),
-                               np.clip(arrays["row_upper"][rows], -_INF, _INF))
+            # HiGHS reads anything beyond its infinite_bound (1e20) as infinite
+            h.changeRowsBounds(rows.size, rows, now["row_lower"], now["row_upper"])
         if cols.size:
-            h.changeColsBounds(cols.size, cols, np.clip(arrays["col_lower"][cols], -_INF, _INF),
-                               np.clip(arrays["col_upper"][cols], -_INF, _INF))
-            h.changeColsCost(cols.size, cols, arrays["c"][cols])
-        raw = session.run()
+            h.changeColsBounds(cols.size, cols, now["col_lower"], now["col_upper"])
+            h.changeColsCost(cols.size, cols, now["c"])
+        if lost_basis and last_basis is not None:
+            h.setBasis(last_basis)  # HiGHS drops its basis on an infeasible point
+        raw = _run(h)
         rec = _record(lp, raw, vals, paths)
+        lost_basis = raw.status is not Status.OPTIMAL
         if raw.status is Status.OPTIMAL:
-            col_st, row_st = _basis(h)
-            key = col_st.tobytes() + row_st.tobytes()
-            rec["basis_changed"] = prev_key is not None and key != prev_key
-            prev_key = key
-            rec["max_violation"] = _violation(lp, arrays, raw.x)
-            rst, cst = row_st[rows], col_st[cols]
-            for s, p in zip(slope, paths, strict=True):
-                # d objective / d parameter: dual of each moved bound that is active
-                r_side = np.where(rst == _UPPER, s["row_upper"],
-                                  np.where(rst == _LOWER, s["row_lower"], 0.0))
-                c_side = np.where(cst == _UPPER, s["col_upper"],
-                                  np.where(cst == _LOWER, s["col_lower"], 0.0))
-                rec[f"marginal[{p}]"] = float(raw.row_dual[rows] @ r_side
-                                              + raw.col_dual[cols] @ c_side
-                                              + raw.x[cols] @ s["c"])
+            rec["basis_changed"] = not first and raw.iterations > 0
+            if first or raw.iterations > 0:  # zero pivots: the kept basis is unchanged
+                last_basis = h.getBasis()
+            first = False
+            rec["max_violation"] = _violation(lp, full, raw.x)
+            yr, yc = raw.row_dual[rows], raw.col_dual[cols]
+            marg = (np.maximum(yr, 0) @ S["row_upper"] + np.minimum(yr, 0) @ S["row_lower"]
+                    + np.maximum(yc, 0) @ S["col_upper"] + np.minimum(yc, 0) @ S["col_lower"]
+                    + raw.x[cols] @ S["c"])
+            for p, g in zip(paths, marg, strict=True):
+                rec[f"marginal[{p}]"] = float(g)
         else:
             rec["basis_changed"] = False
             rec["max_violation"] = np.nan
