@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "landalloc.commands.solve",
     "landalloc.commands.diagnose",
     "landalloc.commands.report",
+    "landalloc.commands.sensitivity",
 ]
 
 for _name in COMMAND_MODULES:
