@@ -39,7 +39,5 @@ def main() -> None:
     try:
         app()
     except InputError as e:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"error: {e}", style="red", markup=False, highlight=False)
+        print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

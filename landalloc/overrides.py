@@ -69,7 +69,10 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
         except KeyError as e:
             problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
             continue
-        where[tuple(ov.path.split("."))] = (ov.origin, ov.line)
+        prefix = tuple(ov.path.split("."))
+        for key in [k for k in where if k[:len(prefix)] == prefix]:
+            del where[key]  # the file's lines under this path no longer explain the value
+        where[prefix] = (ov.origin, ov.line)
         done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
     if problems:
         raise InputError(problems)
