@@ -267,14 +267,14 @@ def _validate(data: Any, file: Path, where: Where) -> ForecastSpec:
         raise InputError(_validation_problems(err, where, str(file))) from None
 
 
-def load_spec(ref: str | Path | None = None, sets: list[str] | None = None
-              ) -> tuple[ForecastSpec, ForecastSpec, Path, list[Override]]:
+def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
+              origin: str = "--set") -> tuple[ForecastSpec, ForecastSpec, Path, list[Override]]:
     """The forecast file as written (for calibration) and after `--set` (for the forecast)."""
     file = resolve_forecast(ref)
     where: Where = {}
     raw = read_yaml(file, where)
     base = _validate(raw, file, where)
-    data, done = apply_sets(raw, sets or [])
+    data, done = apply_sets(raw, sets or [], origin)
     spec = _validate(data, file, where) if done else base
     return base, spec, file, done
 
@@ -649,9 +649,10 @@ def combine(spec: ForecastSpec, methods: dict[str, MethodResult]) -> tuple[dict[
 # ---------------------------------------------------------------- the whole forecast
 
 
-def run_forecast(ref: str | Path | None = None, sets: list[str] | None = None) -> Forecast:
+def run_forecast(ref: str | Path | None = None, sets: list[str] | None = None,
+                 origin: str = "--set") -> Forecast:
     """Load forecast.yaml (+ `--set`), run the three methods and combine them."""
-    base, spec, file, done = load_spec(ref, sets)
+    base, spec, file, done = load_spec(ref, sets, origin)
     fits = trend_fits(spec)
     methods = {"output": output_method(spec, base), "quota": quota_method(spec, base),
                "trend": trend_method(spec, fits)}
@@ -667,7 +668,8 @@ def run_forecast(ref: str | Path | None = None, sets: list[str] | None = None) -
 
 
 def _num(v: float) -> str:
-    v = round(float(v), 6)
+    """Full precision: scaled exact quotas must still add up to the scaled total."""
+    v = float(v)
     return str(int(v)) if v == int(v) else repr(v)
 
 
@@ -695,7 +697,8 @@ def increment_overrides(ref: str | Path | None = None, period: str | None = None
 
     loaded = load(ref, period, [])
     inst = loaded.instance
-    fc = run_forecast(loaded.instance_file.parent / FORECAST_FILE, forecast_sets)
+    fc = run_forecast(loaded.instance_file.parent / FORECAST_FILE, forecast_sets,
+                      "--forecast-set")
     if inst.period not in fc.increments:
         raise InputError.one(f"the forecast has no period '{inst.period}' "
                              f"(known: {', '.join(fc.increments)})", file=str(fc.file),
