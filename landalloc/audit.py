@@ -115,6 +115,7 @@ class TableSpec(_Strict):
     rows: dict[str, RowSpec]
     total: RowSpec | None = None
     share_base: str | None = None  # a figure id; default: the table's total
+    exact: bool = False  # the values are decisions (allocations), not rounded numbers
     note: str | None = None
 
 
@@ -214,7 +215,7 @@ def build_figures(spec: FiguresFile) -> dict[str, Figure]:
             rows["total"] = t.total
         for rid, r in rows.items():
             where = f"{t.where}, {r.label or rid}"
-            step = r.step if r.step is not None else printed_step(r.value)
+            step = r.step if r.step is not None else 0.0 if t.exact else printed_step(r.value)
             figs[f"{tid}.{rid}"] = Figure(f"{tid}.{rid}", float(r.value), step, where,
                                           r.label or rid, r.unit or t.unit or "")
             if r.share is not None:
