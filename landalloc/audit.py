@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from landalloc.datapaths import validation_problems
 from landalloc.errors import InputError
 from landalloc.paths import INSTANCE_FILE, instances_root
 from landalloc.yamlio import Where, read_yaml
@@ -521,14 +522,12 @@ def resolve_figures(ref: str | Path | None = None) -> Path:
 
 
 def parse_figures(data: Any, file: str = FIGURES_FILE, where: Where | None = None) -> FiguresFile:
-    from landalloc.loading import _validation_problems
-
     if not isinstance(data, dict):
         raise InputError.one("expected a mapping", file=file)
     try:
         return FiguresFile.model_validate(data)
     except ValidationError as err:
-        raise InputError(_validation_problems(err, where or {}, file)) from None
+        raise InputError(validation_problems(err, where or {}, file, FiguresFile)) from None
 
 
 def audit(ref: str | Path | dict | None = None) -> AuditReport:

@@ -9,10 +9,13 @@ a new year under a map of years (e.g. another fitted investment point), and a pa
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.overrides import Override, parse_set
+from landalloc.yamlio import Where
 
 
 def _is_param(node: Any) -> bool:
@@ -54,8 +57,10 @@ def set_path(data: dict, path: str, value: Any) -> Any:
     return copy.deepcopy(old)
 
 
-def apply_sets(data: dict, sets: list[str], origin: str = "--set") -> tuple[dict, list[Override]]:
-    """Apply `PATH=VALUE` texts to a copy of data; every bad path is reported at once."""
+def apply_sets(data: dict, sets: list[str], origin: str = "--set",
+               where: Where | None = None) -> tuple[dict, list[Override]]:
+    """Apply `PATH=VALUE` texts to a copy of data; every bad path is reported at once.
+    `where` (key path -> file, line) learns that these paths now come from the command line."""
     data = copy.deepcopy(data)
     done: list[Override] = []
     problems: list[Problem] = []
@@ -67,6 +72,59 @@ def apply_sets(data: dict, sets: list[str], origin: str = "--set") -> tuple[dict
             problems.append(Problem(str(e.args[0]), origin, path))
             continue
         done.append(Override(path, value, origin, None, old))
+        if where is not None:
+            prefix = tuple(path.split("."))
+            for key in [k for k in where if k[:len(prefix)] == prefix]:
+                del where[key]
+            where[prefix] = (origin, None)
     if problems:
         raise InputError(problems)
     return data, done
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys a pydantic model expects at a location (best effort, for error messages)."""
+    node: Any = model
+    for part in loc:
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = node.model_fields.get(str(part))
+            if field is None:
+                return []
+            node = field.annotation
+            continue
+        args = [a for a in get_args(node) if a is not type(None)]
+        inner = args[-1] if args else None  # dict[K, V] -> V, list[V] -> V, X | None -> X
+        if inner is None:
+            return []
+        node = inner
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            continue
+    while not (isinstance(node, type) and issubclass(node, BaseModel)):
+        args = [a for a in get_args(node) if a is not type(None)]
+        if len(args) != 1:
+            return []
+        node = args[0]
+    return list(node.model_fields)
+
+
+def validation_problems(err: ValidationError, where: Where, fallback: str,
+                        model: type[BaseModel]) -> list[Problem]:
+    """pydantic errors -> one Problem each: file and line (or the --set that made it), key."""
+    problems = []
+    for e in err.errors():
+        loc = tuple(x for x in e["loc"] if not str(x).startswith("function-"))
+        sloc = tuple(str(x) for x in loc)
+        file, line = fallback, None
+        related = [k for k in where if sloc[:len(k)] == k]
+        if related:
+            file, line = where[max(related, key=len)]
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            known = _fields_at(model, loc[:-1])
+            msg = "unknown key" + (f" (expected one of: {', '.join(known)})" if known else "")
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        elif "input" in e and e["type"] != "value_error":
+            msg += f" (got {e['input']!r})"
+        problems.append(Problem(msg, file, ".".join(sloc) or None, line))
+    return problems

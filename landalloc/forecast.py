@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from landalloc.datapaths import apply_sets
+from landalloc.datapaths import apply_sets, validation_problems
 from landalloc.errors import InputError
 from landalloc.overrides import Override
 from landalloc.paths import INSTANCE_FILE, instances_root
@@ -257,14 +257,12 @@ def resolve_forecast(ref: str | Path | None = None) -> Path:
 
 
 def _validate(data: Any, file: Path, where: Where) -> ForecastSpec:
-    from landalloc.loading import _validation_problems
-
     if not isinstance(data, dict):
         raise InputError.one("expected a mapping", file=str(file))
     try:
         return ForecastSpec.model_validate(data)
     except ValidationError as err:
-        raise InputError(_validation_problems(err, where, str(file))) from None
+        raise InputError(validation_problems(err, where, str(file), ForecastSpec)) from None
 
 
 def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
@@ -274,14 +272,14 @@ def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
     where: Where = {}
     raw = read_yaml(file, where)
     base = _validate(raw, file, where)
-    data, done = apply_sets(raw, sets or [], origin)
+    data, done = apply_sets(raw, sets or [], origin, where)
     spec = _validate(data, file, where) if done else base
     return base, spec, file, done
 
 
 def _need(p: Param, key: str) -> float:
     if p.value is None:
-        raise InputError.one("a number is needed here", file="forecast", key=key)
+        raise InputError.one("a number is needed here", file=FORECAST_FILE, key=key)
     return float(p.value)
 
 
@@ -303,14 +301,14 @@ def _output_raw(spec: ForecastSpec) -> dict[str, Any]:
     q, t = {}, {}
     for y in spec.horizons:
         if y not in m.growth or y not in m.per_ha_increase:
-            raise InputError.one(f"no growth or per_ha_increase for {y}", file="forecast",
+            raise InputError.one(f"no growth or per_ha_increase for {y}", file=FORECAST_FILE,
                                  key="methods.output")
         g = _need(m.growth[y], f"methods.output.growth.{y}")
         p = _need(m.per_ha_increase[y], f"methods.output.per_ha_increase.{y}")
         q[y] = q0 * (1 + g / 100) ** (y - by)
         t[y] = t0 * (1 + p / 100)
         if t[y] <= 0:
-            raise InputError.one("output per ha must stay positive", file="forecast",
+            raise InputError.one("output per ha must stay positive", file=FORECAST_FILE,
                                  key=f"methods.output.per_ha_increase.{y}")
     return {"q0": q0, "t0": t0, "s0": s0, "q": q, "t": t}
 
@@ -330,7 +328,7 @@ def output_method(spec: ForecastSpec, base: ForecastSpec) -> MethodResult:
         missing = [y for y in spec.horizons if y not in a_plan]
         if missing:
             raise InputError.one(f"calibrate: plan needs a plan figure for {missing}",
-                                 file="forecast", key="methods.output.plan")
+                                 file=FORECAST_FILE, key="methods.output.plan")
         a = a_plan
         how = "calibrated to the plan's figures (Table 2-1), per year"
     else:
@@ -381,7 +379,7 @@ def _investment_fit(inv: Investment) -> tuple[np.poly1d, float]:
     years = sorted(inv.points)
     if len(years) < inv.degree + 1:
         raise InputError.one(f"a degree-{inv.degree} fit needs at least {inv.degree + 1} "
-                             f"points, got {len(years)}", file="forecast",
+                             f"points, got {len(years)}", file=FORECAST_FILE,
                              key="methods.quota.investment.points")
     x = np.array(years, float)
     y = np.array([_need(inv.points[k], f"methods.quota.investment.points.{k}") for k in years])
@@ -393,7 +391,7 @@ def _intensity(m: QuotaMethod, year: int) -> float:
     vals = [_need(m.intensity[y], f"methods.quota.intensity.{y}") for y in ys]
     d = float(np.interp(year, ys, vals))
     if d <= 0:
-        raise InputError.one("intensity must be positive", file="forecast",
+        raise InputError.one("intensity must be positive", file=FORECAST_FILE,
                              key="methods.quota.intensity")
     return d
 
@@ -406,11 +404,11 @@ def _quota_raw(spec: ForecastSpec) -> dict[str, Any]:
     series, raw, b = {}, {}, {}
     for name, p in spec.periods.items():
         if name not in m.floor_area_ratio:
-            raise InputError.one(f"no floor-area ratio for period {name}", file="forecast",
+            raise InputError.one(f"no floor-area ratio for period {name}", file=FORECAST_FILE,
                                  key="methods.quota.floor_area_ratio")
         far = _need(m.floor_area_ratio[name], f"methods.quota.floor_area_ratio.{name}")
         if far <= 0:
-            raise InputError.one("floor-area ratio must be positive", file="forecast",
+            raise InputError.one("floor-area ratio must be positive", file=FORECAST_FILE,
                                  key=f"methods.quota.floor_area_ratio.{name}")
         b[name] = ref / far
         total = 0.0
@@ -440,7 +438,8 @@ def quota_method(spec: ForecastSpec, base: ForecastSpec) -> MethodResult:
             a[name], how[name] = a_plan[name], "calibrated to the plan's increment"
         else:
             raise InputError.one(f"no correction and no plan increment to calibrate it for "
-                                 f"period {name}", file="forecast", key="methods.quota.correction")
+                                 f"period {name}", file=FORECAST_FILE,
+                                 key="methods.quota.correction")
     land = _need(spec.base.land, "base.land")
     totals, inc = {}, {}
     for name, p in spec.periods.items():
@@ -488,13 +487,13 @@ def _fit(model: str, x: np.ndarray, y: np.ndarray) -> tuple[list[float], int]:
     if model == "exponential":  # least squares on ln y, as the textbook trend method does
         if np.any(y <= 0):
             raise InputError.one("the exponential trend needs positive supply in every year",
-                                 file="forecast", key="methods.trend.history")
+                                 file=FORECAST_FILE, key="methods.trend.history")
         c = np.polyfit(x, np.log(y), 1)
         return [float(math.exp(c[1])), float(math.exp(c[0]))], 2
     deg = {"linear": 1, "quadratic": 2, "cubic": 3}[model]
     if len(x) < deg + 1:
         raise InputError.one(f"{model} needs at least {deg + 1} years of history",
-                             file="forecast", key="methods.trend.history")
+                             file=FORECAST_FILE, key="methods.trend.history")
     return [float(v) for v in np.polyfit(x, y, deg)], deg + 1
 
 
@@ -534,7 +533,7 @@ def trend_method(spec: ForecastSpec, fits: dict[str, TrendFit]) -> MethodResult:
     use = m.use
     if use == "best":
         if not fits:
-            raise InputError.one("use: best needs at least one model", file="forecast",
+            raise InputError.one("use: best needs at least one model", file=FORECAST_FILE,
                                  key="methods.trend.models")
         use = max(fits, key=lambda k: (np.nan_to_num(fits[k].r2_adjusted, nan=-np.inf),
                                        -len(fits[k].coefficients)))
@@ -542,13 +541,13 @@ def trend_method(spec: ForecastSpec, fits: dict[str, TrendFit]) -> MethodResult:
     for name, p in spec.periods.items():
         if use == "stated":
             if name not in m.stated_supply:
-                raise InputError.one(f"no stated supply for period {name}", file="forecast",
+                raise InputError.one(f"no stated supply for period {name}", file=FORECAST_FILE,
                                      key="methods.trend.stated_supply")
             supply[name] = _need(m.stated_supply[name], f"methods.trend.stated_supply.{name}")
         else:
             if use not in fits:
                 raise InputError.one(f"model '{use}' is not in models ({', '.join(m.models)})",
-                                     file="forecast", key="methods.trend.use")
+                                     file=FORECAST_FILE, key="methods.trend.use")
             proj = fits[use].projection
             supply[name] = sum(proj[t] for t in range(p.start, p.end + 1))
     land = _need(spec.base.land, "base.land")
@@ -622,7 +621,7 @@ def combine(spec: ForecastSpec, methods: dict[str, MethodResult]) -> tuple[dict[
             w = {k: c.weights.get(k, 0.0) for k in METHODS}
             if sum(w.values()) <= 0 or any(x < 0 for x in w.values()):
                 raise InputError.one("weights must be non-negative and not all zero",
-                                     file="forecast", key="combine.weights")
+                                     file=FORECAST_FILE, key="combine.weights")
             v = sum(w[k] * vals[k] for k in METHODS) / sum(w.values())
         anchors[y] = v
         final[y] = _round(v, c.rounding, c.step)
