@@ -81,8 +81,10 @@ def print_forecast(fc: Forecast, methods: list[str], console: Console | None = N
             a = m.params.get("correction_a")
             if a:
                 how = m.params.get("correction_how")
-                how = how if isinstance(how, str) else "; ".join(f"{k}: {v}"
-                                                                for k, v in how.items())
+                if isinstance(how, dict):
+                    kinds = set(how.values())
+                    how = kinds.pop() if len(kinds) == 1 else "; ".join(
+                        f"{k}: {v}" for k, v in how.items())
                 vals = ", ".join(f"{k}: {v:.4f}" for k, v in a.items())
                 console.print(f"  correction a — {vals} ({how})", highlight=False)
             if key == "quota":
