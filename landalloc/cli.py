@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "landalloc.commands.diagnose",
     "landalloc.commands.report",
     "landalloc.commands.sensitivity",
+    "landalloc.commands.forecast",
 ]
 
 for _name in COMMAND_MODULES:
