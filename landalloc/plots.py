@@ -22,14 +22,10 @@ def _plt():
 
 @functools.cache
 def _cjk_font() -> str | None:
-    """A font that can draw the plan's Chinese names, if this machine has one."""
-    from matplotlib import font_manager
+    """The Chinese font family the reports use (shipped with the package), or None."""
+    from landalloc.report.fonts import matplotlib_family
 
-    for f in font_manager.fontManager.ttflist:
-        if any(k in f.name for k in ("CJK", "WenQuanYi", "Hei", "Song", "Ming", "Droid Sans "
-                                     "Fallback", "Source Han")):
-            return f.name
-    return None
+    return matplotlib_family()
 
 
 def _name(zh: str, en: str) -> str:
@@ -107,10 +103,11 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     names = df.attrs.get("sectors", {})
     cols = [c for c in df.columns if c.startswith("hectares[")]
     sectors = [c[len("hectares["):-1] for c in cols]
-    values = df[cols].where(ok, 0.0).fillna(0.0).to_numpy().T
+    # only the optimal points: an infeasible point has no allocation to draw
+    values = df.loc[ok, cols].fillna(0.0).to_numpy().T
     labels = [_name(*names[s]) if s in names else s for s in sectors]
-    keep = values.max(axis=1) > 0
-    bottom.stackplot(df[p], values[keep], labels=[lb for lb, k in zip(labels, keep,
+    keep = (values.max(axis=1) > 0) if values.size else np.zeros(len(cols), dtype=bool)
+    bottom.stackplot(df.loc[ok, p], values[keep], labels=[lb for lb, k in zip(labels, keep,
                                                                       strict=True) if k],
                      alpha=0.85)
     bottom.set_ylabel("hectares by sector")
