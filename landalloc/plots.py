@@ -107,12 +107,17 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     values = df.loc[ok, cols].fillna(0.0).to_numpy().T
     labels = [_name(*names[s]) if s in names else s for s in sectors]
     keep = (values.max(axis=1) > 0) if values.size else np.zeros(len(cols), dtype=bool)
-    bottom.stackplot(df.loc[ok, p], values[keep], labels=[lb for lb, k in zip(labels, keep,
-                                                                      strict=True) if k],
-                     alpha=0.85)
+    if keep.any():
+        bottom.stackplot(df.loc[ok, p], values[keep], labels=[lb for lb, k in zip(labels, keep,
+                                                                          strict=True) if k],
+                         alpha=0.85)
+    else:
+        bottom.text(0.5, 0.5, "no feasible point in this sweep", ha="center", va="center",
+                    transform=bottom.transAxes)
     bottom.set_ylabel("hectares by sector")
     bottom.set_xlabel(p)
-    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    if keep.any():
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     bottom.grid(alpha=0.3)
     _save(fig, path)
 
