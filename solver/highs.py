@@ -37,24 +37,30 @@ def new_highs() -> highspy.Highs:
     return h
 
 
-def apply_options(h: highspy.Highs, options: SolverOptions | None) -> None:
+def highs_options(options: SolverOptions | None) -> dict[str, object]:
+    """SolverOptions as HiGHS option names: one mapping for every backend that runs HiGHS."""
     if options is None:
-        return
+        return {}
+    out: dict[str, object] = {}
     if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
+        out["time_limit"] = float(options.time_limit)
     if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
+        out["threads"] = int(options.threads)
     if options.primal_tolerance is not None:
-        h.setOptionValue("primal_feasibility_tolerance", float(options.primal_tolerance))
+        out["primal_feasibility_tolerance"] = float(options.primal_tolerance)
     if options.dual_tolerance is not None:
-        h.setOptionValue("dual_feasibility_tolerance", float(options.dual_tolerance))
+        out["dual_feasibility_tolerance"] = float(options.dual_tolerance)
     if options.log_file:
-        h.setOptionValue("log_file", options.log_file)
-        h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", bool(options.verbose))
+        out.update(log_file=str(options.log_file), output_flag=True,
+                   log_to_console=bool(options.verbose))
     elif options.verbose:
-        h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", True)
+        out.update(output_flag=True, log_to_console=True)
+    return out
+
+
+def apply_options(h: highspy.Highs, options: SolverOptions | None) -> None:
+    for key, value in highs_options(options).items():
+        h.setOptionValue(key, value)
 
 
 def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
