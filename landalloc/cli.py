@@ -28,6 +28,7 @@ def _root() -> None:
 #: Command modules, each with register(app). Add one line per new command module.
 COMMAND_MODULES = [
     "landalloc.commands.solve",
+    "landalloc.commands.export",
 ]
 
 for _name in COMMAND_MODULES:
