@@ -58,6 +58,19 @@ def highs_options(options: SolverOptions | None) -> dict[str, object]:
     return out
 
 
+_thread_state = threading.local()
+
+
+def use_threads(threads: int | None) -> None:
+    """Before a run in this OS thread: HiGHS fixes a thread's scheduler size at its first
+    run, and a later run asking for another `threads` value fails ("Not Set"). When a run
+    asks for a size this thread has not used last, reset this thread's scheduler first."""
+    if threads is None or getattr(_thread_state, "threads", None) == threads:
+        return
+    highspy.Highs.resetThreadScheduler(True)
+    _thread_state.threads = threads
+
+
 def apply_options(h: highspy.Highs, options: SolverOptions | None) -> None:
     for key, value in highs_options(options).items():
         h.setOptionValue(key, value)
@@ -97,6 +110,7 @@ class HighsSession:
 
     def __init__(self, lp: LinearProgram, options: SolverOptions | None = None) -> None:
         self.lp = lp
+        self.threads = options.threads if options else None
         self.h = new_highs()
         apply_options(self.h, options)
         self.h.passModel(to_highs_lp(lp))
@@ -113,6 +127,7 @@ class HighsSession:
         self.h.changeColCost(int(j), float(cost))
 
     def run(self) -> RawSolution:
+        use_threads(self.threads)
         t0 = time.perf_counter()
         self.h.run()
         elapsed = time.perf_counter() - t0

@@ -12,7 +12,7 @@ import time
 import numpy as np
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status
-from landalloc.solver.highs import highs_options, new_highs
+from landalloc.solver.highs import highs_options, new_highs, use_threads
 from landalloc.solver.modelling import col_bounds, empty_row_conflict, rows
 
 #: PuLP reports pi and dj of a maximisation with the opposite sign to d(objective)/d(bound)
@@ -26,7 +26,7 @@ def _status(pulp, prob, options: SolverOptions | None) -> Status:
     if status == pulp.LpStatusOptimal:
         if sol == pulp.LpSolutionOptimal:
             return Status.OPTIMAL
-        # pulp.HiGHS reports a time or iteration limit as "optimal, feasible solution".
+        # pulp.HiGHS reports a time or iteration limit as "optimal, solution found".
         return Status.TIME_LIMIT
     if status == pulp.LpStatusInfeasible:
         return Status.INFEASIBLE
@@ -52,7 +52,9 @@ class PulpBackend:
         import pulp
 
         prob = pulp.LpProblem(lp.name.replace(" ", "_") or "landalloc", pulp.LpMaximize)
-        xs = [pulp.LpVariable(f"x{j}", lowBound=lo, upBound=hi)
+        # PuLP >= 3.3 owns variables through the problem (the PuLP 4 way); older, directly
+        new_var = getattr(prob, "add_variable", None) or pulp.LpVariable
+        xs = [new_var(f"x{j}", lowBound=lo, upBound=hi)
               for j, (lo, hi) in enumerate(col_bounds(lp))]
         # every column enters the objective (coefficient 0 too), so PuLP knows all of them
         prob.setObjective(pulp.LpAffineExpression(list(zip(xs, lp.c.tolist(), strict=True))))
@@ -83,6 +85,7 @@ class PulpBackend:
         prob, xs, cons = self.build(lp)
         t1 = time.perf_counter()
         new_highs()  # the first Highs of a process prints a banner: let ours swallow it
+        use_threads(options.threads if options else None)
         verbose = bool(options and options.verbose)
         solver = pulp.HiGHS(msg=verbose, mip=False, **highs_options(options))
         prob.solve(solver)

@@ -16,7 +16,7 @@ import time
 import numpy as np
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status
-from landalloc.solver.highs import highs_options, new_highs
+from landalloc.solver.highs import highs_options, new_highs, use_threads
 from landalloc.solver.modelling import col_bounds, empty_row_conflict, rows
 
 #: Pyomo's `dual` and `rc` suffixes of a maximisation already read as d(objective)/d(bound)
@@ -84,6 +84,7 @@ class PyomoBackend:
         m = self.build(lp)
         t1 = time.perf_counter()
         new_highs()  # the first Highs of a process prints a banner: let ours swallow it
+        use_threads(options.threads if options else None)
         verbose = bool(options and options.verbose)
         hopts = highs_options(options)
         if not verbose and "log_file" not in hopts:
