@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from landalloc.formulations import formulate
 from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
-from landalloc.loading import load_instance
 from landalloc.solver import BACKENDS, SolverOptions, Status, get_backend
 from landalloc.solver.highs import HighsSession
+
+from landalloc.loading import load_instance
 from landalloc.synthetic import random_instance, random_lp
 
 NAMES = ["highs", "pulp", "pyomo"]
