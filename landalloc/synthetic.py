@@ -16,10 +16,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
-from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
+from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.model import Instance
 
 ASSUMPTION = "synthetic"
@@ -156,7 +155,7 @@ def random_lp(n_sectors: int, n_districts: int, seed: int = 0, n_zones: int = 3,
         row_lower=np.concatenate([[d.total], d.quota_lo, np.full(D, -np.inf), d.zone_lo]),
         row_upper=np.concatenate([[d.total], d.quota_hi, d.cap, d.zone_hi]),
         col_lower=np.zeros(n), col_upper=np.where(allowed, np.inf, 0.0),
-        rows=pd.DataFrame(meta, columns=ROW_COLUMNS),
+        rows=row_table(meta),
         sectors=[f"s{i}" for i in range(S)], districts=[f"d{j}" for j in range(D)],
         col_sector=col_sector, col_district=col_district,
         name=f"synthetic-{S}x{D}-{seed} synthetic")
