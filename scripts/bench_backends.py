@@ -52,17 +52,6 @@ MODELLING_MAX = 100_000  # PuLP and Pyomo above this take minutes and gigabytes
 OPTIONS = SolverOptions(threads=1)  # one thread everywhere: the comparison is per core
 
 
-def best_of(f: Callable[[], object], repeat: int) -> float:
-    """Fastest of `repeat` wall times (the least disturbed by other work on the machine)."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def interleaved(paths: dict[str, Callable[[], None]], rounds: int) -> dict[str, float]:
     """Best wall time of each path over rounds that run every path once in turn, so a
     burst of other work on the machine hits all of them alike."""
@@ -87,33 +76,36 @@ def bare_solve(model) -> None:
 
 
 def size_rows(name: str, inst: Instance, backends: list[str], repeat: int) -> list[dict]:
+    """One instance: formulate, bare highspy and every backend end to end, interleaved."""
     lp = formulate(inst)
     model = to_highs_lp(lp)
-    t_formulate = best_of(lambda: formulate(inst), repeat)
-    t_bare = best_of(lambda: bare_solve(model), repeat)
-    rows = []
-    for b in backends:
+    best: dict[str, tuple[float, object]] = {}
+
+    def end_to_end(b: str) -> Callable[[], None]:
         backend = get_backend(b)
-        best = None
-        for _ in range(repeat):
-            gc.collect()
+
+        def run() -> None:
             t0 = time.perf_counter()
             lp_b = formulate(inst)
             raw = backend.solve(lp_b, OPTIONS)
             label(inst, lp_b, raw)
             total = time.perf_counter() - t0
-            if best is None or total < best[0]:
-                best = (total, raw)
-        total, raw = best
-        build = raw.extra.get("build_seconds", total - t_formulate - raw.solve_seconds)
+            if b not in best or total < best[b][0]:
+                best[b] = (total, raw)
+        return run
+
+    paths = {"formulate": lambda: formulate(inst), "bare": lambda: bare_solve(model)}
+    paths.update({b: end_to_end(b) for b in backends})
+    t = interleaved(paths, repeat)
+    rows = []
+    for b in backends:
+        total, raw = best[b]
         rows.append({"table": "size", "instance": name, "variables": lp.num_col,
                      "nonzeros": lp.A.nnz, "backend": b, "status": raw.status.value,
-                     "objective": raw.objective, "formulate_s": t_formulate, "build_s": build,
-                     "solve_s": raw.solve_seconds, "total_s": total, "bare_s": t_bare,
-                     "x_bare": total / t_bare})
-    highs_total = next(r["total_s"] for r in rows if r["backend"] == "highs")
-    for r in rows:
-        r["x_highs"] = r["total_s"] / highs_total
+                     "objective": raw.objective, "formulate_s": t["formulate"],
+                     "build_s": raw.extra.get("build_seconds"), "solve_s": raw.solve_seconds,
+                     "total_s": total, "bare_s": t["bare"], "x_bare": total / t["bare"],
+                     "x_highs": total / best["highs"][0]})
     return rows
 
 
@@ -245,7 +237,8 @@ def fmt(v, spec: str) -> str:
 
 def show(console: Console, rows: list[dict]) -> None:
     size = [r for r in rows if r["table"] == "size"]
-    t = Table(title="Size: seconds (best of repeats); x bare = total / bare highspy solve")
+    t = Table(title="Size: seconds, best of interleaved repeats; total = formulate + backend"
+                    " + labelled Result; x bare = total / bare highspy")
     for c in ("instance", "vars", "backend", "formulate", "build", "solve", "total", "bare",
               "x bare", "x highs"):
         t.add_column(c, justify="left" if c in ("instance", "backend") else "right")
@@ -298,12 +291,12 @@ def main() -> None:
     rows: list[dict] = []
     for period in ("2021-2025", "2026-2035"):
         inst = load("zhengzhou", period).instance
-        rows += size_rows(f"zhengzhou {period}", inst, all_backends, repeat)
+        rows += size_rows(f"zhengzhou {period}", inst, all_backends, 6 * repeat)
     for size, (S, D) in SIZES.items():
         if size > max_size or size >= 1_000_000:
             continue
         backends = all_backends if size <= MODELLING_MAX else ["highs"]
-        rep = repeat if size <= 10_000 else 1
+        rep = {100: 6 * repeat, 1_000: 3 * repeat, 10_000: repeat}.get(size, 1)
         rows += size_rows(f"synthetic {S}x{D}", random_instance(S, D, 0), backends, rep)
         console.print(f"  measured {size:,} variables")
     rows += scenario_rows(n_scen, 3 if args.quick else 7, all_backends)
