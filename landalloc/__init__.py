@@ -5,7 +5,8 @@
     >>> r.totals("sector")
 """
 
-from landalloc.api import solve, solve_instance
+from landalloc.analysis import sensitivity, sweep, tornado
+from landalloc.api import diagnose, diagnose_instance, solve, solve_instance
 from landalloc.errors import InputError
 from landalloc.formulations import LinearProgram, formulate
 from landalloc.loading import load, load_instance
@@ -13,14 +14,19 @@ from landalloc.model import Instance
 from landalloc.result import Result
 
 __all__ = [
-           "InputError",
-           "Instance",
-           "LinearProgram",
-           "Result",
-           "formulate",
-           "load",
-           "load_instance",
-           "solve",
-           "solve_instance",
+    "InputError",
+    "Instance",
+    "LinearProgram",
+    "Result",
+    "diagnose",
+    "diagnose_instance",
+    "formulate",
+    "load",
+    "load_instance",
+    "sensitivity",
+    "solve",
+    "solve_instance",
+    "sweep",
+    "tornado",
 ]
 __version__ = "0.1.0"

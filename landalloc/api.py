@@ -27,3 +27,28 @@ def solve(ref: str | Path | None = None, period: str | None = None,
     result = solve_instance(loaded.instance, backend, options)
     result.record = {**loaded.record(), "backend": backend}
     return result
+
+
+def diagnose_instance(instance: Instance, relax: list[str] | str | None = None,
+                      weights: dict[str, float] | None = None, method: str = "auto",
+                      time_limit: float = 10.0, overrides: list | None = None):
+    """Why one Instance is infeasible, and the cheapest repair (a Diagnosis)."""
+    from landalloc.diagnosis import RelaxSpec, explain
+
+    lp = formulate(instance)
+    spec = RelaxSpec.parse(relax, weights, lp)
+    return explain(lp, instance, overrides, spec, method, time_limit)
+
+
+def diagnose(ref: str | Path | None = None, period: str | None = None,
+             sets: list[str] | None = None, relax: list[str] | str | None = None,
+             weights: dict[str, float] | None = None, method: str = "auto",
+             time_limit: float = 10.0):
+    """Diagnose a bundled instance, folder or scenario file with overrides.
+
+    Returns a `landalloc.diagnosis.Diagnosis`: `feasible`, `iis` (rule names), `sentences`,
+    `arithmetic`, `repair` (set path -> new value) and `repair_block()` for a scenario file.
+    """
+    loaded = load(ref, period, sets)
+    return diagnose_instance(loaded.instance, relax, weights, method, time_limit,
+                             loaded.overrides)

@@ -28,6 +28,10 @@ def _root() -> None:
 #: Command modules, each with register(app). Add one line per new command module.
 COMMAND_MODULES = [
     "landalloc.commands.solve",
+    "landalloc.commands.diagnose",
+    "landalloc.commands.report",
+    "landalloc.commands.sensitivity",
+    "landalloc.commands.forecast",
     "landalloc.commands.export",
 ]
 
@@ -40,7 +44,5 @@ def main() -> None:
     try:
         app()
     except InputError as e:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"error: {e}", style="red", markup=False, highlight=False)
+        print(f"error: {e}", file=sys.stderr)
         sys.exit(2)

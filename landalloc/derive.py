@@ -37,9 +37,9 @@ def _quota_weight(inst: Instance, sector: str) -> float:
     q = inst.sectors[sector].quota
     if q is None:
         return 0.0
-    hi = q.max if q.max is not None else q.min
-    lo = q.min if q.min is not None else 0.0
-    return (lo + hi) / 2
+    if q.min is None or q.max is None:  # one-sided: the plan's one number
+        return q.max if q.min is None else q.min
+    return (q.min + q.max) / 2
 
 
 def output_per_ha(folder: Path, inst: Instance) -> pd.DataFrame:

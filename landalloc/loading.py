@@ -120,21 +120,62 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
     return merged
 
 
+def _unwrap(ann: Any) -> Any:
+    """Optional[X], Annotated[X, ...] -> X."""
+    import types
+    import typing
+
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Annotated:
+            ann = typing.get_args(ann)[0]
+        elif origin in (typing.Union, types.UnionType):
+            ann = next(a for a in typing.get_args(ann) if a is not type(None))
+        else:
+            return ann
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys the Instance model accepts at a location, for 'unknown key' messages."""
+    import typing
+
+    from pydantic import BaseModel
+
+    ann: Any = Instance
+    parts = list(loc)
+    while parts:
+        ann = _unwrap(ann)
+        origin = typing.get_origin(ann)
+        if origin in (dict, list):
+            ann = typing.get_args(ann)[-1]
+            parts.pop(0)
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            field = ann.model_fields.get(str(parts.pop(0)))
+            if field is None:
+                return []
+            ann = field.annotation
+        else:
+            return []
+    ann = _unwrap(ann)
+    return list(ann.model_fields) if isinstance(ann, type) and issubclass(ann, BaseModel) else []
+
+
 def _validation_problems(err: ValidationError, where: Where, fallback: str) -> list[Problem]:
     problems = []
     for e in err.errors():
         loc = tuple(str(x) if not isinstance(x, int) else x for x in e["loc"])
-        loc = tuple(x for x in loc if x not in ("function-before[<lambda>(), LandBound]",
-                                                  "function-before[<lambda>(), ShareBound]"))
+        loc = tuple(x for x in loc if not str(x).startswith("function-"))
         file, line = fallback, None
-        for n in range(len(loc), 0, -1):
-            if loc[:n] in where:
-                file, line = where[loc[:n]]
-                break
+        # the latest-set entry at, above or below the failing key explains it best
+        order = {k: i for i, k in enumerate(where)}
+        related = [k for k in where if k[:len(loc)] == loc or loc[:len(k)] == k]
+        if related:
+            file, line = where[max(related, key=order.__getitem__)]
         key = ".".join(str(x) for x in loc) or None
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = "unknown key"
+            known = _known_keys(loc[:-1])
+            msg = "unknown key" + (f" (expected one of: {', '.join(known)})" if known else "")
         elif e["type"] == "missing":
             msg = "required key is missing"
         elif "input" in e and e["type"] not in ("value_error",):

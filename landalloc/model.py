@@ -98,8 +98,13 @@ class ShareBound(Bound):
         return self
 
 
-def _bound(kind: BoundKind):
-    return BeforeValidator(lambda v: as_bound(v, kind))
+def _bound(kind: BoundKind) -> BeforeValidator:
+    def read(value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"expected a number or {{min: .., max: ..}}, got {value!r}")
+        return as_bound(value, kind)
+
+    return BeforeValidator(read)
 
 
 Exact = Annotated[LandBound, _bound("exact")]

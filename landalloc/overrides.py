@@ -75,7 +75,10 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
         except KeyError as e:
             problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
             continue
-        where[tuple(ov.path.split("."))] = (ov.origin, ov.line)
+        prefix = tuple(ov.path.split("."))
+        for key in [k for k in where if k[:len(prefix)] == prefix]:
+            del where[key]  # the file's lines under this path no longer explain the value
+        where[prefix] = (ov.origin, ov.line)
         done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
     if problems:
         raise InputError(problems)
@@ -87,6 +90,9 @@ def _copy_path(data: dict, keys: list[str]) -> None:
     node = data
     for k in keys[:-1]:
         child = node.get(k)
+        if isinstance(child, list):  # rules.<name>.<field>: a list of dicts, addressed by name
+            node[k] = [dict(x) if isinstance(x, dict) else x for x in child]
+            return
         if not isinstance(child, dict):
             return
         node[k] = child = dict(child)
@@ -96,7 +102,7 @@ def _copy_path(data: dict, keys: list[str]) -> None:
 def _apply_one(data: dict, path: str, value: Any) -> Any:
     keys = path.split(".")
     top = keys[0]
-    if top not in data and top not in BOUND_KEYS:
+    if top not in data and top not in BOUND_KEYS and top != "rules":
         raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
     if top in COLLECTIONS:
         if len(keys) < 3:
@@ -104,6 +110,8 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
         if keys[1] not in data[top]:
             raise KeyError(f"unknown {top[:-1].replace('_', ' ')} '{keys[1]}' "
                            f"(known: {', '.join(data[top])})")
+    if top == "rules":
+        return _apply_rule(data, keys, value)
     if top in CELL_MAPS:
         if len(keys) != 3:
             raise KeyError(f"expected {top}.<sector>.<district>")
@@ -139,3 +147,17 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
             value = {**{k: v for k, v in old.items() if k not in ("min", "max")}, **value}
     node[last] = value
     return old
+
+
+def _apply_rule(data: dict, keys: list[str], value: Any) -> Any:
+    """`rules.<name>.<field>`: a custom rule addressed by its name (min, max, ...)."""
+    if len(keys) != 3:
+        raise KeyError("expected rules.<name>.<field>, e.g. rules.airport_electronics.max")
+    rules = data.get("rules") or []
+    for rule in rules:
+        if isinstance(rule, dict) and rule.get("name") == keys[1]:
+            old = copy.deepcopy(rule.get(keys[2]))
+            rule[keys[2]] = value
+            return old
+    known = ", ".join(str(r.get("name")) for r in rules if isinstance(r, dict)) or "none"
+    raise KeyError(f"unknown rule '{keys[1]}' (known: {known})")

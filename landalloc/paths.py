@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -14,15 +15,13 @@ def instances_root() -> Path:
     env = os.environ.get("LANDALLOC_INSTANCES")
     if env:
         return Path(env)
-    try:
-        from importlib.resources import files
-
-        root = Path(str(files("landalloc.instances")))
-        if root.is_dir():
-            return root
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "instances"
+    source_tree = Path(__file__).resolve().parent.parent / "instances"
+    if source_tree.is_dir():  # a checkout (editable install)
+        return source_tree
+    spec = importlib.util.find_spec("landalloc.instances")  # installed: package data
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return source_tree
 
 
 def resolve_input(ref: str | os.PathLike | None) -> Path:

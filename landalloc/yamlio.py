@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,8 @@ def _plain(node: Any, file: str, path: tuple, where: Where) -> Any:
         out = {}
         for k, v in node.items():
             line = None
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.key(k)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
             where[(*path, str(k))] = (file, line)
             out[str(k)] = _plain(v, file, (*path, str(k)), where)
         return out
@@ -32,10 +31,8 @@ def _plain(node: Any, file: str, path: tuple, where: Where) -> Any:
         out_l = []
         for i, v in enumerate(node):
             line = None
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError, IndexError):
                 line = node.lc.item(i)[0] + 1
-            except (KeyError, TypeError, AttributeError, IndexError):
-                pass
             where[(*path, i)] = (file, line)
             out_l.append(_plain(v, file, (*path, i), where))
         return out_l

@@ -37,7 +37,8 @@ def main() -> int:
     for period, (want, have) in caps.items():
         for d in sorted(set(want) | set(have)):
             if want.get(d) != have.get(d):
-                print(f"{period} districts.{d}.cap: rule gives {want.get(d)}, file has {have.get(d)}")
+                print(f"{period} districts.{d}.cap: rule gives {want.get(d)}, "
+                      f"file has {have.get(d)}")
                 ok = False
     return 0 if ok else 1
 

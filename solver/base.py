@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
 from landalloc.formulations.lp import LinearProgram
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """The shared status set every backend maps its own statuses to."""
 
     OPTIMAL = "optimal"

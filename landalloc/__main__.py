@@ -1,0 +1,5 @@
+"""`python -m landalloc` runs the CLI."""
+
+from landalloc.cli import main
+
+main()

@@ -1,0 +1,235 @@
+"""Parametric sweeps and tornado charts on a live HiGHS model, re-solved warm.
+
+A sweep moves one or two instance numbers over a grid. When the numbers only move bounds or
+costs (see landalloc.parameters), one HighsSession is built and each point changes those
+entries and re-solves from the previous optimal basis. Otherwise the LP is rebuilt at each
+point (the previous basis is still offered to HiGHS as a start).
+
+Each point records the objective, its slope with respect to each parameter from the duals
+(`marginal[...]`: one valid value where the optimum is degenerate), whether the optimal basis
+changed since the previous point (a breakpoint of the piecewise-linear objective lies between
+them, or a degenerate pivot), the hectares of each sector and the worst bound violation of
+the answer, recomputed from A·x. An infeasible point is a row with status 'infeasible'.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+import pandas as pd
+from landalloc.formulations import formulate
+from landalloc.formulations.lp import LinearProgram
+from landalloc.solver.base import RawSolution, SolverOptions, Status
+from landalloc.solver.highs import HighsSession
+
+
+def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All points of a 1-D or 2-D grid, and a solve order that walks it like a snake
+    (each point next to the one before, so the previous basis is a good start)."""
+    if len(axes) == 1:
+        pts = np.asarray(axes[0], float)[:, None]
+        return pts, np.arange(len(pts))
+    a, b = (np.asarray(v, float) for v in axes)
+    pts = np.array([(u, v) for u in a for v in b])
+    order = np.concatenate([np.arange(i * len(b), (i + 1) * len(b))[:: 1 if i % 2 == 0 else -1]
+                            for i in range(len(a))])
+    return pts, order
+
+
+def _violation(lp: LinearProgram, arrays: dict[str, np.ndarray], x: np.ndarray) -> float:
+    ax = lp.A @ x
+    return float(max(np.max(arrays["row_lower"] - ax, initial=0.0),
+                     np.max(ax - arrays["row_upper"], initial=0.0),
+                     np.max(arrays["col_lower"] - x, initial=0.0),
+                     np.max(x - arrays["col_upper"], initial=0.0)))
+
+
+def _basis(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
+    """Column and row basis statuses as small integers."""
+    b = h.getBasis()
+    return (np.fromiter((int(s.value) for s in b.col_status), np.int8, len(b.col_status)),
+            np.fromiter((int(s.value) for s in b.row_status), np.int8, len(b.row_status)))
+
+
+_OPTIMAL = highspy.HighsModelStatus.kOptimal
+
+
+def _run(h: highspy.Highs) -> RawSolution:
+    """A lean HighsSession.run for the sweep loop: only what a point records."""
+    t0 = time.perf_counter()
+    h.run()
+    elapsed = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    if ms != _OPTIMAL:
+        status = Status.INFEASIBLE if ms in _INFEASIBLE else Status.ERROR
+        return RawSolution(status, iterations=int(info.simplex_iteration_count),
+                           solve_seconds=elapsed, backend="highs")
+    sol = h.getSolution()
+    return RawSolution(Status.OPTIMAL, float(info.objective_function_value),
+                       np.asarray(sol.col_value), None, np.asarray(sol.row_dual),
+                       np.asarray(sol.col_dual), int(info.simplex_iteration_count), elapsed,
+                       backend="highs")
+
+
+_INFEASIBLE = (highspy.HighsModelStatus.kInfeasible,
+               highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+def _record(lp: LinearProgram, raw: RawSolution, values: np.ndarray, paths: list[str]
+            ) -> dict:
+    rec: dict = {p: float(v) for p, v in zip(paths, values, strict=True)}
+    rec.update(status=raw.status.value, objective=raw.objective, iterations=raw.iterations,
+               seconds=raw.solve_seconds)
+    ns, nd = len(lp.sectors), len(lp.districts)
+    per_sector = (raw.x.reshape(ns, nd).sum(axis=1) if raw.x is not None
+                  else np.full(ns, np.nan))
+    for s, v in zip(lp.sectors, per_sector, strict=True):
+        rec[f"hectares[{s}]"] = float(v)
+    return rec
+
+
+def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndarray,
+               options: SolverOptions | None = None) -> pd.DataFrame:
+    """Solve every point on one live model, changing only the entries the parameters move.
+
+    `basis_changed`: the re-solve needed simplex pivots (zero pivots means the previous
+    optimal basis is still optimal, so the objective is on the same linear piece).
+    `marginal[path]`: the duals of the moved bounds times their slopes; for a maximisation a
+    positive dual belongs to an upper bound and a negative one to a lower bound.
+    """
+    paths = [m.path for m in maps]
+    rows = np.unique(np.concatenate([m.rows for m in maps])).astype(np.int32)
+    cols = np.unique(np.concatenate([m.cols for m in maps])).astype(np.int32)
+    origin = np.array([m.origin for m in maps])
+    # slopes: one column per parameter, over the union of touched rows / columns
+    S = {k: np.zeros((rows.size, len(maps))) for k in ("row_lower", "row_upper")}
+    S.update({k: np.zeros((cols.size, len(maps))) for k in ("col_lower", "col_upper", "c")})
+    for k, m in enumerate(maps):
+        ri, ci = np.searchsorted(rows, m.rows), np.searchsorted(cols, m.cols)
+        S["row_lower"][ri, k], S["row_upper"][ri, k] = m.row_lower, m.row_upper
+        S["col_lower"][ci, k], S["col_upper"][ci, k], S["c"][ci, k] = \
+            m.col_lower, m.col_upper, m.cost
+    full = {k: getattr(lp, k).astype(float) for k in
+            ("row_lower", "row_upper", "col_lower", "col_upper", "c")}
+    base = {k: full[k][rows if k.startswith("row") else cols].copy() for k in full}
+
+    h = HighsSession(lp, options).h
+    records: list[dict | None] = [None] * len(points)
+    first, lost_basis, last_basis = True, False, None
+    for idx in order:
+        vals = points[idx]
+        t = vals - origin
+        now = {k: base[k] + S[k] @ t for k in base}
+        for k in now:
+            full[k][rows if k.startswith("row") else cols] = now[k]
+        if rows.size:
+            # HiGHS reads anything beyond its infinite_bound (1e20) as infinite
+            h.changeRowsBounds(rows.size, rows, now["row_lower"], now["row_upper"])
+        if cols.size:
+            h.changeColsBounds(cols.size, cols, now["col_lower"], now["col_upper"])
+            h.changeColsCost(cols.size, cols, now["c"])
+        if lost_basis and last_basis is not None:
+            h.setBasis(last_basis)  # HiGHS drops its basis on an infeasible point
+        raw = _run(h)
+        rec = _record(lp, raw, vals, paths)
+        lost_basis = raw.status is not Status.OPTIMAL
+        if raw.status is Status.OPTIMAL:
+            rec["basis_changed"] = not first and raw.iterations > 0
+            if first or raw.iterations > 0:  # zero pivots: the kept basis is unchanged
+                last_basis = h.getBasis()
+            first = False
+            rec["max_violation"] = _violation(lp, full, raw.x)
+            yr, yc = raw.row_dual[rows], raw.col_dual[cols]
+            marg = (np.maximum(yr, 0) @ S["row_upper"] + np.minimum(yr, 0) @ S["row_lower"]
+                    + np.maximum(yc, 0) @ S["col_upper"] + np.minimum(yc, 0) @ S["col_lower"]
+                    + raw.x[cols] @ S["c"])
+            for p, g in zip(paths, marg, strict=True):
+                rec[f"marginal[{p}]"] = float(g)
+        else:
+            rec["basis_changed"] = False
+            rec["max_violation"] = np.nan
+            for p in paths:
+                rec[f"marginal[{p}]"] = np.nan
+        records[idx] = rec
+    return pd.DataFrame(records)
+
+
+def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
+                  options: SolverOptions | None = None) -> pd.DataFrame:
+    """Formulate and solve each point afresh (for parameters that change the matrix)."""
+    from landalloc.errors import InputError
+    from landalloc.parameters import instance_with
+
+    records: list[dict | None] = [None] * len(points)
+    prev_basis = None
+    prev_key: bytes | None = None
+    for idx in order:
+        vals = points[idx]
+        try:
+            lp = formulate(instance_with(base, list(zip(paths, vals, strict=True))))
+        except InputError as e:
+            records[idx] = {**{p: float(v) for p, v in zip(paths, vals, strict=True)},
+                            "status": "invalid", "message": str(e)}
+            continue
+        session = HighsSession(lp, options)
+        if prev_basis is not None and len(prev_basis.col_status) == lp.num_col \
+                and len(prev_basis.row_status) == lp.num_row:
+            session.h.setBasis(prev_basis)
+        raw = session.run()
+        rec = _record(lp, raw, vals, paths)
+        if raw.status is Status.OPTIMAL:
+            prev_basis = session.h.getBasis()
+            key = b"".join(a.tobytes() for a in _basis(session.h))
+            rec["basis_changed"] = prev_key is not None and key != prev_key
+            prev_key = key
+            rec["max_violation"] = lp.max_violation(raw.x)
+        else:
+            rec["basis_changed"] = False
+            rec["max_violation"] = np.nan
+        for p in paths:
+            rec[f"marginal[{p}]"] = np.nan
+        records[idx] = rec
+    return pd.DataFrame(records)
+
+
+def tornado_lp(lp: LinearProgram, delta: float, relative: bool,
+               options: SolverOptions | None = None) -> tuple[float | None, pd.DataFrame]:
+    """Move each rule's finite bounds by -delta and +delta, one rule at a time, warm.
+
+    `relative`: bounds are scaled by (1 ± delta); otherwise shifted by ± delta ha. A rule
+    whose finite bounds are all 0 (a share written as `group - share * total >= 0`) does not
+    move under scaling: it is returned with status 'not moved' for the caller to handle.
+    """
+    session = HighsSession(lp, options)
+    base = session.run()
+    if base.status is not Status.OPTIMAL:
+        return None, pd.DataFrame()
+    out = []
+    for i in range(lp.num_row):
+        lo, hi = float(lp.row_lower[i]), float(lp.row_upper[i])
+        rec = {"row": i}
+        finite = [v for v in (lo, hi) if np.isfinite(v)]
+        if relative and all(v == 0 for v in finite):
+            rec.update(status_low="not moved", status_high="not moved")
+            out.append(rec)
+            continue
+        for tag, sign in (("low", -1.0), ("high", 1.0)):
+            if relative:
+                nlo, nhi = lo * (1 + sign * delta), hi * (1 + sign * delta)
+            else:
+                nlo, nhi = lo + sign * delta, hi + sign * delta
+            nlo = lo if not np.isfinite(lo) else nlo
+            nhi = hi if not np.isfinite(hi) else nhi
+            session.set_row_bounds(i, nlo, nhi)
+            raw = session.run()
+            rec[f"lower_{tag}"] = nlo if np.isfinite(nlo) else np.nan
+            rec[f"upper_{tag}"] = nhi if np.isfinite(nhi) else np.nan
+            rec[f"status_{tag}"] = raw.status.value
+            rec[f"objective_{tag}"] = raw.objective if raw.objective is not None else np.nan
+        session.set_row_bounds(i, lo, hi)
+        out.append(rec)
+    return base.objective, pd.DataFrame(out)
