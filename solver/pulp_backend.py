@@ -95,6 +95,8 @@ class PulpBackend:
                           solve_seconds=t2 - t1, extra={"build_seconds": t1 - t0},
                           message=f"{pulp.LpStatus[prob.status]} "
                                   f"({pulp.LpSolution[prob.sol_status]})")
+        if status is Status.TIME_LIMIT:
+            raw.message = f"time or iteration limit reached (PuLP: {raw.message})"
         if status is Status.OPTIMAL:
             raw.x = np.array([v.varValue or 0.0 for v in xs], dtype=float)
             raw.objective = float(pulp.value(prob.objective) or 0.0)
