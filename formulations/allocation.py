@@ -8,9 +8,8 @@ rule kind at a time with vectorised numpy (no loop over nonzeros).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
-from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
+from landalloc.formulations.lp import LinearProgram, row_table
 
 from landalloc.model import Bound, Instance
 
@@ -171,6 +170,6 @@ def formulate(inst: Instance) -> LinearProgram:
     return LinearProgram(
         c=c, A=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
         col_lower=col_lower, col_upper=col_upper,
-        rows=pd.DataFrame(rows.meta, columns=ROW_COLUMNS),
+        rows=row_table(rows.meta),
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
         objective_unit=inst.objective_unit, name=f"{inst.name} {inst.period}")

@@ -15,6 +15,15 @@ import scipy.sparse as sp
 ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source"]
 
 
+def row_table(meta: list[tuple]) -> pd.DataFrame:
+    """The `rows` table from one tuple per row (ROW_COLUMNS order).
+
+    Plain Python strings (object dtype): pandas' default Arrow-backed strings cost ~0.3 ms
+    per LP to build, a third of solving the whole Zhengzhou LP.
+    """
+    return pd.DataFrame(meta, columns=ROW_COLUMNS, dtype=object)
+
+
 @dataclass
 class LinearProgram:
     """max c·x  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper."""

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "landalloc.commands.report",
     "landalloc.commands.sensitivity",
     "landalloc.commands.forecast",
+    "landalloc.commands.export",
 ]
 
 for _name in COMMAND_MODULES:

@@ -59,12 +59,18 @@ def normalise(data: dict) -> dict:
 
 
 def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, list[Override]]:
-    """Apply overrides to a normalised instance dict; return the new dict and old -> new."""
-    data = copy.deepcopy(data)
+    """Apply overrides to a normalised instance dict; return the new dict and old -> new.
+
+    Copy on write: only the dicts along each override's path are copied (a deep copy of
+    the whole instance costs more than solving it); the input is never changed, and the
+    branches no override touches are shared between input and output.
+    """
+    data = dict(data)
     done: list[Override] = []
     problems: list[Problem] = []
     for ov in overrides:
         try:
+            _copy_path(data, ov.path.split("."))
             old = _apply_one(data, ov.path, ov.value)
         except KeyError as e:
             problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
@@ -77,6 +83,20 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
     if problems:
         raise InputError(problems)
     return data, done
+
+
+def _copy_path(data: dict, keys: list[str]) -> None:
+    """Give `data` its own copy of every dict along keys (data itself is already one)."""
+    node = data
+    for k in keys[:-1]:
+        child = node.get(k)
+        if isinstance(child, list):  # rules.<name>.<field>: a list of dicts, addressed by name
+            node[k] = [dict(x) if isinstance(x, dict) else x for x in child]
+            return
+        if not isinstance(child, dict):
+            return
+        node[k] = child = dict(child)
+        node = child
 
 
 def _apply_one(data: dict, path: str, value: Any) -> Any:

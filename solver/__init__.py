@@ -2,8 +2,11 @@
 
 from landalloc.solver.base import Backend, RawSolution, SolverOptions, Status
 from landalloc.solver.highs import HighsBackend, HighsSession
+from landalloc.solver.pulp_backend import PulpBackend
+from landalloc.solver.pyomo_backend import PyomoBackend
 
-BACKENDS: dict[str, type] = {"highs": HighsBackend}
+#: Backends by name. PuLP and Pyomo themselves are imported only when one of them solves.
+BACKENDS: dict[str, type] = {"highs": HighsBackend, "pulp": PulpBackend, "pyomo": PyomoBackend}
 
 
 def get_backend(name: str = "highs") -> Backend:
@@ -14,5 +17,5 @@ def get_backend(name: str = "highs") -> Backend:
         raise ValueError(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})") from None
 
 
-__all__ = ["BACKENDS", "Backend", "HighsBackend", "HighsSession", "RawSolution",
-           "SolverOptions", "Status", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "HighsBackend", "HighsSession", "PulpBackend", "PyomoBackend",
+           "RawSolution", "SolverOptions", "Status", "get_backend"]

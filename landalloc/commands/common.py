@@ -13,7 +13,21 @@ PeriodOpt = Annotated[str | None, typer.Option(
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="Override PATH=VALUE, repeatable, e.g. districts.airport.cap=1500 "
                         "or sectors.electronics.quota.min=1900")]
-BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Solver backend")]
+
+
+def _known_backend(name: str) -> str:
+    """Reject an unknown backend before anything is loaded (exit 2, the known names listed)."""
+    from landalloc.solver import BACKENDS
+
+    if name not in BACKENDS:
+        raise typer.BadParameter(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})")
+    return name
+
+
+BackendOpt = Annotated[str, typer.Option(
+    "--backend", "-b", callback=_known_backend,
+    help="Solver backend: highs (highspy, the default and fastest), pulp or pyomo "
+         "(each solving with HiGHS through its own interface)")]
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log")]
