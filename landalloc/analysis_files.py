@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from landalloc.output_files import atomic_write_text, write_json
-
-
-def _atomic(path: Path, write: Callable[[str], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+from landalloc.output_files import atomic_write, atomic_write_text, write_json
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -43,7 +28,7 @@ def write_sweep(out: Path, df: pd.DataFrame) -> list[Path]:
 
     files = [out / "sweep.csv", out / "sweep.parquet", out / "sweep.png", out / "record.json"]
     atomic_write_text(files[0], _plain(df).to_csv(index=False))
-    _atomic(files[1], lambda tmp: _plain(df).to_parquet(tmp, index=False))
+    atomic_write(files[1], lambda tmp: _plain(df).to_parquet(tmp, index=False))
     plot_sweep(df, files[2])
     write_json(files[3], {k: v for k, v in df.attrs.items() if k != "sectors"})
     return files

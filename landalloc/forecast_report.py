@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from landalloc.forecast import METHODS, Forecast
-from landalloc.output_files import write_csv, write_json
+from landalloc.output_files import atomic_write_bytes, write_csv, write_json
 
 
 def method_table(fc: Forecast, methods: list[str] | None = None) -> pd.DataFrame:
@@ -178,19 +176,6 @@ def plot_trend(fc: Forecast) -> bytes:
     return buf.getvalue()
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_forecast(out: Path, fc: Forecast, methods: list[str]) -> list[Path]:
     """forecast.json, methods.csv, trend-fits.csv and trend.png, each written whole."""
     png = plot_trend(fc)  # build everything first: a failure writes nothing
@@ -199,5 +184,5 @@ def write_forecast(out: Path, fc: Forecast, methods: list[str]) -> list[Path]:
     write_json(out / "forecast.json", fc.to_dict())
     write_csv(out / "methods.csv", csv_methods)
     write_csv(out / "trend-fits.csv", csv_fits)
-    _atomic_bytes(out / "trend.png", png)
+    atomic_write_bytes(out / "trend.png", png)
     return [out / n for n in ("forecast.json", "methods.csv", "trend-fits.csv", "trend.png")]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -40,17 +38,13 @@ def _unit(unit: str) -> str:
 
 def _save(fig, path: Path) -> None:
     """Write the PNG under a temporary name, then rename: never half a file."""
-    plt = _plt()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
+    from landalloc.output_files import atomic_write
+
     try:
-        fig.savefig(tmp, dpi=120, bbox_inches="tight")
-        os.replace(tmp, path)
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight"),
+                     suffix=".png")
     finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _plt().close(fig)
 
 
 def plot_sweep(df: pd.DataFrame, path: Path) -> None:

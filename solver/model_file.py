@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import highspy
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.highs import new_highs, to_highs_lp
+
+from landalloc.output_files import atomic_write
 
 FORMATS = ("mps", "lp")
 #: Characters the CPLEX LP format allows in a name besides letters and digits.
@@ -68,19 +69,12 @@ def write_model(lp: LinearProgram, path: str | os.PathLike, fmt: str | None = No
         model.sense_ = highspy.ObjSense.kMinimize
     h = new_highs()
     h.passModel(model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # HiGHS picks the format from the suffix: the temporary name carries the right one
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private one
-    try:
+
+    def write(tmp: str) -> None:
         status = h.writeModel(tmp)
         if status != highspy.HighsStatus.kOk:
             raise RuntimeError(f"HiGHS could not write {path} ({status})")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    # HiGHS picks the format from the suffix: the temporary name carries the right one
+    atomic_write(path, write, suffix=f".{fmt}")
     return path

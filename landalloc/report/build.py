@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from landalloc.errors import InputError
+from landalloc.output_files import atomic_write_bytes
 from landalloc.report import charts, compare_charts, excel, html, tables
 from landalloc.report.figure import Chart, style
 from landalloc.report.labels import Labels, check_lang
@@ -81,28 +80,7 @@ def _extra_charts(extras: dict[str, Any], lb: Labels, sectors: list[str],
 
 def _write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
     """Each file to a temporary name first, then renamed: no reader sees half a file."""
-    written = []
-    for rel, data in files.items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is to be shared
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        written.append(path)
-    return written
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return [atomic_write_bytes(out_dir / rel, data) for rel, data in files.items()]
 
 
 def _files(charts_: list[Chart], xlsx: bytes, page: str) -> dict[str, bytes]:
