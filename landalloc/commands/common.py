@@ -35,3 +35,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solv
 
 def options_from(time_limit: float | None, threads: int | None, verbose: bool) -> SolverOptions:
     return SolverOptions(time_limit=time_limit, threads=threads, verbose=verbose)
+
+#: Exit codes every solving command shares (2, bad input, is the CLI's own).
+EXIT_INFEASIBLE = 3
+EXIT_NOT_SOLVED = 4

@@ -8,9 +8,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.commands.common import PeriodOpt, SetOpt
-
-EXIT_INFEASIBLE = 3
+from landalloc.commands.common import EXIT_INFEASIBLE, PeriodOpt, SetOpt
 
 RelaxOpt = Annotated[list[str] | None, typer.Option(
     "--relax", "-r",

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from landalloc.commands.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NOT_SOLVED,
     BackendOpt,
     PeriodOpt,
     SetOpt,
@@ -17,9 +19,6 @@ from landalloc.commands.common import (
     options_from,
 )
 from landalloc.errors import InputError
-
-EXIT_INFEASIBLE = 3
-EXIT_NOT_SOLVED = 4
 
 LangOpt = Annotated[str, typer.Option(
     "--lang", help="Names in the report: zh (中文), en (English) or both")]

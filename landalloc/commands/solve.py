@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from landalloc.commands.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NOT_SOLVED,
     BackendOpt,
     PeriodOpt,
     SetOpt,
@@ -19,9 +21,6 @@ from landalloc.commands.common import (
     options_from,
 )
 from landalloc.errors import InputError
-
-EXIT_INFEASIBLE = 3
-EXIT_NOT_SOLVED = 4
 
 
 def solve_cmd(
