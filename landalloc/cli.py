@@ -28,6 +28,9 @@ def _root() -> None:
 #: Command modules, each with register(app). Add one line per new command module.
 COMMAND_MODULES = [
     "landalloc.commands.solve",
+    "landalloc.commands.batch",
+    "landalloc.commands.scenarios",
+    "landalloc.commands.compare",
 ]
 
 for _name in COMMAND_MODULES:

@@ -60,6 +60,15 @@ def normalise(data: dict) -> dict:
 
 def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, list[Override]]:
     """Apply overrides to a normalised instance dict; return the new dict and old -> new."""
+    data, done, problems = apply_collect(data, overrides, where)
+    if problems:
+        raise InputError(problems)
+    return data, done
+
+
+def apply_collect(data: dict, overrides: list[Override], where: Where
+                  ) -> tuple[dict, list[Override], list[Problem]]:
+    """Like `apply`, but return the problems beside the data so all can be reported at once."""
     data = copy.deepcopy(data)
     done: list[Override] = []
     problems: list[Problem] = []
@@ -71,9 +80,7 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
             continue
         where[tuple(ov.path.split("."))] = (ov.origin, ov.line)
         done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
-    if problems:
-        raise InputError(problems)
-    return data, done
+    return data, done, problems
 
 
 def _apply_one(data: dict, path: str, value: Any) -> Any:

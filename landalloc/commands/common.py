@@ -13,7 +13,8 @@ PeriodOpt = Annotated[str | None, typer.Option(
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="Override PATH=VALUE, repeatable, e.g. districts.airport.cap=1500 "
                         "or sectors.electronics.quota.min=1900")]
-BackendOpt = Annotated[str, typer.Option("--backend", "-b", help="Solver backend")]
+BackendOpt = Annotated[str | None, typer.Option(
+    "--backend", "-b", help="Solver backend (default: the scenario's, else highs)")]
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log")]

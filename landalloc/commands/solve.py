@@ -32,7 +32,7 @@ def solve_cmd(
         "--out", help="Write allocation/totals/rules CSV, result.json and record.json here")]
         = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
-    backend: BackendOpt = "highs",
+    backend: BackendOpt = None,
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,

@@ -1,0 +1,52 @@
+"""pydantic errors -> Problems that name the file, the line, the key path, expected and got."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from landalloc.errors import Problem
+from landalloc.yamlio import Where
+
+#: pydantic's names for the BeforeValidator wrappers of bound types: not part of a key path.
+_WRAPPERS = ("function-before[", "function-after[", "tagged-union[", "union[")
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    out = []
+    for x in loc:
+        if isinstance(x, int):
+            out.append(x)
+            continue
+        s = str(x)
+        if s.startswith(_WRAPPERS) or s in ("literal['max_output']", "ObjectiveSpec"):
+            continue
+        out.append(s)
+    return tuple(out)
+
+
+def problems_from(err: ValidationError, where: Where, fallback: str,
+                  prefix: tuple = ()) -> list[Problem]:
+    """One Problem per pydantic error; the line is the deepest key path the YAML recorded."""
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for e in err.errors():
+        loc = (*prefix, *_clean_loc(tuple(e["loc"])))
+        file, line = fallback, None
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in where:
+                file, line = where[loc[:n]]
+                break
+        key = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
+        key = key.replace(".[", "[") or None
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        elif "input" in e and e["type"] != "value_error":
+            msg = f"expected: {msg.removeprefix('Input should be ')}; got {e['input']!r}"
+        if (key, msg) in seen:  # a union reports the same problem once per branch
+            continue
+        seen.add((key, msg))
+        problems.append(Problem(msg, file, key, line))
+    return problems
