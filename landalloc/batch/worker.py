@@ -70,18 +70,18 @@ class _Tables:
                  row_lower: np.ndarray, row_upper: np.ndarray) -> None:
         x = raw.x
         nz = np.flatnonzero(x > HA_TOL)
+        sectors, districts, rules = _labels(lp)
         a = self.cols["allocation"]
         a["id"].extend([sid] * nz.size)
         a["scenario"].extend([name] * nz.size)
-        a["sector"].extend(np.asarray(lp.sectors, dtype=object)[lp.col_sector[nz]].tolist())
-        a["district"].extend(
-            np.asarray(lp.districts, dtype=object)[lp.col_district[nz]].tolist())
+        a["sector"].extend(sectors[nz].tolist())
+        a["district"].extend(districts[nz].tolist())
         a["ha"].extend(x[nz].tolist())
         r = self.cols["rules"]
         m = lp.num_row
         r["id"].extend([sid] * m)
         r["scenario"].extend([name] * m)
-        r["rule"].extend(lp.rows["name"].tolist())
+        r["rule"].extend(rules)
         r["activity"].extend(raw.row_activity.tolist())
         r["lower"].extend(np.where(np.isfinite(row_lower), row_lower, np.nan).tolist())
         r["upper"].extend(np.where(np.isfinite(row_upper), row_upper, np.nan).tolist())
@@ -89,6 +89,15 @@ class _Tables:
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: pa.table(self.cols[name], schema=SCHEMAS[name]) for name in SCHEMAS}
+
+
+def _labels(lp: LinearProgram) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Sector and district of each column, name of each row (kept on the LP)."""
+    if "_labels" not in lp.meta:
+        lp.meta["_labels"] = (np.asarray(lp.sectors, dtype=object)[lp.col_sector],
+                              np.asarray(lp.districts, dtype=object)[lp.col_district],
+                              lp.rows["name"].tolist())
+    return lp.meta["_labels"]
 
 
 def _violation(A, x, rl, ru, cl, cu) -> float:
@@ -347,42 +356,46 @@ class RowSession:
         self.cur = {k: v.astype(float).copy() for k, v in self.base.items()}
         self.A = lp.A.copy()
         self.A.data = self.cur["A"]
-        self.dirty: dict[str, set[int]] = {k: set() for k in self.base}
+        self.dirty: dict[str, np.ndarray] = {}
         self.session = HighsSession(lp, fb.options)
         self.a_rows = lp.A.indices
         self.a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
 
     def solve(self, changes: list[tuple[EntryMap, float]]) -> RawSolution:
-        touched: dict[str, set[int]] = {k: set(v) for k, v in self.dirty.items()}
-        for name, idx in self.dirty.items():
-            if idx:
-                ii = np.fromiter(idx, dtype=np.int64)
-                self.cur[name][ii] = self.base[name][ii]
-        self.dirty = {k: set() for k in self.base}
+        touched: dict[str, list[np.ndarray]] = {}
+        for name, idx in self.dirty.items():  # undo the previous row
+            self.cur[name][idx] = self.base[name][idx]
+            touched.setdefault(name, []).append(idx)
+        dirty: dict[str, list[np.ndarray]] = {}
         for e, v in changes:
             self.cur[e.array][e.index] = e.values(v)
-            self.dirty[e.array].update(e.index.tolist())
-            touched[e.array].update(e.index.tolist())
-        self._push(touched)
+            dirty.setdefault(e.array, []).append(e.index)
+            touched.setdefault(e.array, []).append(e.index)
+        self.dirty = {k: np.concatenate(v) for k, v in dirty.items()}
+        self._push({k: np.unique(np.concatenate(v)) for k, v in touched.items()})
         return self.session.run()
 
-    def _push(self, touched: dict[str, set[int]]) -> None:
+    def _push(self, touched: dict[str, np.ndarray]) -> None:
         h, inf, cur = self.session.h, math.inf, self.cur
-        if touched["c"]:
-            ii = np.fromiter(sorted(touched["c"]), dtype=np.int32)
+        none = np.zeros(0, dtype=np.int64)
+        if "c" in touched:
+            ii = touched["c"].astype(np.int32)
             h.changeColsCost(ii.size, ii, cur["c"][ii])
-        cols = touched["col_lower"] | touched["col_upper"]
-        if cols:
-            ii = np.fromiter(sorted(cols), dtype=np.int32)
+        cols = np.union1d(touched.get("col_lower", none), touched.get("col_upper", none))
+        if cols.size:
+            ii = cols.astype(np.int32)
             h.changeColsBounds(ii.size, ii, np.clip(cur["col_lower"][ii], -inf, inf),
                                np.clip(cur["col_upper"][ii], -inf, inf))
-        rows = touched["row_lower"] | touched["row_upper"]
-        if rows:
-            ii = np.fromiter(sorted(rows), dtype=np.int32)
+        rows = np.union1d(touched.get("row_lower", none), touched.get("row_upper", none))
+        if rows.size:
+            ii = rows.astype(np.int32)
             h.changeRowsBounds(ii.size, ii, np.clip(cur["row_lower"][ii], -inf, inf),
                                np.clip(cur["row_upper"][ii], -inf, inf))
-        for k in sorted(touched["A"]):
-            h.changeCoeff(int(self.a_rows[k]), int(self.a_cols[k]), float(cur["A"][k]))
+        if "A" in touched:
+            k = touched["A"]
+            for r, c, v in zip(self.a_rows[k].tolist(), self.a_cols[k].tolist(),
+                               cur["A"][k].tolist(), strict=True):
+                h.changeCoeff(r, c, v)
 
     def violation(self, x: np.ndarray) -> float:
         c = self.cur
