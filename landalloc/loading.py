@@ -127,6 +127,24 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
     return merged
 
 
+def _rule_problems(data: dict, first: int, where: Where) -> list[tuple[int, Problem]]:
+    """Scenario rules naming unknown sectors or districts (rules from `first` on)."""
+    out = []
+    for k, rule in enumerate(data.get("rules") or []):
+        if k < first or not isinstance(rule, dict):
+            continue
+        for field_, known in (("sectors", data.get("sectors", {})),
+                              ("districts", data.get("districts", {}))):
+            for i, name in enumerate(rule.get(field_) or []):
+                if name not in known:
+                    file, line = where.get(("rules", k, field_, i),
+                                           where.get(("rules", k), (None, None)))
+                    out.append((k, Problem(
+                        f"unknown {field_[:-1]} '{name}' (known: {', '.join(known)})",
+                        file, f"rules[{k - first}].{field_}", line)))
+    return out
+
+
 #: Kept for callers of the old name.
 _validation_problems = problems_from
 
@@ -175,6 +193,7 @@ def load(ref: str | Path | None = None, period: str | None = None,
     data = dict(data)
     scenario = chain.scenario if chain else None
     problems: list[Problem] = []
+    n = 0
     if chain is not None:
         if scenario.description:
             data["description"] = scenario.description
@@ -193,10 +212,16 @@ def load(ref: str | Path | None = None, period: str | None = None,
     data, done, bad = apply_collect(data, (chain.overrides if chain else []) + cli
                                     + list(overrides or []), where)
     problems = bad + problems
+    if chain is not None:  # checked here so they show beside any other problem
+        rule_bad = _rule_problems(data, n, where)
+        problems += [p for _, p in rule_bad]
+        drop = {k for k, _ in rule_bad}
+        data["rules"] = [r for k, r in enumerate(data["rules"]) if k not in drop]
+    touched = {tuple(o.path.split(".")): (o.origin, o.line) for o in done}
     try:
         instance = Instance.model_validate(data)
     except ValidationError as err:
-        problems += problems_from(err, where, str(path))
+        problems += problems_from(err, where, str(path), touched=touched)
     if problems:
         raise InputError(problems)
     return Loaded(instance, instance_file, scenario, done, inputs)

@@ -25,8 +25,12 @@ def _clean_loc(loc: tuple) -> tuple:
 
 
 def problems_from(err: ValidationError, where: Where, fallback: str,
-                  prefix: tuple = ()) -> list[Problem]:
-    """One Problem per pydantic error; the line is the deepest key path the YAML recorded."""
+                  prefix: tuple = (), touched: Where | None = None) -> list[Problem]:
+    """One Problem per pydantic error; the line is the deepest key path the YAML recorded.
+
+    `touched` holds the key paths overrides changed: an error on a bound whose `max` an
+    override set points at the override's line, not at the file the bound came from.
+    """
     problems: list[Problem] = []
     seen: set[tuple] = set()
     for e in err.errors():
@@ -35,6 +39,10 @@ def problems_from(err: ValidationError, where: Where, fallback: str,
         for n in range(len(loc), 0, -1):
             if loc[:n] in where:
                 file, line = where[loc[:n]]
+                break
+        for key_path, origin in (touched or {}).items():
+            if loc and key_path[:len(loc)] == loc:
+                file, line = origin
                 break
         key = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
         key = key.replace(".[", "[") or None
