@@ -53,7 +53,7 @@ def grid_values(spec: str) -> tuple[str, list[Any]]:
         if c <= 0 or b < a:
             raise InputError.one(f"START:STOP:STEP needs STEP > 0 and STOP >= START: '{spec}'",
                                  file="--param")
-        n = int(math.floor((b - a) / c + 1e-9)) + 1
+        n = math.floor((b - a) / c + 1e-9) + 1
         values = [a + k * c for k in range(n)]
         return path, [int(v) if float(v).is_integer() else round(v, 10) for v in values]
     values = [parse_scalar(t.strip()) for t in rest.split(",") if t.strip()]

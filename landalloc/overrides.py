@@ -68,13 +68,18 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
 
 def apply_collect(data: dict, overrides: list[Override], where: Where
                   ) -> tuple[dict, list[Override], list[Problem]]:
-    """Like `apply`, but return the problems beside the data so all can be reported at once."""
-    data = copy.deepcopy(data)
+    """Like `apply`, but return the problems beside the data so all can be reported at once.
+
+    Copy on write: only the mappings on an override's path are copied, so `data` (often a
+    cached base instance) is never changed and a batch does not copy it whole per scenario.
+    """
+    data = dict(data)
+    fresh = {id(data)}
     done: list[Override] = []
     problems: list[Problem] = []
     for ov in overrides:
         try:
-            old = _apply_one(data, ov.path, ov.value)
+            old = _apply_one(data, ov.path, ov.value, fresh)
         except KeyError as e:
             problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
             continue
@@ -83,7 +88,25 @@ def apply_collect(data: dict, overrides: list[Override], where: Where
     return data, done, problems
 
 
-def _apply_one(data: dict, path: str, value: Any) -> Any:
+class _AllFresh(set):
+    """Every mapping counts as already copied: changes go in place."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _own(parent: dict, key: str, fresh: set[int]) -> Any:
+    """parent[key], copied first (once) if it is a mapping this apply has not copied yet."""
+    child = parent[key]
+    if isinstance(child, dict) and id(child) not in fresh:
+        child = parent[key] = dict(child)
+        fresh.add(id(child))
+    return child
+
+
+def _apply_one(data: dict, path: str, value: Any, fresh: set[int] | None = None) -> Any:
+    if fresh is None:  # a caller's own dict: change it in place
+        fresh = _AllFresh()
     keys = path.split(".")
     top = keys[0]
     if top not in data and top not in BOUND_KEYS:
@@ -102,7 +125,11 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
             raise KeyError(f"unknown sector '{sector}' (known: {', '.join(data['sectors'])})")
         if district not in data["districts"]:
             raise KeyError(f"unknown district '{district}' (known: {', '.join(data['districts'])})")
-        row = data[top].setdefault(sector, {})
+        table = _own(data, top, fresh)
+        if sector not in table:
+            table[sector] = {}
+            fresh.add(id(table[sector]))
+        row = _own(table, sector, fresh)
         old = row.get(district)
         if top == "allowed" and value is False:
             row.pop(district, None)
@@ -116,8 +143,12 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
         child = node.get(k)
         if child is None:
             child = node[k] = {}
-        if isinstance(child, (int, float)) and k in BOUND_KEYS:
+            fresh.add(id(child))
+        elif isinstance(child, (int, float)) and k in BOUND_KEYS:
             child = node[k] = as_bound(child, BOUND_KEYS[k])
+            fresh.add(id(child))
+        elif isinstance(child, dict):
+            child = _own(node, k, fresh)
         if not isinstance(child, dict):
             raise KeyError(f"'{k}' holds a value, not fields; set '{'.'.join(keys[:-1])}' itself")
         node = child

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -146,28 +147,34 @@ def _shown(p: Path) -> str:
         return str(p)
 
 
+_PERIODS_KEY = re.compile(r"^periods\s*:", re.MULTILINE)
+
+
 def is_instance_file(path: Path, cache: dict | None = None) -> bool:
-    """An instance file has `periods`; anything else that `extends` is a scenario."""
-    head = _read_cached(path, cache)[0]
-    return isinstance(head, dict) and "periods" in head
+    """An instance file has a top-level `periods` key; anything else is a scenario.
 
-
-def _read_cached(path: Path, cache: dict | None) -> tuple[Any, Where]:
-    if cache is None:
-        where: Where = {}
-        return read_yaml(path, where), where
+    A text check, not a parse: a batch asks this of every scenario file.
+    """
+    if cache is not None:
+        try:
+            st = path.stat()
+            key = ("is_instance", str(path), st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
     try:
-        st = path.stat()
-        key = ("yaml", str(path.resolve()), st.st_mtime_ns, st.st_size)
-    except OSError:
-        key = None
-    if key is not None and key in cache:
-        return cache[key]
-    where = {}
-    value = read_yaml(path, where)
-    if key is not None:
-        cache[key] = (value, where)
-    return value, where
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.one("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError.one("is a directory, expected a YAML file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError.one(f"cannot read: {e}", file=str(path)) from None
+    found = bool(_PERIODS_KEY.search(text))
+    if cache is not None and found and key is not None:
+        cache[key] = found  # instance files only: the cache stays small
+    return found
 
 
 def _parse_cached(path: Path, cache: dict | None) -> tuple[Scenario, Where]:
@@ -200,7 +207,9 @@ def load_scenario_chain(path: Path, inputs: dict[str, str],
             raise InputError.one(f"extends forms a cycle: {cycle}", file=str(current),
                                  key="extends")
         seen.append(resolved)
-        scenario, where = _parse_cached(current, cache)
+        # parents are shared by many scenarios: cached; the scenario itself is not, so a
+        # batch's memory does not grow with the number of files
+        scenario, where = _parse_cached(current, cache if current is not path else None)
         if cache is None or str(current) not in inputs:
             inputs[str(current)] = hashlib.sha256(current.read_bytes()).hexdigest()
         chain.append((scenario, current, where))
