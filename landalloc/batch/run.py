@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,13 +66,26 @@ class _Inline:
         pass
 
 
+def warm_up() -> int:
+    """Run once in each worker before the first chunk: imports done, banner swallowed."""
+    from landalloc.solver.highs import new_highs
+
+    new_highs()
+    return os.getpid()
+
+
 class _Pool:
-    """A local process pool; workers keep their caches between chunks."""
+    """A local process pool; workers keep their caches between chunks.
+
+    Started with "spawn": no fork of a process that runs threads (the progress bar), and
+    the workers are this process's children (their CPU time and memory are accounted).
+    """
 
     def __init__(self, jobs: int) -> None:
-        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
         self.workers = jobs
-        self.pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+        self.pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=warm_up)
+        cf.wait([self.pool.submit(os.getpid) for _ in range(jobs)])
 
     def submit(self, chunk: Chunk, options: SolverOptions) -> cf.Future:
         return self.pool.submit(solve_chunk, chunk, options)
@@ -107,6 +119,7 @@ class _Dask:
                                      file="--scheduler") from None
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
+        self.client.run(warm_up)
 
     def submit(self, chunk: Chunk, options: SolverOptions):
         return self.client.submit(solve_chunk, chunk, options, pure=False)
