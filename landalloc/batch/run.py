@@ -157,10 +157,18 @@ def _failed_chunk(chunk: Chunk, err: BaseException) -> dict:
 
 def _manifest(inputs: list[str], base: str | None, period: str | None,
               chunk_size: dict[str, int], options: SolverOptions) -> dict[str, Any]:
+    from importlib import metadata
+
     sources = expand(inputs, base)
+    versions = {}
+    for pkg in ("landalloc", "highspy", "numpy", "pandas", "pyarrow", "pydantic", "dask"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
     return {"version": MANIFEST_VERSION, "inputs": inputs, "base": base, "period": period,
             "chunk_size": chunk_size, "time_limit": options.time_limit,
-            "sources": sources, "total": count(sources)}
+            "versions": versions, "sources": sources, "total": count(sources)}
 
 
 def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | None = None,
