@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from landalloc.formulations import formulate
-from landalloc.loading import load
+from landalloc.formulations.lp import LinearProgram
+from landalloc.formulations.objective import weight_output
+from landalloc.loading import Loaded, load
 from landalloc.model import Instance
 from landalloc.result import Result, label
 from landalloc.solver import SolverOptions, get_backend
@@ -19,14 +22,46 @@ def solve_instance(instance: Instance, backend: str = "highs",
     return label(instance, lp, raw)
 
 
+def scenario_lp(loaded: Loaded) -> LinearProgram:
+    """The LP of a loaded instance or scenario, with the scenario's objective applied."""
+    lp = formulate(loaded.instance)
+    if loaded.scenario is not None:
+        obj = loaded.scenario.max_output()
+        lp = weight_output(lp, obj.sector_weights, obj.district_weights)
+    return lp
+
+
+def effective_options(loaded: Loaded, backend: str | None,
+                      options: SolverOptions | None) -> tuple[str, SolverOptions]:
+    """The scenario's solver settings, with anything given by the caller winning."""
+    settings = loaded.scenario.solver if loaded.scenario is not None else None
+    base = SolverOptions()
+    if settings is not None:
+        base = SolverOptions(**settings.model_dump(exclude={"backend"}))
+    if options is not None:
+        given = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)
+                 if getattr(options, f.name) not in (None, False)}
+        base = dataclasses.replace(base, **given)
+    name = backend or (settings.backend if settings and settings.backend else None) or "highs"
+    return name, base
+
+
+def solve_loaded(loaded: Loaded, backend: str | None = None,
+                 options: SolverOptions | None = None) -> Result:
+    """Solve what `load` returned: the scenario's objective and solver settings apply."""
+    name, opts = effective_options(loaded, backend, options)
+    lp = scenario_lp(loaded)
+    raw = get_backend(name).solve(lp, opts)
+    result = label(loaded.instance, lp, raw)
+    result.record = {**loaded.record(), "backend": name}
+    return result
+
+
 def solve(ref: str | Path | None = None, period: str | None = None,
-          sets: list[str] | None = None, backend: str = "highs",
+          sets: list[str] | None = None, backend: str | None = None,
           options: SolverOptions | None = None) -> Result:
     """Solve a bundled instance by name, an instance folder or a scenario file."""
-    loaded = load(ref, period, sets)
-    result = solve_instance(loaded.instance, backend, options)
-    result.record = {**loaded.record(), "backend": backend}
-    return result
+    return solve_loaded(load(ref, period, sets), backend, options)
 
 
 def diagnose_instance(instance: Instance, relax: list[str] | str | None = None,

@@ -33,6 +33,9 @@ COMMAND_MODULES = [
     "landalloc.commands.sensitivity",
     "landalloc.commands.forecast",
     "landalloc.commands.export",
+    "landalloc.commands.batch",
+    "landalloc.commands.scenarios",
+    "landalloc.commands.compare",
 ]
 
 for _name in COMMAND_MODULES:

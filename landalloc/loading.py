@@ -16,9 +16,16 @@ from pydantic import ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.model import Instance
-from landalloc.overrides import Override, apply, normalise, parse_set
+from landalloc.overrides import Override, apply_collect, normalise, parse_set
 from landalloc.paths import resolve_input
-from landalloc.scenario import Scenario, load_scenario_chain
+from landalloc.scenario import (
+    Scenario,
+    ScenarioChain,
+    is_instance_file,
+    load_scenario_chain,
+    objective_problems,
+)
+from landalloc.validation import problems_from
 from landalloc.yamlio import Where, read_yaml
 
 PERIOD_KEYS = ("sectors", "districts", "zones", "sector_groups", "area_classes")
@@ -120,98 +127,103 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
     return merged
 
 
-def _unwrap(ann: Any) -> Any:
-    """Optional[X], Annotated[X, ...] -> X."""
-    import types
-    import typing
-
-    while True:
-        origin = typing.get_origin(ann)
-        if origin is typing.Annotated:
-            ann = typing.get_args(ann)[0]
-        elif origin in (typing.Union, types.UnionType):
-            ann = next(a for a in typing.get_args(ann) if a is not type(None))
-        else:
-            return ann
-
-
-def _known_keys(loc: tuple) -> list[str]:
-    """The keys the Instance model accepts at a location, for 'unknown key' messages."""
-    import typing
-
-    from pydantic import BaseModel
-
-    ann: Any = Instance
-    parts = list(loc)
-    while parts:
-        ann = _unwrap(ann)
-        origin = typing.get_origin(ann)
-        if origin in (dict, list):
-            ann = typing.get_args(ann)[-1]
-            parts.pop(0)
-        elif isinstance(ann, type) and issubclass(ann, BaseModel):
-            field = ann.model_fields.get(str(parts.pop(0)))
-            if field is None:
-                return []
-            ann = field.annotation
-        else:
-            return []
-    ann = _unwrap(ann)
-    return list(ann.model_fields) if isinstance(ann, type) and issubclass(ann, BaseModel) else []
+def _rule_problems(data: dict, first: int, where: Where) -> list[tuple[int, Problem]]:
+    """Scenario rules naming unknown sectors or districts (rules from `first` on)."""
+    out = []
+    for k, rule in enumerate(data.get("rules") or []):
+        if k < first or not isinstance(rule, dict):
+            continue
+        for field_, known in (("sectors", data.get("sectors", {})),
+                              ("districts", data.get("districts", {}))):
+            for i, name in enumerate(rule.get(field_) or []):
+                if name not in known:
+                    file, line = where.get(("rules", k, field_, i),
+                                           where.get(("rules", k), (None, None)))
+                    out.append((k, Problem(
+                        f"unknown {field_[:-1]} '{name}' (known: {', '.join(known)})",
+                        file, f"rules[{k - first}].{field_}", line)))
+    return out
 
 
-def _validation_problems(err: ValidationError, where: Where, fallback: str) -> list[Problem]:
-    problems = []
-    for e in err.errors():
-        loc = tuple(str(x) if not isinstance(x, int) else x for x in e["loc"])
-        loc = tuple(x for x in loc if not str(x).startswith("function-"))
-        file, line = fallback, None
-        # the latest-set entry at, above or below the failing key explains it best
-        order = {k: i for i, k in enumerate(where)}
-        related = [k for k in where if k[:len(loc)] == loc or loc[:len(k)] == k]
-        if related:
-            file, line = where[max(related, key=order.__getitem__)]
-        key = ".".join(str(x) for x in loc) or None
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            known = _known_keys(loc[:-1])
-            msg = "unknown key" + (f" (expected one of: {', '.join(known)})" if known else "")
-        elif e["type"] == "missing":
-            msg = "required key is missing"
-        elif "input" in e and e["type"] not in ("value_error",):
-            msg += f" (got {e['input']!r})"
-        problems.append(Problem(msg, file, key, line))
-    return problems
+#: Kept for callers of the old name.
+_validation_problems = problems_from
+
+
+def _base(instance_file: Path, period: str | None, cache: dict | None
+          ) -> tuple[dict, Where, dict[str, str]]:
+    """instance.yaml + period file, normalised; read once per process when `cache` is given."""
+    key = None
+    if cache is not None:
+        try:
+            st = instance_file.stat()
+            key = ("instance", str(instance_file.resolve()), st.st_mtime_ns, st.st_size, period)
+        except OSError:
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
+    where: Where = {}
+    inputs: dict[str, str] = {}
+    data = normalise(read_instance(instance_file, period, where, inputs))
+    if key is not None:
+        cache[key] = (data, where, inputs)
+    return data, where, inputs
 
 
 def load(ref: str | Path | None = None, period: str | None = None,
-         sets: list[str] | None = None) -> Loaded:
-    """Load an instance (name, folder, instance.yaml) or a scenario file, with overrides."""
+         sets: list[str] | None = None, *, overrides: list[Override] | None = None,
+         cache: dict | None = None) -> Loaded:
+    """Load an instance (name, folder, instance.yaml) or a scenario file, with overrides.
+
+    `overrides` apply after `sets` (a batch row passes them ready-made). `cache` (any dict,
+    kept by the caller) holds parsed instance files and parent scenarios between calls.
+    Every problem found is reported at once: unknown paths, bad values, unknown names.
+    """
     path = resolve_input(ref)
-    where: Where = {}
     inputs: dict[str, str] = {}
-    scenario = None
-    scenario_overrides: list[Override] = []
-    head = read_yaml(path, {})
-    if isinstance(head, dict) and "periods" not in head:
-        scenario, instance_file, scenario_overrides = load_scenario_chain(path, inputs)
-        period = period or scenario.period
-    else:
+    chain: ScenarioChain | None = None
+    if is_instance_file(path, cache):
         instance_file = path
-    data = read_instance(instance_file, period, where, inputs)
-    data = normalise(data)
-    if scenario is not None:
-        for key in ("description",):
-            if getattr(scenario, key):
-                data[key] = getattr(scenario, key)
-        data["rules"] = [*data.get("rules", []), *[r.model_dump(exclude_none=True)
-                                                    for r in scenario.rules]]
+    else:
+        chain = load_scenario_chain(path, inputs, cache)
+        instance_file = chain.instance_file
+        period = period or chain.scenario.period
+    data, base_where, base_inputs = _base(instance_file, period, cache)
+    where: Where = dict(base_where)
+    inputs = {**base_inputs, **inputs}
+    data = dict(data)
+    scenario = chain.scenario if chain else None
+    problems: list[Problem] = []
+    n = 0
+    if chain is not None:
+        if scenario.description:
+            data["description"] = scenario.description
+        n = len(data.get("rules") or [])
+        data["rules"] = [*(data.get("rules") or []),
+                         *[r.model_dump(exclude_none=True) for r in scenario.rules]]
+        for k, (file, sub) in enumerate(chain.rule_where):
+            for loc, (_, line) in sub.items():
+                where[("rules", n + k, *loc)] = (file, line)
+            where[("rules", n + k)] = (file, sub.get((), (file, None))[1])
+        if chain.objective_where is not None:
+            file, owhere = chain.objective_where
+            problems += objective_problems(scenario.max_output(), data["sectors"],
+                                           data["districts"], owhere, file)
     cli = [Override(p, v, "--set") for p, v in (parse_set(s) for s in sets or [])]
-    data, done = apply(data, scenario_overrides + cli, where)
+    data, done, bad = apply_collect(data, (chain.overrides if chain else []) + cli
+                                    + list(overrides or []), where)
+    problems = bad + problems
+    if chain is not None:  # checked here so they show beside any other problem
+        rule_bad = _rule_problems(data, n, where)
+        problems += [p for _, p in rule_bad]
+        drop = {k for k, _ in rule_bad}
+        data["rules"] = [r for k, r in enumerate(data["rules"]) if k not in drop]
+    touched = {tuple(o.path.split(".")): (o.origin, o.line) for o in done}
     try:
         instance = Instance.model_validate(data)
     except ValidationError as err:
-        raise InputError(_validation_problems(err, where, str(path))) from None
+        problems += problems_from(err, where, str(path), touched=touched, model=Instance)
+    if problems:
+        raise InputError(problems)
     return Loaded(instance, instance_file, scenario, done, inputs)
 
 

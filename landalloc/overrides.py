@@ -59,11 +59,20 @@ def normalise(data: dict) -> dict:
 
 
 def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, list[Override]]:
-    """Apply overrides to a normalised instance dict; return the new dict and old -> new.
+    """Apply overrides to a normalised instance dict; return the new dict and old -> new."""
+    data, done, problems = apply_collect(data, overrides, where)
+    if problems:
+        raise InputError(problems)
+    return data, done
+
+
+def apply_collect(data: dict, overrides: list[Override], where: Where
+                  ) -> tuple[dict, list[Override], list[Problem]]:
+    """Like `apply`, but return the problems beside the data so all can be reported at once.
 
     Copy on write: only the dicts along each override's path are copied (a deep copy of
-    the whole instance costs more than solving it); the input is never changed, and the
-    branches no override touches are shared between input and output.
+    the whole instance costs more than solving it); the input, often a cached base instance,
+    is never changed, and the branches no override touches are shared.
     """
     data = dict(data)
     done: list[Override] = []
@@ -80,9 +89,7 @@ def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, li
             del where[key]  # the file's lines under this path no longer explain the value
         where[prefix] = (ov.origin, ov.line)
         done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
-    if problems:
-        raise InputError(problems)
-    return data, done
+    return data, done, problems
 
 
 def _copy_path(data: dict, keys: list[str]) -> None:

@@ -15,19 +15,20 @@ SetOpt = Annotated[list[str] | None, typer.Option(
                         "or sectors.electronics.quota.min=1900")]
 
 
-def _known_backend(name: str) -> str:
+def _known_backend(name: str | None) -> str | None:
     """Reject an unknown backend before anything is loaded (exit 2, the known names listed)."""
     from landalloc.solver import BACKENDS
 
-    if name not in BACKENDS:
+    if name is not None and name not in BACKENDS:
         raise typer.BadParameter(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})")
     return name
 
 
-BackendOpt = Annotated[str, typer.Option(
+BackendOpt = Annotated[str | None, typer.Option(
     "--backend", "-b", callback=_known_backend,
     help="Solver backend: highs (highspy, the default and fastest), pulp or pyomo "
-         "(each solving with HiGHS through its own interface)")]
+         "(each solving with HiGHS through its own interface); default: the scenario's "
+         "solver setting, else highs")]
 TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log")]

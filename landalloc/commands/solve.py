@@ -34,7 +34,7 @@ def solve_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
     report: Annotated[Path | None, typer.Option(
         "--report", help="Also write report.html, report.xlsx and charts here")] = None,
-    backend: BackendOpt = "highs",
+    backend: BackendOpt = None,
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,

@@ -1,0 +1,273 @@
+"""Drive a batch: expand inputs, send chunks to workers, write each result as it arrives.
+
+Executors: in this process (`jobs=1`), a local process pool (`jobs>1`), or a Dask
+distributed cluster (`scheduler="local"` starts a LocalCluster; otherwise an address such
+as tcp://host:8786). At most two chunks per worker are in flight, so the driver's memory
+does not grow with the number of scenarios. The workers must be able to import landalloc
+and read the scenario and instance files (a shared file system on a cluster).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from landalloc.batch.inputs import Chunk, chunks, count, expand
+from landalloc.batch.store import Store
+from landalloc.batch.worker import SCHEMAS, solve_chunk
+from landalloc.errors import InputError
+from landalloc.solver import SolverOptions
+
+DEFAULT_CHUNK = {"files": 50, "rows": 500}
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: counts by status, where the tables are, how fast it went."""
+
+    out: Path
+    total: int
+    solved_now: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0  # everything: reading inputs, starting workers, merging tables
+    workers: int = 1
+    solve_seconds: float = 0.0  # from the first chunk sent to the last chunk written
+
+    @property
+    def rate(self) -> float:
+        return self.solved_now / self.seconds if self.seconds > 0 else 0.0
+
+
+class _Inline:
+    """Chunks solved in this process, one after another."""
+
+    workers = 1
+
+    def submit(self, chunk: Chunk, options: SolverOptions) -> cf.Future:
+        f: cf.Future = cf.Future()
+        try:
+            f.set_result(solve_chunk(chunk, options))
+        except BaseException as e:  # handled like a worker's failure
+            f.set_exception(e)
+        return f
+
+    def wait(self, pending: set) -> tuple[set, set]:
+        return set(pending), set()
+
+    def close(self) -> None:
+        pass
+
+
+def warm_up() -> int:
+    """Run once in each worker before the first chunk: imports done, banner swallowed."""
+    from landalloc.solver.highs import new_highs
+
+    new_highs()
+    return os.getpid()
+
+
+class _Pool:
+    """A local process pool; workers keep their caches between chunks.
+
+    Started with "spawn": no fork of a process that runs threads (the progress bar), and
+    the workers are this process's children (their CPU time and memory are accounted).
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.workers = jobs
+        self.pool = cf.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=warm_up)
+        cf.wait([self.pool.submit(os.getpid) for _ in range(jobs)])
+
+    def submit(self, chunk: Chunk, options: SolverOptions) -> cf.Future:
+        return self.pool.submit(solve_chunk, chunk, options)
+
+    def wait(self, pending: set) -> tuple[set, set]:
+        done, rest = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        return done, rest
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """A Dask distributed client: an existing scheduler, or a LocalCluster started here."""
+
+    def __init__(self, scheduler: str, jobs: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - dask[distributed] is a dependency
+            raise InputError.one("--scheduler needs dask[distributed] installed") from None
+        self.cluster = None
+        if scheduler == "local":
+            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except OSError as e:
+                raise InputError.one(f"cannot reach the Dask scheduler: {e}",
+                                     file="--scheduler") from None
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+        self.client.run(warm_up)
+
+    def submit(self, chunk: Chunk, options: SolverOptions):
+        return self.client.submit(solve_chunk, chunk, options, pure=False)
+
+    def wait(self, pending: set) -> tuple[set, set]:
+        from distributed import wait
+
+        res = wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(res.done), set(res.not_done)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _failed_chunk(chunk: Chunk, err: BaseException) -> dict:
+    """A chunk whose worker died: every scenario in it gets an error row."""
+    import pyarrow as pa
+
+    n = len(chunk.items)
+    cols: dict[str, list] = {f.name: [None] * n for f in SCHEMAS["summary"]}
+    for k, item in enumerate(chunk.items):
+        cols["id"][k] = item[0]
+        if chunk.kind == "files":
+            cols["scenario"][k] = Path(item[1]).stem
+            cols["file"][k] = item[1]
+        else:
+            cols["scenario"][k], cols["file"][k], cols["row"][k] = item[2], chunk.source, item[1]
+        cols["status"][k] = "error"
+        cols["message"][k] = f"worker failed: {type(err).__name__}: {err}"
+    return {"summary": pa.table(cols, schema=SCHEMAS["summary"]),
+            **{name: SCHEMAS[name].empty_table() for name in ("allocation", "rules")}}
+
+
+def _manifest(inputs: list[str], base: str | None, period: str | None,
+              chunk_size: dict[str, int], options: SolverOptions) -> dict[str, Any]:
+    from importlib import metadata
+
+    sources = expand(inputs, base)
+    versions = {}
+    for pkg in ("landalloc", "highspy", "numpy", "pandas", "pyarrow", "pydantic", "dask"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    return {"version": MANIFEST_VERSION, "inputs": inputs, "base": base, "period": period,
+            "chunk_size": chunk_size, "time_limit": options.time_limit,
+            "versions": versions, "sources": sources, "total": count(sources)}
+
+
+def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | None = None,
+              resume: bool = False, overwrite: bool = False, base: str | None = None,
+              period: str | None = None, chunk_size: int | None = None,
+              options: SolverOptions | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              start: Callable[[int, int], None] | None = None) -> BatchReport:
+    """Solve every scenario of `inputs` into `out`; with `resume`, only what is missing.
+
+    `progress(done_now, total)` is called as chunks finish; `start(total, already_done)`
+    once before the first chunk is sent.
+    """
+    started = time.perf_counter()
+    store = Store(out)
+    opts = options or SolverOptions()
+    opts = SolverOptions(time_limit=opts.time_limit, threads=1,
+                         primal_tolerance=opts.primal_tolerance,
+                         dual_tolerance=opts.dual_tolerance)
+    sizes = ({"files": chunk_size, "rows": chunk_size} if chunk_size
+             else dict(DEFAULT_CHUNK))
+    if store.exists() and resume:
+        manifest = store.read_manifest()
+        if inputs:
+            fresh = _manifest(inputs, base, period, manifest["chunk_size"], opts)
+            if fresh["sources"] != manifest["sources"]:
+                raise InputError.one("these inputs differ from the batch being resumed "
+                                     "(run without inputs to finish it, or use --overwrite)",
+                                     file=str(store.out / "manifest.json"))
+        opts = SolverOptions(time_limit=manifest.get("time_limit"), threads=1)
+    else:
+        if store.exists() and not overwrite:
+            raise InputError.one("this folder holds an earlier batch: --resume to finish it, "
+                                 "or --overwrite to start again", file=str(store.out))
+        if not inputs:
+            raise InputError.one("give scenario files, folders, globs or override tables")
+        store.clear()
+        manifest = _manifest(inputs, base, period, sizes, opts)
+        store.out.mkdir(parents=True, exist_ok=True)
+        store.write_manifest(manifest)
+    store.clean_partial()
+    total = manifest["total"]
+    todo = ~store.done(total)
+    already = int(total - todo.sum())
+    if start is not None:
+        start(total, already)
+
+    executor: Any
+    if scheduler:
+        executor = _Dask(scheduler, max(jobs, 1))
+    elif jobs > 1:
+        executor = _Pool(jobs)
+    else:
+        executor = _Inline()
+    solved = 0
+    loop_start = time.perf_counter()
+    try:
+        pending: dict[Any, Chunk] = {}
+        limit = 2 * executor.workers
+
+        def collect(done: set) -> None:
+            nonlocal solved
+            for f in done:
+                chunk = pending.pop(f)
+                try:
+                    tables = f.result()
+                except Exception as err:  # a worker that died: its scenarios become rows
+                    tables = _failed_chunk(chunk, err)
+                store.write_chunk(chunk.first, chunk.last, tables)
+                solved += len(chunk)
+                if progress is not None:
+                    progress(len(chunk), total)
+
+        for chunk in chunks(manifest["sources"], todo, manifest["chunk_size"],
+                            manifest["period"]):
+            while len(pending) >= limit:
+                done, _ = executor.wait(set(pending))
+                collect(done)
+            pending[executor.submit(chunk, opts)] = chunk
+        while pending:
+            done, _ = executor.wait(set(pending))
+            collect(done)
+        loop_seconds = time.perf_counter() - loop_start
+    finally:
+        executor.close()
+    rows = store.finalize(total)
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    status = pq.read_table(store.out / "summary.parquet", columns=["status"]).column("status")
+    statuses = {str(v["values"]): int(v["counts"])
+                for v in pc.value_counts(status).to_pylist()}
+    return BatchReport(store.out, total, solved, statuses, rows,
+                       time.perf_counter() - started, executor.workers, loop_seconds)
+
+
+def cpu_count() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1

@@ -1,0 +1,163 @@
+"""The results folder of a batch: manifest, atomic chunks, and the merged final tables.
+
+```
+results/
+  manifest.json            what the batch is (inputs, ids, options): what --resume finishes
+  chunks/000000000-000000249/{summary,allocation,rules}.parquet   one folder per chunk
+  summary.parquet  allocation.parquet  rules.parquet               merged, ordered by id
+  summary.csv ... results.xlsx                                     when small enough
+```
+
+A chunk folder is written under a temporary name and renamed: after a crash (even
+`kill -9`) a chunk is there whole or not at all, and `--resume` solves exactly the ids no
+chunk holds. Merging streams chunk by chunk (flat memory) in id order, so every scenario
+appears exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from landalloc.batch.worker import SCHEMAS
+from landalloc.errors import InputError
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks"
+TABLES = ("summary", "allocation", "rules")
+#: Up to this many scenarios, CSV copies of the tables are written too.
+CSV_MAX_SCENARIOS = 10_000
+#: Up to this many scenarios (and allocation rows), an Excel workbook too.
+EXCEL_MAX_SCENARIOS = 1_000
+EXCEL_MAX_ROWS = 200_000
+
+
+class Store:
+    """One batch's results folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.chunks = self.out / CHUNKS
+        self._n = 0
+
+    # ------------------------------------------------------------ manifest
+    def exists(self) -> bool:
+        return (self.out / MANIFEST).exists()
+
+    def read_manifest(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InputError.one(f"cannot read the batch manifest: {e}",
+                                 file=str(self.out / MANIFEST)) from None
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        from landalloc.output_files import write_json
+
+        write_json(self.out / MANIFEST, manifest)
+
+    def clear(self) -> None:
+        """Remove what an earlier batch wrote here (only the batch's own files)."""
+        if self.chunks.exists():
+            shutil.rmtree(self.chunks)
+        for name in [MANIFEST, "results.xlsx",
+                     *(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))]:
+            (self.out / name).unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ chunks
+    def _chunk_dirs(self) -> list[Path]:
+        if not self.chunks.exists():
+            return []
+        return sorted(p for p in self.chunks.iterdir()
+                      if p.is_dir() and not p.name.startswith("."))
+
+    def clean_partial(self) -> None:
+        """Temporary chunk folders left by a crash: never complete, so never read."""
+        if self.chunks.exists():
+            for p in self.chunks.iterdir():
+                if p.name.startswith(".tmp-"):
+                    shutil.rmtree(p, ignore_errors=True)
+
+    def done(self, total: int) -> np.ndarray:
+        """A bool mask over ids: True where a complete chunk holds the scenario."""
+        mask = np.zeros(total, dtype=bool)
+        for d in self._chunk_dirs():
+            ids = pq.read_table(d / "summary.parquet", columns=["id"]).column("id")
+            ids = ids.to_numpy()
+            mask[ids[(ids >= 0) & (ids < total)]] = True
+        return mask
+
+    def write_chunk(self, first: int, last: int, tables: dict[str, pa.Table]) -> None:
+        """Write a chunk's three tables under a temporary name, then rename: all or nothing."""
+        self.chunks.mkdir(parents=True, exist_ok=True)
+        self._n += 1
+        tmp = self.chunks / f".tmp-{first:09d}-{os.getpid()}-{self._n}"
+        tmp.mkdir()
+        for name in TABLES:
+            pq.write_table(tables[name], tmp / f"{name}.parquet", compression="zstd")
+        final = self.chunks / f"{first:09d}-{last:09d}"
+        if final.exists():  # the same ids solved twice (should not happen): keep the first
+            shutil.rmtree(tmp)
+            return
+        os.rename(tmp, final)
+
+    # ------------------------------------------------------------ final tables
+    def finalize(self, total: int) -> dict[str, int]:
+        """Merge the chunks, in id order and each id once, into the final tables."""
+        dirs = self._chunk_dirs()
+        counts: dict[str, int] = {}
+        for name in TABLES:
+            final = self.out / f"{name}.parquet"
+            tmp = self.out / f".{name}.parquet.tmp"
+            last = -1
+            rows = 0
+            with pq.ParquetWriter(tmp, SCHEMAS[name], compression="zstd") as writer:
+                for d in dirs:
+                    t = pq.read_table(d / f"{name}.parquet", schema=SCHEMAS[name])
+                    if t.num_rows == 0:
+                        continue
+                    ids = t.column("id").to_numpy()
+                    keep = ids > last  # a chunk overlapping the previous one: keep the first
+                    if not keep.all():
+                        t = t.filter(pa.array(keep))
+                    if t.num_rows == 0:
+                        continue
+                    writer.write_table(t)
+                    rows += t.num_rows
+                    last = int(t.column("id").to_numpy().max())
+            os.replace(tmp, final)
+            counts[name] = rows
+        self._small_copies(counts)
+        return counts
+
+    def _small_copies(self, counts: dict[str, int]) -> None:
+        from landalloc.output_files import atomic_write_text
+
+        n = counts["summary"]
+        if n > CSV_MAX_SCENARIOS:
+            for name in TABLES:
+                (self.out / f"{name}.csv").unlink(missing_ok=True)
+            (self.out / "results.xlsx").unlink(missing_ok=True)
+            return
+        frames = {name: pq.read_table(self.out / f"{name}.parquet").to_pandas()
+                  for name in TABLES}
+        for name, df in frames.items():
+            atomic_write_text(self.out / f"{name}.csv", df.to_csv(index=False))
+        xlsx = self.out / "results.xlsx"
+        if n <= EXCEL_MAX_SCENARIOS and max(counts.values()) <= EXCEL_MAX_ROWS:
+            tmp = self.out / ".results.xlsx.tmp"
+            import pandas as pd
+
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+                for name, df in frames.items():
+                    df.to_excel(xl, sheet_name=name, index=False)
+            os.replace(tmp, xlsx)
+        else:
+            xlsx.unlink(missing_ok=True)

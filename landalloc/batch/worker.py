@@ -1,0 +1,449 @@
+"""Solve one chunk of scenarios in a worker process: warm solver, cached base, flat tables.
+
+Each worker process parses an instance (and any parent scenario) once and keeps it in
+`_CACHE`; each chunk gets one warm HiGHS model. Rows of an override table whose paths map
+to LP numbers (bounds, costs, coefficients: see `landalloc.lp_paths`) are applied as changes
+to that model — no re-validation of the whole instance; every other row, and every scenario
+file, goes through the same `load` as `landalloc solve`. A scenario that fails becomes a row
+with its status and message; it never stops the chunk.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from pydantic import ValidationError
+
+from landalloc.batch.inputs import Chunk
+from landalloc.errors import InputError
+from landalloc.formulations.lp import LinearProgram
+from landalloc.lp_paths import EntryMap, map_path
+from landalloc.model import BOUND_KEYS, LandBound, ShareBound, as_bound
+from landalloc.overrides import COLLECTIONS, Override
+from landalloc.solver import SolverOptions, get_backend
+from landalloc.solver.base import RawSolution, Status
+
+HA_TOL = 1e-6
+
+SUMMARY = pa.schema([
+    ("id", pa.int64()), ("scenario", pa.string()), ("file", pa.string()),
+    ("row", pa.int64()), ("status", pa.string()), ("objective", pa.float64()),
+    ("output", pa.float64()), ("max_violation", pa.float64()), ("iterations", pa.int64()),
+    ("solve_seconds", pa.float64()), ("seconds", pa.float64()), ("path", pa.string()),
+    ("message", pa.string()),
+])
+ALLOCATION = pa.schema([
+    ("id", pa.int64()), ("scenario", pa.string()), ("sector", pa.string()),
+    ("district", pa.string()), ("ha", pa.float64()),
+])
+RULES = pa.schema([
+    ("id", pa.int64()), ("scenario", pa.string()), ("rule", pa.string()),
+    ("activity", pa.float64()), ("lower", pa.float64()), ("upper", pa.float64()),
+    ("dual", pa.float64()),
+])
+SCHEMAS = {"summary": SUMMARY, "allocation": ALLOCATION, "rules": RULES}
+#: Columns that differ run to run (timings; the path taken), left out of comparisons.
+VOLATILE = ("solve_seconds", "seconds")
+
+#: Per process: parsed instances and parent scenarios, and the fast-path bases.
+_CACHE: dict = {}
+_BASES: dict = {}
+
+
+class _Tables:
+    """Column lists for the three result tables of one chunk."""
+
+    def __init__(self) -> None:
+        self.cols = {name: {f.name: [] for f in schema} for name, schema in SCHEMAS.items()}
+
+    def summary(self, **row: Any) -> None:
+        for f in SUMMARY:
+            self.cols["summary"][f.name].append(row.get(f.name))
+
+    def solution(self, sid: int, name: str, lp: LinearProgram, raw: RawSolution,
+                 row_lower: np.ndarray, row_upper: np.ndarray) -> None:
+        x = raw.x
+        nz = np.flatnonzero(x > HA_TOL)
+        sectors, districts, rules = _labels(lp)
+        a = self.cols["allocation"]
+        a["id"].extend([sid] * nz.size)
+        a["scenario"].extend([name] * nz.size)
+        a["sector"].extend(sectors[nz].tolist())
+        a["district"].extend(districts[nz].tolist())
+        a["ha"].extend(x[nz].tolist())
+        r = self.cols["rules"]
+        m = lp.num_row
+        r["id"].extend([sid] * m)
+        r["scenario"].extend([name] * m)
+        r["rule"].extend(rules)
+        r["activity"].extend(raw.row_activity.tolist())
+        r["lower"].extend(np.where(np.isfinite(row_lower), row_lower, np.nan).tolist())
+        r["upper"].extend(np.where(np.isfinite(row_upper), row_upper, np.nan).tolist())
+        r["dual"].extend(raw.row_dual.tolist())
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {name: pa.table(self.cols[name], schema=SCHEMAS[name]) for name in SCHEMAS}
+
+
+def _labels(lp: LinearProgram) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Sector and district of each column, name of each row (kept on the LP)."""
+    if "_labels" not in lp.meta:
+        lp.meta["_labels"] = (np.asarray(lp.sectors, dtype=object)[lp.col_sector],
+                              np.asarray(lp.districts, dtype=object)[lp.col_district],
+                              lp.rows["name"].tolist())
+    return lp.meta["_labels"]
+
+
+def _violation(A, x, rl, ru, cl, cu) -> float:
+    ax = A @ x
+    return float(max(np.max(rl - ax, initial=0.0), np.max(ax - ru, initial=0.0),
+                     np.max(cl - x, initial=0.0), np.max(x - cu, initial=0.0)))
+
+
+def _same_matrix(a: LinearProgram, b: LinearProgram) -> bool:
+    return (a.num_row == b.num_row and a.num_col == b.num_col
+            and np.array_equal(a.A.indptr, b.A.indptr)
+            and np.array_equal(a.A.indices, b.A.indices)
+            and np.array_equal(a.A.data, b.A.data))
+
+
+class WarmSolver:
+    """One HiGHS model per chunk: a scenario with the same matrix is a warm re-solve."""
+
+    def __init__(self) -> None:
+        self.session = None
+        self.lp: LinearProgram | None = None
+        self.options: SolverOptions | None = None
+
+    def solve(self, lp: LinearProgram, backend: str, options: SolverOptions) -> RawSolution:
+        if backend != "highs":
+            return get_backend(backend).solve(lp, options)
+        from landalloc.solver.highs import HighsSession
+
+        if (self.session is None or options != self.options
+                or not _same_matrix(self.lp, lp)):
+            self.session = HighsSession(lp, options)
+        else:
+            h, inf = self.session.h, math.inf
+            cols = np.arange(lp.num_col, dtype=np.int32)
+            rows = np.arange(lp.num_row, dtype=np.int32)
+            h.changeColsCost(lp.num_col, cols, lp.c.astype(float))
+            h.changeColsBounds(lp.num_col, cols, np.clip(lp.col_lower, -inf, inf),
+                               np.clip(lp.col_upper, -inf, inf))
+            h.changeRowsBounds(lp.num_row, rows, np.clip(lp.row_lower, -inf, inf),
+                               np.clip(lp.row_upper, -inf, inf))
+        self.lp, self.options = lp, options
+        return self.session.run()
+
+
+def _message(err: BaseException) -> str:
+    if isinstance(err, InputError):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+def _record_raw(out: _Tables, sid: int, name: str, file: str, row: int | None,
+                lp: LinearProgram, raw: RawSolution, output: float | None, viol: float | None,
+                started: float, path: str, rl=None, ru=None) -> None:
+    optimal = raw.status is Status.OPTIMAL
+    out.summary(id=sid, scenario=name, file=file, row=row, status=raw.status.value,
+                objective=raw.objective if optimal else None,
+                output=output if optimal else None,
+                max_violation=viol if optimal else None, iterations=raw.iterations,
+                solve_seconds=raw.solve_seconds, seconds=time.perf_counter() - started,
+                path=path, message="" if optimal else raw.message)
+    if optimal:
+        out.solution(sid, name, lp, raw, lp.row_lower if rl is None else rl,
+                     lp.row_upper if ru is None else ru)
+
+
+def _record_error(out: _Tables, sid: int, name: str, file: str, row: int | None,
+                  err: BaseException, started: float) -> None:
+    status = "invalid" if isinstance(err, InputError) else "error"
+    msg = _message(err)
+    if status == "error":
+        msg += " | " + traceback.format_exc(limit=3).strip().splitlines()[-1]
+    out.summary(id=sid, scenario=name, file=file, row=row, status=status,
+                seconds=time.perf_counter() - started, path="load", message=msg)
+
+
+def _solve_loaded(out: _Tables, warm: WarmSolver, loaded, sid: int, name: str, file: str,
+                  row: int | None, options: SolverOptions, started: float) -> None:
+    from landalloc.api import effective_options, scenario_lp
+
+    backend, opts = effective_options(loaded, None, options)
+    lp = scenario_lp(loaded)
+    raw = warm.solve(lp, backend, opts)
+    output = None
+    viol = None
+    if raw.x is not None:
+        out_c = lp.meta.get("output_c", lp.c)
+        output = float(out_c @ raw.x)
+        viol = lp.max_violation(raw.x)
+    _record_raw(out, sid, name, file, row, lp, raw, output, viol, started, "load")
+
+
+def solve_files(chunk: Chunk, options: SolverOptions) -> dict[str, pa.Table]:
+    """Scenario files: each loaded as `landalloc solve` would, solved on a warm model."""
+    from landalloc.loading import load
+
+    out, warm = _Tables(), WarmSolver()
+    for sid, path in chunk.items:
+        started = time.perf_counter()
+        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        try:
+            loaded = load(path, cache=_CACHE)
+            if loaded.scenario is not None and loaded.scenario.name:
+                name = loaded.scenario.name
+            _solve_loaded(out, warm, loaded, sid, name, path, None, options, started)
+        except Exception as err:  # every failure is a row, never the end of the batch
+            _record_error(out, sid, name, path, None, err, started)
+    return out.tables()
+
+
+# ---------------------------------------------------------------- override rows
+
+
+@dataclass
+class _PathInfo:
+    entries: list[EntryMap]
+    owner: tuple[str, ...] | None  # the bound the path sits in, e.g. (sectors, x, quota)
+    side: str | None  # "min", "max" or None (the whole bound)
+    base: tuple[float | None, float | None]  # the bound's min, max before the row
+    share: bool
+
+
+def _bound_owner(keys: list[str]) -> tuple[tuple[str, ...], str | None] | None:
+    """(owner, side) when the path addresses a bound; None otherwise."""
+    if keys[0] == "total_increment":
+        k = 0
+    elif keys[0] in COLLECTIONS and len(keys) >= 3 and keys[2] in BOUND_KEYS:
+        k = 2
+    else:
+        return None
+    tail = keys[k + 1:]
+    if tail and (len(tail) != 1 or tail[0] not in ("min", "max")):
+        return None
+    return tuple(keys[:k + 1]), (tail[0] if tail else None)
+
+
+class FastBase:
+    """A base instance or scenario, its LP, and the LP numbers each path moves."""
+
+    def __init__(self, base: str, period: str | None, options: SolverOptions) -> None:
+        from landalloc.api import effective_options, scenario_lp
+        from landalloc.loading import load
+
+        self.base, self.period = base, period
+        self.loaded = load(base, period, cache=_CACHE)
+        self.backend, self.options = effective_options(self.loaded, None, options)
+        self.lp = scenario_lp(self.loaded)
+        obj = self.loaded.scenario.max_output() if self.loaded.scenario else None
+        #: Weighted objectives and other backends take the full path.
+        self.fast = self.backend == "highs" and not (obj and obj.weighted)
+        self.paths: dict[str, _PathInfo | None] = {}
+
+    def _build(self, path: str):
+        from landalloc.api import scenario_lp
+        from landalloc.loading import load
+
+        def build(value: float):
+            try:
+                return scenario_lp(load(self.base, self.period, cache=_CACHE,
+                                        overrides=[Override(path, value, "probe")]))
+            except (InputError, ValidationError):
+                return None
+        return build
+
+    def info(self, path: str) -> _PathInfo | None:
+        if path not in self.paths:
+            self.paths[path] = self._map(path)
+        return self.paths[path]
+
+    def _map(self, path: str) -> _PathInfo | None:
+        keys = path.split(".")
+        owner = _bound_owner(keys)
+        inst = self.loaded.instance
+        if owner is not None:
+            node: Any = inst
+            for k in owner[0]:
+                node = node.get(k) if isinstance(node, dict) else getattr(node, k, None)
+                if node is None:
+                    return None
+            lo, hi = node.min, node.max
+            share = owner[0][-1] == "share"
+            side = owner[1]
+            b = (hi if side == "max" else lo) if side else (lo if hi is None else hi)
+            ref = b if b is not None else (hi if lo is None else lo)
+            ref = abs(ref) if ref else (0.5 if share else 100.0)
+            step = ((1.0 - ref) / 4 if side == "max" else ref / 4) if share else 0.1 * ref
+            if side == "min" or (side is None and BOUND_KEYS[owner[0][-1]] == "min"):
+                step = -step
+            start = b if b is not None else ref
+            probes = (start, start + step, start + 2 * step)
+            info = (owner[0], side, (lo, hi), share)
+        elif keys[0] == "output" and len(keys) == 3:
+            v = inst.output.get(keys[1], {}).get(keys[2], 0.5) or 0.5
+            probes = (v, 1.1 * v + 0.01, 1.2 * v + 0.02)
+            info = (None, None, (None, None), False)
+        else:
+            return None
+        if probes[1] == probes[0]:
+            return None
+        entries = map_path(self._build(path), self.lp, probes)
+        if entries is None:
+            return None
+        return _PathInfo(entries, *info)
+
+    def plan(self, values: dict[str, Any]) -> list[tuple[EntryMap, float]] | None:
+        """The LP changes for one row, or None when the row needs the full path."""
+        if not self.fast:
+            return None
+        changes: list[tuple[EntryMap, float]] = []
+        bounds: dict[tuple, tuple[tuple, list[tuple[str | None, float]]]] = {}
+        for path, v in values.items():
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                return None
+            info = self.info(path)
+            if info is None:
+                return None
+            if info.owner is None:  # an output cell: non-negative
+                if v < 0:
+                    return None
+            else:
+                bounds.setdefault(info.owner, (info.base, []))[1].append((info.side, float(v)))
+            changes.extend((e, float(v)) for e in info.entries)
+        for owner, ((lo, hi), sets) in bounds.items():
+            if len(sets) > 1 and any(side is None for side, _ in sets):
+                return None  # whole bound and one side in one row: order matters
+            for side, v in sets:
+                if side is None:
+                    b = as_bound(v, BOUND_KEYS[owner[-1]])
+                    lo, hi = b.get("min"), b.get("max")
+                elif side == "min":
+                    lo = v
+                else:
+                    hi = v
+            try:
+                (ShareBound if owner[-1] == "share" else LandBound)(min=lo, max=hi)
+            except ValidationError:
+                return None  # the full path reports it with file, key and reason
+        seen: set[tuple[str, int]] = set()
+        for e, _ in changes:
+            for i in e.index.tolist():
+                if (e.array, i) in seen:
+                    return None
+                seen.add((e.array, i))
+        return changes
+
+
+class RowSession:
+    """The base LP on a warm HiGHS model; each row's changes applied, then undone."""
+
+    def __init__(self, fb: FastBase) -> None:
+        from landalloc.solver.highs import HighsSession
+
+        self.fb = fb
+        lp = fb.lp
+        self.base = {"c": lp.c, "col_lower": lp.col_lower, "col_upper": lp.col_upper,
+                     "row_lower": lp.row_lower, "row_upper": lp.row_upper, "A": lp.A.data}
+        self.cur = {k: v.astype(float).copy() for k, v in self.base.items()}
+        self.A = lp.A.copy()
+        self.A.data = self.cur["A"]
+        self.dirty: dict[str, np.ndarray] = {}
+        self.session = HighsSession(lp, fb.options)
+        self.a_rows = lp.A.indices
+        self.a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
+
+    def solve(self, changes: list[tuple[EntryMap, float]]) -> RawSolution:
+        touched: dict[str, list[np.ndarray]] = {}
+        for name, idx in self.dirty.items():  # undo the previous row
+            self.cur[name][idx] = self.base[name][idx]
+            touched.setdefault(name, []).append(idx)
+        dirty: dict[str, list[np.ndarray]] = {}
+        for e, v in changes:
+            self.cur[e.array][e.index] = e.values(v)
+            dirty.setdefault(e.array, []).append(e.index)
+            touched.setdefault(e.array, []).append(e.index)
+        self.dirty = {k: np.concatenate(v) for k, v in dirty.items()}
+        self._push({k: np.unique(np.concatenate(v)) for k, v in touched.items()})
+        return self.session.run()
+
+    def _push(self, touched: dict[str, np.ndarray]) -> None:
+        h, inf, cur = self.session.h, math.inf, self.cur
+        none = np.zeros(0, dtype=np.int64)
+        if "c" in touched:
+            ii = touched["c"].astype(np.int32)
+            h.changeColsCost(ii.size, ii, cur["c"][ii])
+        cols = np.union1d(touched.get("col_lower", none), touched.get("col_upper", none))
+        if cols.size:
+            ii = cols.astype(np.int32)
+            h.changeColsBounds(ii.size, ii, np.clip(cur["col_lower"][ii], -inf, inf),
+                               np.clip(cur["col_upper"][ii], -inf, inf))
+        rows = np.union1d(touched.get("row_lower", none), touched.get("row_upper", none))
+        if rows.size:
+            ii = rows.astype(np.int32)
+            h.changeRowsBounds(ii.size, ii, np.clip(cur["row_lower"][ii], -inf, inf),
+                               np.clip(cur["row_upper"][ii], -inf, inf))
+        if "A" in touched:
+            k = touched["A"]
+            for r, c, v in zip(self.a_rows[k].tolist(), self.a_cols[k].tolist(),
+                               cur["A"][k].tolist(), strict=True):
+                h.changeCoeff(r, c, v)
+
+    def violation(self, x: np.ndarray) -> float:
+        c = self.cur
+        return _violation(self.A, x, c["row_lower"], c["row_upper"], c["col_lower"],
+                          c["col_upper"])
+
+
+def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBase:
+    key = (base, period, repr(options))
+    if key not in _BASES:
+        if len(_BASES) > 64:
+            _BASES.clear()
+        _BASES[key] = FastBase(base, period, options)
+    return _BASES[key]
+
+
+def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa.Table]:
+    """Override rows: LP changes on a warm model where the paths allow, else a full load."""
+    from landalloc.loading import load
+
+    out, warm = _Tables(), WarmSolver()
+    sessions: dict[tuple, RowSession] = {}
+    for sid, row, name, base, period, values in chunk.items:
+        started = time.perf_counter()
+        try:
+            fb = _fast_base(base, period, options)  # a broken base: every row says why
+            changes = fb.plan(values)
+            if changes is not None:
+                key = (base, period)
+                if key not in sessions:
+                    sessions[key] = RowSession(fb)
+                rs = sessions[key]
+                raw = rs.solve(changes)
+                viol = rs.violation(raw.x) if raw.x is not None else None
+                output = raw.objective
+                _record_raw(out, sid, name, table, row, fb.lp, raw, output, viol, started,
+                            "fast", rs.cur["row_lower"], rs.cur["row_upper"])
+                continue
+            overrides = [Override(p, v, f"{table} row {row}") for p, v in values.items()]
+            loaded = load(base, period, overrides=overrides, cache=_CACHE)
+            _solve_loaded(out, warm, loaded, sid, name, table, row, options, started)
+        except Exception as err:  # every failure is a row, never the end of the batch
+            _record_error(out, sid, name, table, row, err, started)
+    return out.tables()
+
+
+def solve_chunk(chunk: Chunk, options: SolverOptions) -> dict[str, pa.Table]:
+    """The function a worker runs: one chunk in, three small Arrow tables out."""
+    if chunk.kind == "files":
+        return solve_files(chunk, options)
+    return solve_rows(chunk, options, chunk.source)
