@@ -17,8 +17,9 @@ import pandas as pd
 from landalloc.errors import InputError
 from landalloc.formulations import formulate
 from landalloc.loading import load
+from landalloc.lp_paths import rule_path
 from landalloc.model import Instance
-from landalloc.parameters import instance_with, plan_sweep, rule_path
+from landalloc.parameters import instance_with, plan_sweep
 from landalloc.solver.base import SolverOptions, Status
 from landalloc.solver.highs import HighsSession
 from landalloc.solver.sensitivity import SensitivityReport, analyse
@@ -103,7 +104,7 @@ def sweep(ref: Ref = None, param: str | list[Param] = "", start: float | None = 
     df.attrs.update(
         method=method, reason=reason, params=paths, record=record,
         objective_unit=inst.objective_unit,
-        mapping=[m.describe(plan.lp) for m in plan.maps],
+        mapping=[m.summary(plan.lp) for m in plan.maps],
         sectors={k: (v.zh, v.en) for k, v in inst.sectors.items()})
     return df
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
+from landalloc.lp_paths import rule_prefix
 from landalloc.model import Instance
 from landalloc.overrides import Override, apply, normalise
 from landalloc.solver.diagnose import (
@@ -144,31 +145,9 @@ def _rule_key(name: str) -> tuple[str, list[str]]:
     return head, rest.rstrip("]").split(",")
 
 
-def set_prefix(name: str) -> str | None:
-    """The `--set` path of the thing a rule reads from (no min/max)."""
-    head, args = _rule_key(name)
-    if head == "total_increment":
-        return "total_increment"
-    if head == "sector_quota":
-        return f"sectors.{args[0]}.quota"
-    if head == "sector_group_total":
-        return f"sector_groups.{args[0]}.total"
-    if head.startswith("sector_group_share"):
-        return f"sector_groups.{args[0]}.share"
-    if head == "district_cap":
-        return f"districts.{args[0]}.cap"
-    if head == "zone_total":
-        return f"zones.{args[0]}.total"
-    if head == "rule":
-        return f"rules.{args[0]}"
-    if head == "allowed":
-        return f"allowed.{args[0]}.{args[1]}"
-    return None
-
-
 def set_path(lp: LinearProgram, m: Member) -> str | None:
     """The `--set` path that moves bound m, e.g. `sectors.electronics.quota.min`."""
-    prefix = set_prefix(m.name(lp))
+    prefix = rule_prefix(m.name(lp))
     if prefix is None or m.structural:
         return None
     if m.where == COL:
@@ -282,7 +261,7 @@ class Namer:
                 parts.append(src)
         elif name.startswith("allowed[") and self.inst is not None:
             parts.append("not in the plan's sector layout (Ch.3, Tables 3-1, 3-4, 3-5)")
-        prefix = set_prefix(name)
+        prefix = rule_prefix(name)
         for ov in self.overrides:
             if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
                 where = ov.origin + (f":{ov.line}" if ov.line else "")

@@ -106,7 +106,7 @@ _STATUS = {
 
 
 class HighsSession:
-    """A live HiGHS model: solve, change bounds or costs, re-solve warm from the basis."""
+    """A live HiGHS model: solve, change bounds, costs or coefficients, re-solve warm."""
 
     def __init__(self, lp: LinearProgram, options: SolverOptions | None = None) -> None:
         self.lp = lp
@@ -125,6 +125,10 @@ class HighsSession:
 
     def set_cost(self, j: int, cost: float) -> None:
         self.h.changeColCost(int(j), float(cost))
+
+    def set_coeff(self, i: int, j: int, value: float) -> None:
+        """Matrix entry (row i, column j); HiGHS keeps the basis (a zero drops the entry)."""
+        self.h.changeCoeff(int(i), int(j), float(value))
 
     def run(self) -> RawSolution:
         use_threads(self.threads)

@@ -1,9 +1,10 @@
 """Parametric sweeps and tornado charts on a live HiGHS model, re-solved warm.
 
-A sweep moves one or two instance numbers over a grid. When the numbers only move bounds or
-costs (see landalloc.parameters), one HighsSession is built and each point changes those
-entries and re-solves from the previous optimal basis. Otherwise the LP is rebuilt at each
-point (the previous basis is still offered to HiGHS as a start).
+A sweep moves one or two instance numbers over a grid. When every LP number they move
+(bounds, costs, matrix coefficients) moves affinely (see landalloc.parameters and
+landalloc.lp_paths), one live HiGHS model is built and each point changes those numbers and
+re-solves from the previous optimal basis. Otherwise the LP is rebuilt at each point (the
+previous basis is still offered to HiGHS as a start).
 
 Each point records the objective, its slope with respect to each parameter from the duals
 (`marginal[...]`: one valid value where the optimum is degenerate), whether the optimal basis
@@ -24,6 +25,7 @@ from landalloc.formulations import formulate
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status
 from landalloc.solver.highs import HighsSession
+from landalloc.solver.live import LiveLP
 
 
 def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -37,14 +39,6 @@ def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     order = np.concatenate([np.arange(i * len(b), (i + 1) * len(b))[:: 1 if i % 2 == 0 else -1]
                             for i in range(len(a))])
     return pts, order
-
-
-def _violation(lp: LinearProgram, arrays: dict[str, np.ndarray], x: np.ndarray) -> float:
-    ax = lp.A @ x
-    return float(max(np.max(arrays["row_lower"] - ax, initial=0.0),
-                     np.max(ax - arrays["row_upper"], initial=0.0),
-                     np.max(arrays["col_lower"] - x, initial=0.0),
-                     np.max(x - arrays["col_upper"], initial=0.0)))
 
 
 def _basis(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
@@ -92,46 +86,63 @@ def _record(lp: LinearProgram, raw: RawSolution, values: np.ndarray, paths: list
     return rec
 
 
+def _slopes(lp: LinearProgram, maps: list) -> list[list[tuple[str, np.ndarray, np.ndarray]]]:
+    """Per parameter: (array, positions, slope) of each number it moves; for a matrix
+    coefficient the positions are (row, column) pairs."""
+    a_rows = lp.A.indices
+    a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
+    out = []
+    for m in maps:
+        parts = []
+        for e in m.entries:
+            live = e.beta != 0
+            idx = e.index[live]
+            pos = (a_rows[idx], a_cols[idx]) if e.array == "A" else idx
+            parts.append((e.array, pos, e.beta[live]))
+        out.append(parts)
+    return out
+
+
+def _marginal(parts: list, raw: RawSolution) -> float:
+    """d objective / d parameter from the duals: a positive row dual belongs to an upper
+    bound and a negative one to a lower bound (maximisation); a coefficient a_ij moves the
+    objective by -y_i x_j per unit; a cost by x_j."""
+    y, z, x = raw.row_dual, raw.col_dual, raw.x
+    g = 0.0
+    for array, pos, beta in parts:
+        if array == "row_upper":
+            g += np.maximum(y[pos], 0) @ beta
+        elif array == "row_lower":
+            g += np.minimum(y[pos], 0) @ beta
+        elif array == "col_upper":
+            g += np.maximum(z[pos], 0) @ beta
+        elif array == "col_lower":
+            g += np.minimum(z[pos], 0) @ beta
+        elif array == "c":
+            g += x[pos] @ beta
+        else:
+            g -= (y[pos[0]] * x[pos[1]]) @ beta
+    return float(g)
+
+
 def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndarray,
                options: SolverOptions | None = None) -> pd.DataFrame:
-    """Solve every point on one live model, changing only the entries the parameters move.
+    """Solve every point on one live model, changing only the numbers the parameters move.
 
+    `maps`: one `landalloc.lp_paths.PathMap` per parameter (bounds, costs, coefficients).
     `basis_changed`: the re-solve needed simplex pivots (zero pivots means the previous
     optimal basis is still optimal, so the objective is on the same linear piece).
-    `marginal[path]`: the duals of the moved bounds times their slopes; for a maximisation a
-    positive dual belongs to an upper bound and a negative one to a lower bound.
+    `marginal[path]`: the slope of the objective in the parameter, from the duals.
     """
     paths = [m.path for m in maps]
-    rows = np.unique(np.concatenate([m.rows for m in maps])).astype(np.int32)
-    cols = np.unique(np.concatenate([m.cols for m in maps])).astype(np.int32)
-    origin = np.array([m.origin for m in maps])
-    # slopes: one column per parameter, over the union of touched rows / columns
-    S = {k: np.zeros((rows.size, len(maps))) for k in ("row_lower", "row_upper")}
-    S.update({k: np.zeros((cols.size, len(maps))) for k in ("col_lower", "col_upper", "c")})
-    for k, m in enumerate(maps):
-        ri, ci = np.searchsorted(rows, m.rows), np.searchsorted(cols, m.cols)
-        S["row_lower"][ri, k], S["row_upper"][ri, k] = m.row_lower, m.row_upper
-        S["col_lower"][ci, k], S["col_upper"][ci, k], S["c"][ci, k] = \
-            m.col_lower, m.col_upper, m.cost
-    full = {k: getattr(lp, k).astype(float) for k in
-            ("row_lower", "row_upper", "col_lower", "col_upper", "c")}
-    base = {k: full[k][rows if k.startswith("row") else cols].copy() for k in full}
-
-    h = HighsSession(lp, options).h
+    slopes = _slopes(lp, maps)
+    live = LiveLP(lp, options)
+    h = live.h
     records: list[dict | None] = [None] * len(points)
     first, lost_basis, last_basis = True, False, None
     for idx in order:
         vals = points[idx]
-        t = vals - origin
-        now = {k: base[k] + S[k] @ t for k in base}
-        for k in now:
-            full[k][rows if k.startswith("row") else cols] = now[k]
-        if rows.size:
-            # HiGHS reads anything beyond its infinite_bound (1e20) as infinite
-            h.changeRowsBounds(rows.size, rows, now["row_lower"], now["row_upper"])
-        if cols.size:
-            h.changeColsBounds(cols.size, cols, now["col_lower"], now["col_upper"])
-            h.changeColsCost(cols.size, cols, now["c"])
+        live.set([(e, float(v)) for m, v in zip(maps, vals, strict=True) for e in m.entries])
         if lost_basis and last_basis is not None:
             h.setBasis(last_basis)  # HiGHS drops its basis on an infeasible point
         raw = _run(h)
@@ -142,13 +153,9 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
             if first or raw.iterations > 0:  # zero pivots: the kept basis is unchanged
                 last_basis = h.getBasis()
             first = False
-            rec["max_violation"] = _violation(lp, full, raw.x)
-            yr, yc = raw.row_dual[rows], raw.col_dual[cols]
-            marg = (np.maximum(yr, 0) @ S["row_upper"] + np.minimum(yr, 0) @ S["row_lower"]
-                    + np.maximum(yc, 0) @ S["col_upper"] + np.minimum(yc, 0) @ S["col_lower"]
-                    + raw.x[cols] @ S["c"])
-            for p, g in zip(paths, marg, strict=True):
-                rec[f"marginal[{p}]"] = float(g)
+            rec["max_violation"] = live.violation(raw.x)
+            for p, parts in zip(paths, slopes, strict=True):
+                rec[f"marginal[{p}]"] = _marginal(parts, raw)
         else:
             rec["basis_changed"] = False
             rec["max_violation"] = np.nan
@@ -160,7 +167,7 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
 
 def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
                   options: SolverOptions | None = None) -> pd.DataFrame:
-    """Formulate and solve each point afresh (for parameters that change the matrix)."""
+    """Formulate and solve each point afresh (for parameters with no affine footprint)."""
     from landalloc.errors import InputError
     from landalloc.parameters import instance_with
 

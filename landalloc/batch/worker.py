@@ -13,19 +13,16 @@ from __future__ import annotations
 import math
 import time
 import traceback
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from pydantic import ValidationError
 
 from landalloc.batch.inputs import Chunk
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
-from landalloc.lp_paths import EntryMap, map_path
-from landalloc.model import BOUND_KEYS, LandBound, ShareBound, as_bound
-from landalloc.overrides import COLLECTIONS, Override
+from landalloc.lp_paths import Change, PathMaps
+from landalloc.overrides import Override
 from landalloc.solver import SolverOptions, get_backend
 from landalloc.solver.base import RawSolution, Status
 
@@ -98,12 +95,6 @@ def _labels(lp: LinearProgram) -> tuple[np.ndarray, np.ndarray, list[str]]:
                               np.asarray(lp.districts, dtype=object)[lp.col_district],
                               lp.rows["name"].tolist())
     return lp.meta["_labels"]
-
-
-def _violation(A, x, rl, ru, cl, cu) -> float:
-    ax = A @ x
-    return float(max(np.max(rl - ax, initial=0.0), np.max(ax - ru, initial=0.0),
-                     np.max(cl - x, initial=0.0), np.max(x - cu, initial=0.0)))
 
 
 def _same_matrix(a: LinearProgram, b: LinearProgram) -> bool:
@@ -210,29 +201,6 @@ def solve_files(chunk: Chunk, options: SolverOptions) -> dict[str, pa.Table]:
 # ---------------------------------------------------------------- override rows
 
 
-@dataclass
-class _PathInfo:
-    entries: list[EntryMap]
-    owner: tuple[str, ...] | None  # the bound the path sits in, e.g. (sectors, x, quota)
-    side: str | None  # "min", "max" or None (the whole bound)
-    base: tuple[float | None, float | None]  # the bound's min, max before the row
-    share: bool
-
-
-def _bound_owner(keys: list[str]) -> tuple[tuple[str, ...], str | None] | None:
-    """(owner, side) when the path addresses a bound; None otherwise."""
-    if keys[0] == "total_increment":
-        k = 0
-    elif keys[0] in COLLECTIONS and len(keys) >= 3 and keys[2] in BOUND_KEYS:
-        k = 2
-    else:
-        return None
-    tail = keys[k + 1:]
-    if tail and (len(tail) != 1 or tail[0] not in ("min", "max")):
-        return None
-    return tuple(keys[:k + 1]), (tail[0] if tail else None)
-
-
 class FastBase:
     """A base instance or scenario, its LP, and the LP numbers each path moves."""
 
@@ -247,160 +215,26 @@ class FastBase:
         obj = self.loaded.scenario.max_output() if self.loaded.scenario else None
         #: Weighted objectives and other backends take the full path.
         self.fast = self.backend == "highs" and not (obj and obj.weighted)
-        self.paths: dict[str, _PathInfo | None] = {}
+        self.maps = PathMaps(self.loaded.instance, self.lp, self._build)
 
-    def _build(self, path: str):
+    def _build(self, path: str, value: float) -> LinearProgram:
+        """The scenario's LP with one path changed, loaded exactly as the full path loads."""
         from landalloc.api import scenario_lp
         from landalloc.loading import load
 
-        def build(value: float):
-            try:
-                return scenario_lp(load(self.base, self.period, cache=_CACHE,
-                                        overrides=[Override(path, value, "probe")]))
-            except (InputError, ValidationError):
-                return None
-        return build
+        return scenario_lp(load(self.base, self.period, cache=_CACHE,
+                                overrides=[Override(path, value, "probe")]))
 
-    def info(self, path: str) -> _PathInfo | None:
-        if path not in self.paths:
-            self.paths[path] = self._map(path)
-        return self.paths[path]
-
-    def _map(self, path: str) -> _PathInfo | None:
-        keys = path.split(".")
-        owner = _bound_owner(keys)
-        inst = self.loaded.instance
-        if owner is not None:
-            node: Any = inst
-            for k in owner[0]:
-                node = node.get(k) if isinstance(node, dict) else getattr(node, k, None)
-                if node is None:
-                    return None
-            lo, hi = node.min, node.max
-            share = owner[0][-1] == "share"
-            side = owner[1]
-            b = (hi if side == "max" else lo) if side else (lo if hi is None else hi)
-            ref = b if b is not None else (hi if lo is None else lo)
-            ref = abs(ref) if ref else (0.5 if share else 100.0)
-            step = ((1.0 - ref) / 4 if side == "max" else ref / 4) if share else 0.1 * ref
-            if side == "min" or (side is None and BOUND_KEYS[owner[0][-1]] == "min"):
-                step = -step
-            start = b if b is not None else ref
-            probes = (start, start + step, start + 2 * step)
-            info = (owner[0], side, (lo, hi), share)
-        elif keys[0] == "output" and len(keys) == 3:
-            v = inst.output.get(keys[1], {}).get(keys[2], 0.5) or 0.5
-            probes = (v, 1.1 * v + 0.01, 1.2 * v + 0.02)
-            info = (None, None, (None, None), False)
-        else:
-            return None
-        if probes[1] == probes[0]:
-            return None
-        entries = map_path(self._build(path), self.lp, probes)
-        if entries is None:
-            return None
-        return _PathInfo(entries, *info)
-
-    def plan(self, values: dict[str, Any]) -> list[tuple[EntryMap, float]] | None:
-        """The LP changes for one row, or None when the row needs the full path."""
+    def plan(self, values: dict[str, Any]) -> list[Change] | None:
+        """The LP changes for one row, or None when the row needs the full path (a path
+        with no map, or a value that is not valid: the full path reports it with the
+        table, row, key and reason)."""
         if not self.fast:
             return None
-        changes: list[tuple[EntryMap, float]] = []
-        bounds: dict[tuple, tuple[tuple, list[tuple[str | None, float]]]] = {}
-        for path, v in values.items():
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-                return None
-            info = self.info(path)
-            if info is None:
-                return None
-            if info.owner is None:  # an output cell: non-negative
-                if v < 0:
-                    return None
-            else:
-                bounds.setdefault(info.owner, (info.base, []))[1].append((info.side, float(v)))
-            changes.extend((e, float(v)) for e in info.entries)
-        for owner, ((lo, hi), sets) in bounds.items():
-            if len(sets) > 1 and any(side is None for side, _ in sets):
-                return None  # whole bound and one side in one row: order matters
-            for side, v in sets:
-                if side is None:
-                    b = as_bound(v, BOUND_KEYS[owner[-1]])
-                    lo, hi = b.get("min"), b.get("max")
-                elif side == "min":
-                    lo = v
-                else:
-                    hi = v
-            try:
-                (ShareBound if owner[-1] == "share" else LandBound)(min=lo, max=hi)
-            except ValidationError:
-                return None  # the full path reports it with file, key and reason
-        seen: set[tuple[str, int]] = set()
-        for e, _ in changes:
-            for i in e.index.tolist():
-                if (e.array, i) in seen:
-                    return None
-                seen.add((e.array, i))
-        return changes
-
-
-class RowSession:
-    """The base LP on a warm HiGHS model; each row's changes applied, then undone."""
-
-    def __init__(self, fb: FastBase) -> None:
-        from landalloc.solver.highs import HighsSession
-
-        self.fb = fb
-        lp = fb.lp
-        self.base = {"c": lp.c, "col_lower": lp.col_lower, "col_upper": lp.col_upper,
-                     "row_lower": lp.row_lower, "row_upper": lp.row_upper, "A": lp.A.data}
-        self.cur = {k: v.astype(float).copy() for k, v in self.base.items()}
-        self.A = lp.A.copy()
-        self.A.data = self.cur["A"]
-        self.dirty: dict[str, np.ndarray] = {}
-        self.session = HighsSession(lp, fb.options)
-        self.a_rows = lp.A.indices
-        self.a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
-
-    def solve(self, changes: list[tuple[EntryMap, float]]) -> RawSolution:
-        touched: dict[str, list[np.ndarray]] = {}
-        for name, idx in self.dirty.items():  # undo the previous row
-            self.cur[name][idx] = self.base[name][idx]
-            touched.setdefault(name, []).append(idx)
-        dirty: dict[str, list[np.ndarray]] = {}
-        for e, v in changes:
-            self.cur[e.array][e.index] = e.values(v)
-            dirty.setdefault(e.array, []).append(e.index)
-            touched.setdefault(e.array, []).append(e.index)
-        self.dirty = {k: np.concatenate(v) for k, v in dirty.items()}
-        self._push({k: np.unique(np.concatenate(v)) for k, v in touched.items()})
-        return self.session.run()
-
-    def _push(self, touched: dict[str, np.ndarray]) -> None:
-        h, inf, cur = self.session.h, math.inf, self.cur
-        none = np.zeros(0, dtype=np.int64)
-        if "c" in touched:
-            ii = touched["c"].astype(np.int32)
-            h.changeColsCost(ii.size, ii, cur["c"][ii])
-        cols = np.union1d(touched.get("col_lower", none), touched.get("col_upper", none))
-        if cols.size:
-            ii = cols.astype(np.int32)
-            h.changeColsBounds(ii.size, ii, np.clip(cur["col_lower"][ii], -inf, inf),
-                               np.clip(cur["col_upper"][ii], -inf, inf))
-        rows = np.union1d(touched.get("row_lower", none), touched.get("row_upper", none))
-        if rows.size:
-            ii = rows.astype(np.int32)
-            h.changeRowsBounds(ii.size, ii, np.clip(cur["row_lower"][ii], -inf, inf),
-                               np.clip(cur["row_upper"][ii], -inf, inf))
-        if "A" in touched:
-            k = touched["A"]
-            for r, c, v in zip(self.a_rows[k].tolist(), self.a_cols[k].tolist(),
-                               cur["A"][k].tolist(), strict=True):
-                h.changeCoeff(r, c, v)
-
-    def violation(self, x: np.ndarray) -> float:
-        c = self.cur
-        return _violation(self.A, x, c["row_lower"], c["row_upper"], c["col_lower"],
-                          c["col_upper"])
+        try:
+            return self.maps.changes(list(values.items()))
+        except InputError:
+            return None
 
 
 def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBase:
@@ -415,9 +249,10 @@ def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBas
 def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa.Table]:
     """Override rows: LP changes on a warm model where the paths allow, else a full load."""
     from landalloc.loading import load
+    from landalloc.solver.live import LiveLP
 
     out, warm = _Tables(), WarmSolver()
-    sessions: dict[tuple, RowSession] = {}
+    sessions: dict[tuple, LiveLP] = {}
     for sid, row, name, base, period, values in chunk.items:
         started = time.perf_counter()
         try:
@@ -426,13 +261,14 @@ def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa
             if changes is not None:
                 key = (base, period)
                 if key not in sessions:
-                    sessions[key] = RowSession(fb)
-                rs = sessions[key]
-                raw = rs.solve(changes)
-                viol = rs.violation(raw.x) if raw.x is not None else None
+                    sessions[key] = LiveLP(fb.lp, fb.options)
+                live = sessions[key]
+                live.set(changes)
+                raw = live.run()
+                viol = live.violation(raw.x) if raw.x is not None else None
                 output = raw.objective
                 _record_raw(out, sid, name, table, row, fb.lp, raw, output, viol, started,
-                            "fast", rs.cur["row_lower"], rs.cur["row_upper"])
+                            "fast", live.cur["row_lower"], live.cur["row_upper"])
                 continue
             overrides = [Override(p, v, f"{table} row {row}") for p, v in values.items()]
             loaded = load(base, period, overrides=overrides, cache=_CACHE)
