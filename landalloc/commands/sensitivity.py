@@ -98,9 +98,9 @@ def sweep_cmd(
     """Solve over a range of one number (or a grid of two), re-solving warm.
 
     The parameter's footprint in the LP is found by formulating the plan at the sweep's ends
-    and diffing; bounds and output-per-ha figures then change in one live solver that keeps
-    its basis. A parameter that changes matrix coefficients (a share) is rebuilt at every
-    point, and the output says so. Infeasible points are recorded, not fatal. The plot marks
+    and middle; the bounds, output-per-ha figures and matrix coefficients (a share) it moves
+    then change in one live solver that keeps its basis. A parameter that changes the LP's
+    rules or moves numbers non-linearly is rebuilt at every point, and the output says so. Infeasible points are recorded, not fatal. The plot marks
     the points where the optimal basis changes (the objective's breakpoints).
     """
     from landalloc.analysis import sweep
