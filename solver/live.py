@@ -36,6 +36,7 @@ class LiveLP:
         self.a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
         self._key: tuple = ()
         self._held: list = []
+        self._same: dict[str, Any] = {}
         self._touched: dict[str, np.ndarray] = {}
 
     def set(self, changes: Sequence[tuple[Any, float]]) -> None:
@@ -50,33 +51,47 @@ class LiveLP:
                 now.setdefault(e.array, []).append(e.index)
                 touched.setdefault(e.array, []).append(e.index)
             self._touched = {k: np.unique(np.concatenate(v)) for k, v in now.items()}
-            push = {k: np.unique(np.concatenate(v)) for k, v in touched.items()}
+            push = self._positions({k: np.concatenate(v) for k, v in touched.items()})
+            self._same = self._positions(self._touched)
             self._key, self._held = key, [e for e, _ in changes]  # held: ids stay theirs
         else:
-            push = self._touched
+            push = self._same
         for e, v in changes:
             self.cur[e.array][e.index] = e.values(v)
         self._push(push)
 
-    def _push(self, touched: dict[str, np.ndarray]) -> None:
-        h, inf, cur = self.h, math.inf, self.cur
+    def _positions(self, touched: dict[str, np.ndarray]) -> dict[str, Any]:
+        """What to send HiGHS for these touched entries: costs, column and row bounds (by
+        index), matrix coefficients (by data index, row and column)."""
+        out: dict[str, Any] = {}
         if "c" in touched:
-            ii = touched["c"].astype(np.int32)
+            out["c"] = np.unique(touched["c"]).astype(np.int32)
+        for kind in ("col", "row"):
+            ii = np.union1d(touched.get(f"{kind}_lower", _NONE),
+                            touched.get(f"{kind}_upper", _NONE))
+            if ii.size:
+                out[kind] = ii.astype(np.int32)
+        if "A" in touched:
+            k = np.unique(touched["A"])
+            out["A"] = (k, self.a_rows[k].tolist(), self.a_cols[k].tolist())
+        return out
+
+    def _push(self, push: dict[str, Any]) -> None:
+        h, inf, cur = self.h, math.inf, self.cur
+        if "c" in push:
+            ii = push["c"]
             h.changeColsCost(ii.size, ii, cur["c"][ii])
-        cols = np.union1d(touched.get("col_lower", _NONE), touched.get("col_upper", _NONE))
-        if cols.size:
-            ii = cols.astype(np.int32)
+        if "col" in push:
+            ii = push["col"]
             h.changeColsBounds(ii.size, ii, np.clip(cur["col_lower"][ii], -inf, inf),
                                np.clip(cur["col_upper"][ii], -inf, inf))
-        rows = np.union1d(touched.get("row_lower", _NONE), touched.get("row_upper", _NONE))
-        if rows.size:
-            ii = rows.astype(np.int32)
+        if "row" in push:
+            ii = push["row"]
             h.changeRowsBounds(ii.size, ii, np.clip(cur["row_lower"][ii], -inf, inf),
                                np.clip(cur["row_upper"][ii], -inf, inf))
-        if "A" in touched:
-            k = touched["A"]
-            for r, c, v in zip(self.a_rows[k].tolist(), self.a_cols[k].tolist(),
-                               cur["A"][k].tolist(), strict=True):
+        if "A" in push:
+            k, rows, cols = push["A"]
+            for r, c, v in zip(rows, cols, cur["A"][k].tolist(), strict=True):
                 self.session.set_coeff(r, c, v)
 
     def run(self) -> RawSolution:

@@ -100,8 +100,9 @@ def sweep_cmd(
     The parameter's footprint in the LP is found by formulating the plan at the sweep's ends
     and middle; the bounds, output-per-ha figures and matrix coefficients (a share) it moves
     then change in one live solver that keeps its basis. A parameter that changes the LP's
-    rules or moves numbers non-linearly is rebuilt at every point, and the output says so. Infeasible points are recorded, not fatal. The plot marks
-    the points where the optimal basis changes (the objective's breakpoints).
+    rules or moves numbers non-linearly is rebuilt at every point, and the output says so.
+    Infeasible points are recorded, not fatal. The plot marks the points where the optimal
+    basis changes (the objective's breakpoints).
     """
     from landalloc.analysis import sweep
     from landalloc.analysis_files import write_sweep
