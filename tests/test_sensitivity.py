@@ -229,19 +229,37 @@ def test_footprint_from_the_formulation_diff():
         plan_sweep(inst, [("sectors.electronics.quota.min", 1800, 2600)])
 
 
-def test_share_sweep_marginal_is_the_slope():
-    """The dual-based slope of a coefficient parameter (-sum y_i x_j beta) matches the
-    secant between neighbouring points on one linear piece."""
-    df = landalloc.sweep("zhengzhou", "sector_groups.leading_six.share.min", 0.80, 0.84,
-                         steps=41)
-    assert df.attrs["method"] == "warm"
-    ok = df[df["status"] == "optimal"]
-    x, f = ok["sector_groups.leading_six.share.min"].to_numpy(), ok["objective"].to_numpy()
-    g = ok["marginal[sector_groups.leading_six.share.min]"].to_numpy()
-    sec = np.diff(f) / np.diff(x)
-    same = np.abs(np.diff(g)) <= 1e-9 * np.maximum(1, np.abs(g[1:]))
-    assert same.any()
-    np.testing.assert_allclose(sec[same], g[1:][same], rtol=1e-5, atol=1e-6)
+def two_groups():
+    """Tiny with A alone in group g (min share s of the total), B in h; total <= 100, A <= 80,
+    B <= 60, Z's cap 60. By hand: free, A-X 40, B-Y 30, B-Z 30 = 365 with A's share 0.4.
+    Above 0.4, each ha of B-Z (1.5) moves to A-Z (1): 385 - 50 s up to s = 0.7 (B-Z empty);
+    then B-Y (4) moves to A-Y (3): slope -100."""
+    return tiny(total_increment={"max": 100},
+                sector_groups={"g": {"zh": "组", "en": "group", "share": 0.2},
+                               "h": {"zh": "乙组", "en": "other"}},
+                sectors={"A": {"zh": "甲", "en": "A", "group": "g", "quota": {"max": 80}},
+                         "B": {"zh": "乙", "en": "B", "group": "h", "quota": {"max": 60}}},
+                districts={d: {"zh": d, "en": d, "zone": "z", "area_class": "a", "cap": c}
+                           for d, c in (("X", 40), ("Y", 30), ("Z", 60))})
+
+
+def test_share_sweep_is_warm_and_worked_by_hand():
+    """A share moves matrix coefficients (member - share), changed in the live model: the
+    objective and its dual-based slope (-sum y_i x_j d a_ij / d s) match the hand solution,
+    and every point matches a fresh solve of the changed instance."""
+    inst = two_groups()
+    df = landalloc.sweep(inst, "sector_groups.g.share.min", 0.0, 0.8, steps=17)
+    assert df.attrs["method"] == "warm" and (df["status"] == "optimal").all()
+    s = df["sector_groups.g.share.min"].to_numpy()
+    want = np.where(s <= 0.4, 365, np.where(s <= 0.7, 385 - 50 * s, 350 - 100 * (s - 0.7)))
+    np.testing.assert_allclose(df["objective"], want, rtol=1e-9)
+    g = df["marginal[sector_groups.g.share.min]"].to_numpy()
+    inside = (np.abs(s - 0.4) > 1e-9) & (np.abs(s - 0.7) > 1e-9)  # kinks: any supergradient
+    want_g = np.where(s < 0.4, 0, np.where(s < 0.7, -50, -100))
+    np.testing.assert_allclose(g[inside], want_g[inside], atol=1e-9)
+    for v, obj in zip(s[::4], df["objective"].to_numpy()[::4], strict=True):
+        cold = landalloc.solve_instance(instance_with(inst, [("sector_groups.g.share.min", v)]))
+        assert obj == pytest.approx(cold.objective, rel=1e-9)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
