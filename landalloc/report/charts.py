@@ -19,6 +19,7 @@ from landalloc.report.figure import (
     fmt_ha,
     new_figure,
     sector_colors,
+    signed_bars,
     text_color,
 )
 from landalloc.report.flow import draw_flow
@@ -179,21 +180,11 @@ def shadow_prices(result: Result, lb: Labels) -> Chart | None:
     if df.empty:
         return None
     df = df.iloc[::-1]
-    fig = new_figure(11.0, 0.38 * len(df) + 2.0)
-    ax = fig.add_subplot()
-    y = np.arange(len(df))
     vals = df["dual"].to_numpy(dtype=float)
-    ax.barh(y, vals, color=np.where(vals > 0, "#2b8a3e", "#c92a2a"), height=0.65)
-    span = float(np.abs(vals).max())
-    for i, v in enumerate(vals):
-        ax.text(v + (0.01 if v >= 0 else -0.01) * span, i, f"{v:+.3f}",
-                ha="left" if v >= 0 else "right", va="center", fontsize=8)
-    ax.set_yticks(y, [lb.rule(a, b) for a, b in zip(df["label_zh"], df["label_en"],
-                                                    strict=True)])
-    ax.axvline(0, color="black", lw=0.8)
-    lo, hi = min(0.0, vals.min()), max(0.0, vals.max())
-    pad = 0.18 * (hi - lo or 1.0)
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + pad)
+    fig, ax = signed_bars(
+        vals, [f"{v:+.3f}" for v in vals],
+        [lb.rule(a, b) for a, b in zip(df["label_zh"], df["label_en"], strict=True)],
+        ("#2b8a3e", "#c92a2a"), pad=0.18)
     ax.set_xlabel(_t(lb, "影子价格 (亿元/公顷)", "Shadow price (亿元 per ha)"))
     return finish(
         fig, "shadow_prices",

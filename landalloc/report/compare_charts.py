@@ -10,7 +10,7 @@ from matplotlib.colors import TwoSlopeNorm
 
 from landalloc.report import tables
 from landalloc.report.charts import _cap, _t, _ticks, wrap
-from landalloc.report.figure import Chart, finish, new_figure, text_color
+from landalloc.report.figure import Chart, finish, new_figure, signed_bars, text_color
 from landalloc.report.labels import Labels
 from landalloc.report.maps import draw_tiles
 from landalloc.report.tiles import TileLayout
@@ -88,22 +88,13 @@ def moved_cells(base: Result, other: Result, name: str, lb: Labels, key: str,
     if ch.empty:
         return None
     ch = ch.iloc[::-1]
-    fig = new_figure(11.0, 0.4 * len(ch) + 2.0)
-    ax = fig.add_subplot()
-    y = np.arange(len(ch))
     v = ch["change_ha"].to_numpy(dtype=float)
-    ax.barh(y, v, color=np.where(v > 0, "#1c7ed6", "#e03131"), height=0.65)
-    span = float(np.abs(v).max())
-    for i, (dv, do) in enumerate(zip(v, ch["change_output"], strict=True)):
-        ax.text(dv + (0.01 if dv >= 0 else -0.01) * span, i,
-                f"{dv:+,.0f} ha, {do:+,.1f} {base.lp.objective_unit}",
-                ha="left" if dv >= 0 else "right", va="center", fontsize=8)
-    ax.set_yticks(y, [f"{lb.sector(s)} @ {lb.district(d)}"
-                      for s, d in zip(ch["sector"], ch["district"], strict=True)], fontsize=8)
-    ax.axvline(0, color="black", lw=0.8)
-    lo, hi = min(0.0, v.min()), max(0.0, v.max())
-    pad = 0.45 * (hi - lo or 1.0)
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    fig, ax = signed_bars(
+        v, [f"{dv:+,.0f} ha, {do:+,.1f} {base.lp.objective_unit}"
+            for dv, do in zip(v, ch["change_output"], strict=True)],
+        [f"{lb.sector(s)} @ {lb.district(d)}"
+         for s, d in zip(ch["sector"], ch["district"], strict=True)],
+        ("#1c7ed6", "#e03131"), pad=0.45, height=0.4, name_size=8)
     ax.set_xlabel(_t(lb, "用地变化 (公顷)", "Change in land (ha)"))
     return finish(
         fig, key,

@@ -97,3 +97,29 @@ def text_color(rgba: tuple) -> str:
 
 def fmt_ha(v: float) -> str:
     return f"{v:,.0f}"
+
+
+def signed_bars(values, texts: list[str], names: list[str], colors: tuple[str, str],
+                pad: float, height: float = 0.38, name_size: float | None = None):
+    """A figure of horizontal bars, one per name, coloured by sign, each labelled at its end.
+
+    `colors` is (positive, negative); `pad` is the room left beside the bars for the labels,
+    as a share of the value range. Returns (figure, axes) for the caller's axis label.
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    fig = new_figure(11.0, height * len(v) + 2.0)
+    ax = fig.add_subplot()
+    y = np.arange(len(v))
+    ax.barh(y, v, color=np.where(v > 0, *colors), height=0.65)
+    span = float(np.abs(v).max())
+    for i, (dv, text) in enumerate(zip(v, texts, strict=True)):
+        ax.text(dv + (0.01 if dv >= 0 else -0.01) * span, i, text,
+                ha="left" if dv >= 0 else "right", va="center", fontsize=8)
+    ax.set_yticks(y, names, fontsize=name_size)
+    ax.axvline(0, color="black", lw=0.8)
+    lo, hi = min(0.0, v.min()), max(0.0, v.max())
+    room = pad * (hi - lo or 1.0)
+    ax.set_xlim(lo - (room if lo < 0 else 0), hi + (room if hi > 0 else 0))
+    return fig, ax
