@@ -35,6 +35,11 @@ def batch_cmd(
                                     "(default 50 files or 500 table rows)")] = None,
     time_limit: TimeLimitOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    report_dir: Annotated[Path | None, typer.Option(
+        "--report", help="Also write a report (HTML, Excel, charts) of the best scenario, "
+                         "with the distribution of objective values over the batch")] = None,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Names in the report: zh, en or both")] = "both",
 ) -> None:
     """Solve every scenario, in parallel, into summary / allocation / rules tables.
 
@@ -61,6 +66,11 @@ def batch_cmd(
     from rich.text import Text
 
     from landalloc.batch import run_batch
+
+    if report_dir is not None:  # a bad --lang is an error before anything is solved
+        from landalloc.report.labels import check_lang
+
+        check_lang(lang)
     from landalloc.solver import SolverOptions
 
     class RateColumn(ProgressColumn):
@@ -94,6 +104,12 @@ def batch_cmd(
                   f"worker{'s' if report.workers > 1 else ''})", highlight=False)
     console.print(f"results: {out}/summary.parquet, allocation.parquet, rules.parquet",
                   highlight=False)
+    if report_dir is not None:
+        from landalloc.batch.report import write_batch_report
+
+        write_batch_report(out, report_dir, base, period, lang)
+        console.print(f"report: {report_dir}/report.html (best scenario; objective "
+                      "distribution over the batch)", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,18 +13,26 @@ from landalloc.commands.common import PeriodOpt
 HA_TOL = 1e-6
 
 
-def comparison(refs: list[str], period: str | None = None) -> pd.DataFrame:
-    """One wide table: objective, totals per sector/district/zone, then every cell.
-
-    Columns: kind, item, label, one column per scenario (hectares; 亿元 for the
-    objective), and `change: NAME` against the first scenario for each other one.
-    """
+def solve_all(refs: list[str], period: str | None = None) -> list:
+    """Each scenario solved once (the table and the report both read these results)."""
     from landalloc.api import solve
 
+    return [solve(ref, period) for ref in refs]
+
+
+def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFrame:
+    """One wide table: objective, totals per sector/district/zone, then every cell.
+
+    `refs`: scenario references, or results already solved. Columns: kind, item, label,
+    one column per scenario (hectares; 亿元 for the objective), and `change: NAME` against
+    the first scenario for each other one.
+    """
+    from landalloc.result import Result
+
+    results = refs if refs and isinstance(refs[0], Result) else solve_all(refs, period)
     names: list[str] = []
     frames = []
-    for ref in refs:
-        result = solve(ref, period)
+    for result in results:
         name = (result.record.get("scenario") or
                 f"{result.instance.name} {result.instance.period}")
         while name in names:
@@ -73,6 +81,11 @@ def compare_cmd(
     period: PeriodOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write the whole comparison as CSV")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Also write the comparison report (HTML, Excel, charts) here")]
+        = None,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Names in the report: zh, en or both")] = "both",
 ) -> None:
     """Totals side by side, and the sector x district cells that moved (ha)."""
     from rich.console import Console
@@ -83,7 +96,12 @@ def compare_cmd(
 
     if len(scenarios) < 2:
         raise InputError.one("compare needs at least two scenarios")
-    table = comparison(scenarios, period)
+    if report is not None:
+        from landalloc.report.labels import check_lang
+
+        check_lang(lang)
+    results = solve_all(scenarios, period)
+    table = comparison(results)
     names = [c for c in table.columns if c not in ("kind", "item", "label")
              and not c.startswith("change: ")]
     console = Console()
@@ -112,6 +130,11 @@ def compare_cmd(
     if out is not None:
         write_csv(out, table)
         console.print(f"written: {out}", highlight=False)
+    if report is not None:
+        from landalloc.report import write_comparison_report
+
+        write_comparison_report(results, report, lang)
+        console.print(f"report: {report}/report.html", highlight=False)
 
 
 def _fmt(v, signed: bool = False) -> str:
