@@ -11,6 +11,7 @@ import textwrap
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.colors import Normalize
 
 from landalloc.report import tables
 from landalloc.report.figure import (
@@ -48,32 +49,47 @@ def wrap(text: str, width: int = 18) -> str:
                      for line in text.split("\n"))
 
 
+def district_grid(frame: pd.DataFrame, data: np.ndarray, lb: Labels, cmap, norm,
+                  cell_text, row_total: str, colorbar: str):
+    """Districts down, sectors across, each cell coloured and labelled; returns the figure.
+
+    `data` is what is coloured (NaN: drawn as the colormap's "bad" colour), `cell_text(i,
+    j)` the label of a cell or None, `row_total` a format for the district's sum.
+    """
+    tk = _ticks(lb)
+    fig = new_figure(1.25 * frame.shape[1] + 5.5, 0.42 * frame.shape[0] + 2.6)
+    ax = fig.add_subplot()
+    im = ax.imshow(data, cmap=cmap, norm=norm, aspect="auto")
+    for i in range(frame.shape[0]):
+        for j in range(frame.shape[1]):
+            txt = cell_text(i, j)
+            if txt is not None:
+                ax.text(j, i, txt, ha="center", va="center", fontsize=8.5,
+                        color=text_color(cmap(norm(frame.iat[i, j]))))
+    ax.set_xticks(range(frame.shape[1]), [wrap(tk.sector(s), 16) for s in frame.columns],
+                  fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(frame.shape[0]),
+                  [f"{lb.district(d)}  ({row_total.format(frame.loc[d].sum())})"
+                   for d in frame.index])
+    ax.spines[:].set_visible(False)
+    ax.tick_params(length=0)
+    fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, label=colorbar)
+    return fig
+
+
 def heatmap(result: Result, lb: Labels) -> Chart:
     """Districts down, sectors across: sixteen district names read better as rows."""
     m = result.matrix().T
     allowed = (result.lp.col_upper.reshape(m.shape[::-1]) > 0).T
-    tk = _ticks(lb)
-    fig = new_figure(1.25 * m.shape[1] + 5.5, 0.42 * m.shape[0] + 2.6)
-    ax = fig.add_subplot()
     data = np.where(allowed, m.to_numpy(), np.nan)
     vmax = max(1.0, float(np.nanmax(data)) if np.isfinite(data).any() else 1.0)
-    cmap = mpl.colormaps["YlGn"].with_extremes(bad="#e6e6e6")
-    im = ax.imshow(data, cmap=cmap, vmin=0, vmax=vmax, aspect="auto")
-    for i in range(m.shape[0]):
-        for j in range(m.shape[1]):
-            v = m.iat[i, j]
-            if not allowed[i, j]:
-                continue
-            txt = fmt_ha(v) if v > 0 else "·"
-            ax.text(j, i, txt, ha="center", va="center", fontsize=8.5,
-                    color=text_color(cmap(v / vmax)))
-    ax.set_xticks(range(m.shape[1]), [wrap(tk.sector(s), 16) for s in m.columns], fontsize=8)
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(m.shape[0]),
-                  [f"{lb.district(d)}  ({fmt_ha(m.loc[d].sum())})" for d in m.index])
-    ax.spines[:].set_visible(False)
-    ax.tick_params(length=0)
-    fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, label=_t(lb, "公顷", "ha"))
+    fig = district_grid(
+        m, data, lb, mpl.colormaps["YlGn"].with_extremes(bad="#e6e6e6"),
+        Normalize(vmin=0, vmax=vmax),
+        lambda i, j: None if not allowed[i, j] else (fmt_ha(m.iat[i, j]) if m.iat[i, j] > 0
+                                                     else "·"),
+        "{:,.0f}", _t(lb, "公顷", "ha"))
     return finish(
         fig, "heatmap",
         _t(lb, "新增工业用地：区县 × 产业 (公顷)",

@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.colors import TwoSlopeNorm
 
 from landalloc.report import tables
-from landalloc.report.charts import _cap, _t, _ticks, wrap
-from landalloc.report.figure import Chart, finish, new_figure, signed_bars, text_color
+from landalloc.report.charts import _cap, _t, _ticks, district_grid
+from landalloc.report.figure import Chart, finish, new_figure, signed_bars
 from landalloc.report.labels import Labels
 from landalloc.report.maps import draw_tiles
 from landalloc.report.tiles import TileLayout
@@ -52,27 +52,12 @@ def _wrap(text: str, width: int = 26) -> str:
 def change_heatmap(base: Result, other: Result, name: str, lb: Labels, key: str) -> Chart:
     mb, mo = tables.aligned_matrices([base, other])
     diff = (mo - mb).T  # districts down, sectors across, as in the allocation heatmap
-    tk = _ticks(lb)
-    fig = new_figure(1.25 * diff.shape[1] + 5.5, 0.42 * diff.shape[0] + 2.6)
-    ax = fig.add_subplot()
     lim = max(1.0, float(np.abs(diff.to_numpy()).max()))
-    cmap = mpl.colormaps["RdBu"]
-    norm = TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
-    im = ax.imshow(diff.to_numpy(), cmap=cmap, norm=norm, aspect="auto")
-    for i in range(diff.shape[0]):
-        for j in range(diff.shape[1]):
-            v = diff.iat[i, j]
-            if abs(v) > tables.TOL:
-                ax.text(j, i, f"{v:+,.0f}", ha="center", va="center", fontsize=8.5,
-                        color=text_color(cmap(norm(v))))
-    ax.set_xticks(range(diff.shape[1]), [wrap(tk.sector(s), 16) for s in diff.columns],
-                  fontsize=8)
-    ax.xaxis.tick_top()
-    ax.set_yticks(range(diff.shape[0]),
-                  [f"{lb.district(d)}  ({diff.loc[d].sum():+,.0f})" for d in diff.index])
-    ax.spines[:].set_visible(False)
-    ax.tick_params(length=0)
-    fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01, label=_t(lb, "变化 (公顷)", "change (ha)"))
+    fig = district_grid(
+        diff, diff.to_numpy(), lb, mpl.colormaps["RdBu"],
+        TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim),
+        lambda i, j: f"{diff.iat[i, j]:+,.0f}" if abs(diff.iat[i, j]) > tables.TOL else None,
+        "{:+,.0f}", _t(lb, "变化 (公顷)", "change (ha)"))
     return finish(
         fig, key,
         _t(lb, f"用地变化 (公顷)：{name} 相对基准", f"Change in land (ha): {name} vs base"),
