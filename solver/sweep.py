@@ -157,10 +157,7 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
             for p, parts in zip(paths, slopes, strict=True):
                 rec[f"marginal[{p}]"] = _marginal(parts, raw)
         else:
-            rec["basis_changed"] = False
-            rec["max_violation"] = np.nan
-            for p in paths:
-                rec[f"marginal[{p}]"] = np.nan
+            _unsolved(rec, paths)
         records[idx] = rec
     return pd.DataFrame(records)
 
@@ -195,12 +192,19 @@ def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
             prev_key = key
             rec["max_violation"] = lp.max_violation(raw.x)
         else:
-            rec["basis_changed"] = False
-            rec["max_violation"] = np.nan
-        for p in paths:
+            _unsolved(rec, paths)
+        for p in paths:  # a rebuilt point has no warm basis to read a slope from
             rec[f"marginal[{p}]"] = np.nan
         records[idx] = rec
     return pd.DataFrame(records)
+
+
+def _unsolved(rec: dict, paths: list[str]) -> None:
+    """The columns of a point without an optimum: no basis, no violation, no slope."""
+    rec["basis_changed"] = False
+    rec["max_violation"] = np.nan
+    for p in paths:
+        rec[f"marginal[{p}]"] = np.nan
 
 
 def tornado_lp(lp: LinearProgram, delta: float, relative: bool,

@@ -132,3 +132,19 @@ def test_derived_files_are_current():
     pd.testing.assert_frame_equal(current, output, check_dtype=False, atol=1e-9)
     want, have = caps["2026-2035"]
     assert want == have
+
+
+def test_every_audited_figure_says_where_it_is_printed():
+    """plan-figures.yaml: each figure, or the table that holds it, names its place."""
+    from pathlib import Path
+
+    from landalloc.paths import instances_root
+    from landalloc.yamlio import read_yaml
+
+    data = read_yaml(Path(instances_root()) / "zhengzhou" / "plan-figures.yaml")
+    for fid, fig in data["figures"].items():
+        assert fig.get("where"), fid
+    for tid, table in data["tables"].items():
+        assert table.get("where"), tid
+        for rid, row in table["rows"].items():
+            assert "value" in row, (tid, rid)
