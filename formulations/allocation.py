@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram, row_table
 
-from landalloc.model import Bound, Instance
+from landalloc.plan.model import Bound, Instance
 
 
 class _Rows:

@@ -5,13 +5,13 @@
     >>> r.totals("sector")
 """
 
-from landalloc.analysis import sensitivity, sweep, tornado
+from landalloc.analysis.sensitivity import sensitivity, sweep, tornado
 from landalloc.api import diagnose, diagnose_instance, solve, solve_instance
 from landalloc.errors import InputError
 from landalloc.formulations import LinearProgram, formulate
-from landalloc.loading import load, load_instance
-from landalloc.model import Instance
-from landalloc.result import Result
+from landalloc.plan.loading import load, load_instance
+from landalloc.plan.model import Instance
+from landalloc.results.result import Result
 
 __all__ = [
     "InputError",

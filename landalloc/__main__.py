@@ -1,5 +1,5 @@
 """`python -m landalloc` runs the CLI."""
 
-from landalloc.cli import main
+from landalloc.cli.app import main
 
 main()

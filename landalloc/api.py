@@ -8,9 +8,9 @@ from pathlib import Path
 from landalloc.formulations import formulate
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.objective import weight_output
-from landalloc.loading import Loaded, load
-from landalloc.model import Instance
-from landalloc.result import Result, label
+from landalloc.plan.loading import Loaded, load
+from landalloc.plan.model import Instance
+from landalloc.results.result import Result, label
 from landalloc.solver import SolverOptions, get_backend
 
 
@@ -68,7 +68,7 @@ def diagnose_instance(instance: Instance, relax: list[str] | str | None = None,
                       weights: dict[str, float] | None = None, method: str = "auto",
                       time_limit: float = 10.0, overrides: list | None = None):
     """Why one Instance is infeasible, and the cheapest repair (a Diagnosis)."""
-    from landalloc.diagnosis import RelaxSpec, explain
+    from landalloc.analysis.diagnosis import RelaxSpec, explain
 
     lp = formulate(instance)
     spec = RelaxSpec.parse(relax, weights, lp)
@@ -81,7 +81,7 @@ def diagnose(ref: str | Path | None = None, period: str | None = None,
              time_limit: float = 10.0):
     """Diagnose a bundled instance, folder or scenario file with overrides.
 
-    Returns a `landalloc.diagnosis.Diagnosis`: `feasible`, `iis` (rule names), `sentences`,
+    Returns a `landalloc.analysis.diagnosis.Diagnosis`: `feasible`, `iis` (rule names), `sentences`,
     `arithmetic`, `repair` (set path -> new value) and `repair_block()` for a scenario file.
     """
     loaded = load(ref, period, sets)

@@ -38,12 +38,12 @@ from landalloc.solver.highs import HighsSession, new_highs, to_highs_lp
 from rich.console import Console
 from rich.table import Table
 
-from landalloc.loading import load
-from landalloc.lp_paths import PathMaps
-from landalloc.model import Instance
-from landalloc.overrides import Override, apply
-from landalloc.result import label
-from landalloc.synthetic import random_instance
+from landalloc.plan.loading import load
+from landalloc.plan.model import Instance
+from landalloc.plan.overrides import Override, apply
+from landalloc.plan.synthetic import random_instance
+from landalloc.problem.entry_maps import PathMaps
+from landalloc.results.result import label
 
 #: (sectors, districts) per size; 10^2 ... 10^6 cells
 SIZES = {100: (10, 10), 1_000: (25, 40), 10_000: (100, 100), 100_000: (250, 400),

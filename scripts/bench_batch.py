@@ -34,7 +34,7 @@ PARAMS = [
 
 
 def generate(kind: str, n: int, folder: Path) -> Path:
-    from landalloc.generate import sample, write_set
+    from landalloc.plan.generate import sample, write_set
 
     paths, values = sample(PARAMS, n, seed=1, decimals=1)
     target = folder / (f"table-{n}.parquet" if kind == "table" else f"yaml-{n}")

@@ -15,9 +15,9 @@ from landalloc.solver.diagnose import elastic, find_iis, iis_names
 from rich.console import Console
 from rich.table import Table
 
-from landalloc.diagnosis import RelaxSpec
-from landalloc.loading import load_instance
-from landalloc.synthetic import random_instance
+from landalloc.analysis.diagnosis import RelaxSpec
+from landalloc.plan.loading import load_instance
+from landalloc.plan.synthetic import random_instance
 
 
 def _ms(f, repeat: int = 3) -> tuple[float, object]:

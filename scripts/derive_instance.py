@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landalloc.derive import derived_tables
+from landalloc.plan.derive import derived_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """The LP on a live HiGHS model, moved by entry changes and re-solved warm.
 
-A change is an entry map (`landalloc.lp_paths.EntryMap`: an LP array, positions in it, and
+A change is an entry map (`landalloc.problem.entry_maps.EntryMap`: an LP array, positions in it, and
 alpha + beta * value for each) with a value. Each `set` undoes the previous changes that are
 not repeated and applies the new ones, pushing only the touched bounds, costs and matrix
 coefficients to HiGHS, so that the basis of the previous solve is the start of the next.

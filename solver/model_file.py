@@ -21,7 +21,7 @@ import highspy
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.highs import new_highs, to_highs_lp
 
-from landalloc.output_files import atomic_write
+from landalloc.atomic import atomic_write
 
 FORMATS = ("mps", "lp")
 #: Characters the CPLEX LP format allows in a name besides letters and digits.

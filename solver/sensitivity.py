@@ -205,7 +205,7 @@ def analyse(lp: LinearProgram, options: SolverOptions | None = None, probe: bool
     rows["value_one_more_ha"], rows["value_one_less_ha"] = up, down
     rows["price_unique"] = unique if probe else ~range_degenerate
     rows["degenerate"] = binding & (range_degenerate | (~unique if probe else False))
-    from landalloc.lp_paths import rule_path
+    from landalloc.problem.entry_maps import rule_path
 
     rows["set_path"] = [rule_path(nm) for nm in rows["name"]]
     rows["meaning"] = [_meaning(k, s, p, sl, unit) for k, s, p, sl in

@@ -1,10 +1,10 @@
 """Parametric sweeps and tornado charts on a live HiGHS model, re-solved warm.
 
 A sweep moves one or two instance numbers over a grid. When every LP number they move
-(bounds, costs, matrix coefficients) moves affinely (see landalloc.parameters and
-landalloc.lp_paths), one live HiGHS model is built and each point changes those numbers and
-re-solves from the previous optimal basis. Otherwise the LP is rebuilt at each point (the
-previous basis is still offered to HiGHS as a start).
+(bounds, costs, matrix coefficients) moves affinely (see landalloc.problem.sweep_plan and
+landalloc.problem.entry_maps), one live HiGHS model is built and each point changes those
+numbers and re-solves from the previous optimal basis. Otherwise the LP is rebuilt at each
+point (the previous basis is still offered to HiGHS as a start).
 
 Each point records the objective, its slope with respect to each parameter from the duals
 (`marginal[...]`: one valid value where the optimum is degenerate), whether the optimal basis
@@ -129,7 +129,7 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
                options: SolverOptions | None = None) -> pd.DataFrame:
     """Solve every point on one live model, changing only the numbers the parameters move.
 
-    `maps`: one `landalloc.lp_paths.PathMap` per parameter (bounds, costs, coefficients).
+    `maps`: one `landalloc.problem.entry_maps.PathMap` per parameter (bounds, costs, coefficients).
     `basis_changed`: the re-solve needed simplex pivots (zero pivots means the previous
     optimal basis is still optimal, so the objective is on the same linear piece).
     `marginal[path]`: the slope of the objective in the parameter, from the duals.
@@ -166,7 +166,7 @@ def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
                   options: SolverOptions | None = None) -> pd.DataFrame:
     """Formulate and solve each point afresh (for parameters with no affine footprint)."""
     from landalloc.errors import InputError
-    from landalloc.parameters import instance_with
+    from landalloc.problem.sweep_plan import instance_with
 
     records: list[dict | None] = [None] * len(points)
     prev_basis = None

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from landalloc.audit import Num, audit, printed_step
+from landalloc.analysis.audit import Num, audit, printed_step
 from landalloc.errors import InputError
 from tests.test_cli import run
 

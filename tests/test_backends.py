@@ -20,8 +20,8 @@ from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
 from landalloc.solver import BACKENDS, SolverOptions, Status, get_backend
 from landalloc.solver.highs import HighsSession
 
-from landalloc.loading import load_instance
-from landalloc.synthetic import random_instance, random_lp
+from landalloc.plan.loading import load_instance
+from landalloc.plan.synthetic import random_instance, random_lp
 
 NAMES = ["highs", "pulp", "pyomo"]
 REL = 1e-6
@@ -79,7 +79,7 @@ def test_registry_names_and_capabilities():
 
 
 def test_cli_unknown_backend_is_exit_2_listing_the_known_ones():
-    r = subprocess.run([sys.executable, "-c", "from landalloc.cli import main; main()",
+    r = subprocess.run([sys.executable, "-c", "from landalloc.cli.app import main; main()",
                         "solve", "--backend", "gurobi"], capture_output=True, text=True)
     assert r.returncode == 2
     assert "unknown backend 'gurobi'" in r.stderr and "highs, pulp, pyomo" in r.stderr
@@ -88,7 +88,7 @@ def test_cli_unknown_backend_is_exit_2_listing_the_known_ones():
 
 @pytest.mark.parametrize("backend", NAMES)
 def test_cli_solves_with_each_backend(backend):
-    r = subprocess.run([sys.executable, "-c", "from landalloc.cli import main; main()",
+    r = subprocess.run([sys.executable, "-c", "from landalloc.cli.app import main; main()",
                         "solve", "--backend", backend, "--json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     import json

@@ -20,12 +20,12 @@ from landalloc.api import solve
 from landalloc.batch import run_batch
 from landalloc.batch.worker import VOLATILE
 from landalloc.errors import InputError
-from landalloc.generate import grid, sample, write_set
+from landalloc.plan.generate import grid, sample, write_set
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "instances" / "zhengzhou" / "scenarios"
 INSTANCE = (ROOT / "instances" / "zhengzhou" / "instance.yaml").as_posix()
-CLI = [sys.executable, "-c", "from landalloc.cli import main; main()"]
+CLI = [sys.executable, "-c", "from landalloc.cli.app import main; main()"]
 
 #: Monte Carlo parameters around the plan: caps, quotas, a share (a coefficient), an
 #: output per ha (a cost), and a cap that goes negative now and then (invalid rows).

@@ -23,11 +23,11 @@ from landalloc.solver.diagnose import (
 from typer.testing import CliRunner
 
 import landalloc
+from landalloc.analysis.diagnosis import RelaxSpec, apply_repair, explain, split_names
 from landalloc.api import diagnose, diagnose_instance, solve, solve_instance
-from landalloc.cli import app
-from landalloc.diagnosis import RelaxSpec, apply_repair, explain, split_names
-from landalloc.loading import load_instance
-from landalloc.model import Instance, Rule
+from landalloc.cli.app import app
+from landalloc.plan.loading import load_instance
+from landalloc.plan.model import Instance, Rule
 
 # ---------------------------------------------------------------- helpers
 
@@ -283,7 +283,7 @@ def test_cli_solve_infeasible_keeps_exit_3_and_explains():
 
 
 def test_cli_bad_relax_is_exit_2_without_traceback():
-    p = subprocess.run([sys.executable, "-c", "from landalloc.cli import main; main()",
+    p = subprocess.run([sys.executable, "-c", "from landalloc.cli.app import main; main()",
                         "diagnose", "--relax", "nonsense"], capture_output=True, text=True)
     assert p.returncode == 2
     assert "nonsense" in p.stderr and "Traceback" not in p.stderr + p.stdout

@@ -11,8 +11,8 @@ from landalloc.solver import get_backend
 from landalloc.solver.highs import new_highs
 from landalloc.solver.model_file import file_names, write_model
 
-from landalloc.loading import load_instance
-from landalloc.model import Rule
+from landalloc.plan.loading import load_instance
+from landalloc.plan.model import Rule
 
 PERIODS = ["2021-2025", "2026-2035"]
 
@@ -69,7 +69,7 @@ def test_custom_rule_with_awkward_name_survives_the_lp_format(tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-c", "from landalloc.cli import main; main()",
+    return subprocess.run([sys.executable, "-c", "from landalloc.cli.app import main; main()",
                            *args], capture_output=True, text=True)
 
 

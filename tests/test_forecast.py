@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
+from landalloc.analysis.forecast import _round, increment_overrides, run_forecast
 from landalloc.errors import InputError
-from landalloc.forecast import _round, increment_overrides, run_forecast
 from tests.test_cli import run
 
 
@@ -60,7 +60,7 @@ def test_output_method_from_the_base_year(fc):
 
 def test_output_method_discrepancy_is_the_one_the_audit_reports(fc):
     """The plan's inputs cannot give Table 2-1's 31,700 / 44,500 ha: both modules agree."""
-    from landalloc.audit import audit
+    from landalloc.analysis.audit import audit
 
     found = {r.id: r for r in audit("zhengzhou").findings}
     for year, key in ((2025, "output-method-2025"), (2035, "output-method-2035")):

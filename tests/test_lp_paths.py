@@ -9,9 +9,9 @@ from landalloc.solver import HighsBackend
 from landalloc.solver.live import LiveLP
 
 from landalloc.errors import InputError
-from landalloc.loading import load_instance
-from landalloc.lp_paths import PathMaps, rule_path, rule_prefix
-from landalloc.overrides import parse_set
+from landalloc.plan.loading import load_instance
+from landalloc.plan.overrides import parse_set
+from landalloc.problem.entry_maps import PathMaps, rule_path, rule_prefix
 
 CASES = [
     ("2021-2025", ["districts.airport.cap=1500"]),

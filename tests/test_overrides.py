@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landalloc.errors import InputError
-from landalloc.loading import load, load_instance
+from landalloc.plan.loading import load, load_instance
 
 
 def _diff(a: dict, b: dict, path: str = "") -> list[str]:

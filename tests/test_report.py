@@ -21,14 +21,14 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from landalloc.api import solve, solve_instance
-from landalloc.cli import app
+from landalloc.cli.app import app
 from landalloc.errors import InputError
-from landalloc.report import excel, fonts, write_comparison_report, write_report
-from landalloc.report.figure import png_size, style
-from landalloc.report.labels import TEXT, Labels
-from landalloc.report.tables import plan_gap, rule_ranging
-from landalloc.report.tiles import layout_for, load_tiles
-from landalloc.synthetic import random_instance
+from landalloc.plan.synthetic import random_instance
+from landalloc.present.report import excel, fonts, write_comparison_report, write_report
+from landalloc.present.report.figure import png_size, style
+from landalloc.present.report.labels import TEXT, Labels
+from landalloc.present.report.tables import plan_gap, rule_ranging
+from landalloc.present.report.tiles import layout_for, load_tiles
 
 VARIANT = ["districts.airport.cap=1500", "zones.leading.total=2700",
            "zones.transformation.total=3100"]
@@ -282,7 +282,7 @@ def test_chinese_is_drawn_with_a_font_that_has_the_glyphs(base):
                                          fallback_to_default=False)
     assert Path(resolved).resolve() == path.resolve()
     assert fonts.missing(resolved, zh) == ""
-    from landalloc.report import charts
+    from landalloc.present.report import charts
 
     with warnings.catch_warnings(record=True) as caught, style():
         warnings.simplefilter("always")
@@ -396,7 +396,7 @@ def test_cli_compare_with_vs_and_solve_report(tmp_path, monkeypatch):
     assert (tmp_path / "c" / "report.html").is_file()
     wb = load_workbook(tmp_path / "c" / "report.xlsx")
     assert wb["Changes"].max_row > 1
-    import landalloc.report as report
+    import landalloc.present.report as report
 
     calls = []
     monkeypatch.setattr(report, "write_report", lambda *a, **k: calls.append(a) or [])
@@ -407,7 +407,7 @@ def test_cli_compare_with_vs_and_solve_report(tmp_path, monkeypatch):
 
 
 def test_cli_bad_input_is_one_message_and_exit_2(tmp_path):
-    cmd = [sys.executable, "-c", "from landalloc.cli import main; main()", "report",
+    cmd = [sys.executable, "-c", "from landalloc.cli.app import main; main()", "report",
            "zhengzhou", "zhengzhou", "--out", str(tmp_path / "x")]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert res.returncode == 2

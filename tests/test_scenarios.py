@@ -10,12 +10,12 @@ import pytest
 
 from landalloc.api import scenario_lp, solve
 from landalloc.errors import InputError
-from landalloc.generate import grid, grid_values, parse_draw, sample, write_set
-from landalloc.loading import load
-from landalloc.lp_paths import describe, map_path
-from landalloc.overrides import Override
-from landalloc.paths import instances_root
-from landalloc.scenario import Scenario, schema
+from landalloc.plan.generate import grid, grid_values, parse_draw, sample, write_set
+from landalloc.plan.loading import load
+from landalloc.plan.locate import instances_root
+from landalloc.plan.overrides import Override
+from landalloc.plan.scenario import Scenario, schema
+from landalloc.problem.entry_maps import describe, map_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "instances" / "zhengzhou" / "scenarios"

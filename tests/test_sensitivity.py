@@ -18,10 +18,10 @@ from landalloc.solver import HighsBackend
 from landalloc.solver.sensitivity import analyse
 
 import landalloc
-from landalloc.analysis import parse_delta
-from landalloc.lp_paths import rule_path
-from landalloc.parameters import instance_with, plan_sweep
-from landalloc.synthetic import random_instance
+from landalloc.analysis.sensitivity import parse_delta
+from landalloc.plan.synthetic import random_instance
+from landalloc.problem.entry_maps import rule_path
+from landalloc.problem.sweep_plan import instance_with, plan_sweep
 from tests.test_cli import run
 from tests.test_small_lp import tiny
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from landalloc import solve_instance
-from landalloc.model import Instance
+from landalloc.plan.model import Instance
 
 
 def tiny(**changes) -> Instance:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landalloc.loading import load_instance
+from landalloc.plan.loading import load_instance
 
 # Table 3-3 and Table 3-2 (other industry 1,000 ha).
 SECTORS_2021 = {"electronics": 2100, "auto_equipment": 1600, "aluminum": 400,
@@ -123,8 +123,8 @@ def test_derived_files_are_current():
 
     import pandas as pd
 
-    from landalloc.derive import derived_tables
-    from landalloc.paths import instances_root
+    from landalloc.plan.derive import derived_tables
+    from landalloc.plan.locate import instances_root
 
     folder = Path(instances_root()) / "zhengzhou"
     output, caps = derived_tables(folder)
@@ -138,8 +138,8 @@ def test_every_audited_figure_says_where_it_is_printed():
     """plan-figures.yaml: each figure, or the table that holds it, names its place."""
     from pathlib import Path
 
-    from landalloc.paths import instances_root
-    from landalloc.yamlio import read_yaml
+    from landalloc.plan.locate import instances_root
+    from landalloc.plan.yamlio import read_yaml
 
     data = read_yaml(Path(instances_root()) / "zhengzhou" / "plan-figures.yaml")
     for fid, fig in data["figures"].items():

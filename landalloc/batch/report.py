@@ -13,8 +13,8 @@ import pandas as pd
 
 from landalloc.batch.inputs import META_COLUMNS, _clean, _resolve_base
 from landalloc.errors import InputError
-from landalloc.overrides import Override
-from landalloc.result import Result
+from landalloc.plan.overrides import Override
+from landalloc.results.result import Result
 
 
 def _table_row(table: Path, row: int) -> dict:
@@ -30,7 +30,7 @@ def _table_row(table: Path, row: int) -> dict:
 def best_result(summary: pd.DataFrame, base: str | None, period: str | None) -> Result | None:
     """The optimal scenario with the highest objective, solved again; None if none solved."""
     from landalloc.api import solve, solve_loaded
-    from landalloc.loading import load
+    from landalloc.plan.loading import load
 
     ok = summary[summary["status"] == "optimal"]
     if ok.empty:
@@ -53,7 +53,7 @@ def best_result(summary: pd.DataFrame, base: str | None, period: str | None) -> 
 def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
                        period: str | None, lang: str = "both") -> list[Path]:
     """report.html / report.xlsx / figures for the best scenario, with the batch's spread."""
-    from landalloc.report import write_report
+    from landalloc.present.report import write_report
 
     summary = pd.read_parquet(Path(results_dir) / "summary.parquet")
     result = best_result(summary, base, period)

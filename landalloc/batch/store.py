@@ -59,7 +59,7 @@ class Store:
                                  file=str(self.out / MANIFEST)) from None
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        from landalloc.output_files import write_json
+        from landalloc.atomic import write_json
 
         write_json(self.out / MANIFEST, manifest)
 
@@ -138,7 +138,7 @@ class Store:
         return counts
 
     def _small_copies(self, counts: dict[str, int]) -> None:
-        from landalloc.output_files import atomic_write_text
+        from landalloc.atomic import atomic_write_text
 
         n = counts["summary"]
         if n > CSV_MAX_SCENARIOS:

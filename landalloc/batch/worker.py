@@ -2,8 +2,8 @@
 
 Each worker process parses an instance (and any parent scenario) once and keeps it in
 `_CACHE`; each chunk gets one warm HiGHS model. Rows of an override table whose paths map
-to LP numbers (bounds, costs, coefficients: see `landalloc.lp_paths`) are applied as changes
-to that model — no re-validation of the whole instance; every other row, and every scenario
+to LP numbers (bounds, costs, coefficients: see `landalloc.problem.entry_maps`) are applied as
+changes to that model — no re-validation of the whole instance; every other row, and every scenario
 file, goes through the same `load` as `landalloc solve`. A scenario that fails becomes a row
 with its status and message; it never stops the chunk.
 """
@@ -21,8 +21,8 @@ import pyarrow as pa
 from landalloc.batch.inputs import Chunk
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
-from landalloc.lp_paths import Change, PathMaps
-from landalloc.overrides import Override
+from landalloc.plan.overrides import Override
+from landalloc.problem.entry_maps import Change, PathMaps
 from landalloc.solver import SolverOptions, get_backend
 from landalloc.solver.base import RawSolution, Status
 
@@ -182,7 +182,7 @@ def _solve_loaded(out: _Tables, warm: WarmSolver, loaded, sid: int, name: str, f
 
 def solve_files(chunk: Chunk, options: SolverOptions) -> dict[str, pa.Table]:
     """Scenario files: each loaded as `landalloc solve` would, solved on a warm model."""
-    from landalloc.loading import load
+    from landalloc.plan.loading import load
 
     out, warm = _Tables(), WarmSolver()
     for sid, path in chunk.items:
@@ -206,7 +206,7 @@ class FastBase:
 
     def __init__(self, base: str, period: str | None, options: SolverOptions) -> None:
         from landalloc.api import effective_options, scenario_lp
-        from landalloc.loading import load
+        from landalloc.plan.loading import load
 
         self.base, self.period = base, period
         self.loaded = load(base, period, cache=_CACHE)
@@ -220,7 +220,7 @@ class FastBase:
     def _build(self, path: str, value: float) -> LinearProgram:
         """The scenario's LP with one path changed, loaded exactly as the full path loads."""
         from landalloc.api import scenario_lp
-        from landalloc.loading import load
+        from landalloc.plan.loading import load
 
         return scenario_lp(load(self.base, self.period, cache=_CACHE,
                                 overrides=[Override(path, value, "probe")]))
@@ -248,7 +248,7 @@ def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBas
 
 def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa.Table]:
     """Override rows: LP changes on a warm model where the paths allow, else a full load."""
-    from landalloc.loading import load
+    from landalloc.plan.loading import load
     from landalloc.solver.live import LiveLP
 
     out, warm = _Tables(), WarmSolver()

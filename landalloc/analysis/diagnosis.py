@@ -1,0 +1,550 @@
+"""Infeasibility explained in the plan's terms, and the smallest repair as a `set:` block.
+
+The mathematics (IIS, Farkas certificate, elastic LP) is in `landalloc.solver.diagnose`;
+this module puts names on it: the plan's 中文 and English labels, where each rule comes from
+(the plan's table, or the scenario file and key that changed it), the arithmetic that shows
+the conflict, and the `--set` paths that fix it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from landalloc.errors import InputError
+from landalloc.formulations.lp import LinearProgram
+from landalloc.plan.model import Instance
+from landalloc.plan.overrides import Override, apply, normalise
+from landalloc.problem.entry_maps import rule_prefix
+from landalloc.solver.diagnose import (
+    COL,
+    DEFAULT_IIS_TIME_LIMIT,
+    IIS,
+    LOWER,
+    ROW,
+    UPPER,
+    Change,
+    Elastic,
+    Member,
+    certificate,
+    elastic,
+    find_iis,
+    snap,
+)
+
+#: LP row kind -> the word an analyst uses with --relax and --weight.
+RELAX_KIND = {
+    "total": "total",
+    "sector_quota": "sectors",
+    "sector_group_total": "groups",
+    "sector_group_share": "groups",
+    "district_cap": "districts",
+    "zone_total": "zones",
+    "rule": "rules",
+}
+RELAX_KINDS = ("total", "sectors", "groups", "districts", "zones", "rules", "allowed")
+DEFAULT_RELAX = ("total", "sectors", "groups", "districts", "zones", "rules")
+
+
+# ---------------------------------------------------------------- what may move
+
+
+def split_names(items: list[str] | str | None) -> list[str]:
+    """`sectors,district_cap[airport],allowed[food,etdz]` -> names; commas inside [] stay."""
+    if items is None:
+        return []
+    if isinstance(items, str):
+        items = [items]
+    out: list[str] = []
+    for text in items:
+        depth, cur = 0, ""
+        for ch in text:
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+            if ch == "," and depth == 0:
+                out.append(cur.strip())
+                cur = ""
+            else:
+                cur += ch
+        out.append(cur.strip())
+    return [s for s in out if s]
+
+
+@dataclass
+class RelaxSpec:
+    """Which bounds the elastic LP may move, and the price of one hectare of each."""
+
+    kinds: set[str] = field(default_factory=lambda: set(DEFAULT_RELAX))
+    names: set[str] = field(default_factory=set)
+    weights: dict[str, float] = field(default_factory=dict)  # kind or rule name -> weight
+
+    @classmethod
+    def parse(cls, relax: list[str] | str | None, weights: dict[str, float] | list[str] | None,
+              lp: LinearProgram | None = None) -> RelaxSpec:
+        """From CLI words; unknown kinds or rule names are input errors."""
+        items = split_names(relax)
+        spec = cls() if not items else cls(kinds=set(), names=set())
+        known_names = set(lp.row_names()) if lp is not None else None
+        problems = []
+        for it in items:
+            if it == "all":
+                spec.kinds |= set(RELAX_KINDS)
+            elif it in RELAX_KINDS:
+                spec.kinds.add(it)
+            elif it.startswith("allowed[") or known_names is None or it in known_names:
+                spec.names.add(it)
+            else:
+                problems.append(f"'{it}' is neither a kind ({', '.join(RELAX_KINDS)}, all) "
+                                f"nor a rule of this plan")
+        if isinstance(weights, list):
+            parsed: dict[str, float] = {}
+            for w in split_names(weights):
+                key, eq, val = w.partition("=")
+                try:
+                    parsed[key.strip()] = float(val)
+                    if not eq or parsed[key.strip()] <= 0:
+                        raise ValueError
+                except ValueError:
+                    problems.append(f"expected KIND=WEIGHT with a positive number, got '{w}'")
+            weights = parsed
+        spec.weights = dict(weights or {})
+        if problems:
+            raise InputError.one("; ".join(problems), file="--relax/--weight")
+        return spec
+
+    def weight(self, lp: LinearProgram, m: Member) -> float | None:
+        """Price per unit of slack on bound m, or None if it must stay."""
+        if m.structural:
+            return None
+        name = m.name(lp)
+        if m.where == COL:
+            if not name.startswith("allowed["):
+                return None
+            kind = "allowed"
+        else:
+            kind = RELAX_KIND.get(str(lp.rows["kind"].iat[m.index]), "rules")
+        if name not in self.names and kind not in self.kinds:
+            return None
+        return float(self.weights.get(name, self.weights.get(kind, 1.0)))
+
+
+# ---------------------------------------------------------------- names and paths
+
+
+def _rule_key(name: str) -> tuple[str, list[str]]:
+    """`district_cap[airport]` -> ("district_cap", ["airport"])."""
+    if "[" not in name:
+        return name, []
+    head, _, rest = name.partition("[")
+    return head, rest.rstrip("]").split(",")
+
+
+def set_path(lp: LinearProgram, m: Member) -> str | None:
+    """The `--set` path that moves bound m, e.g. `sectors.electronics.quota.min`."""
+    prefix = rule_prefix(m.name(lp))
+    if prefix is None or m.structural:
+        return None
+    if m.where == COL:
+        return prefix  # allowed.s.d: true
+    side = "min" if m.side == LOWER else "max"
+    head, _ = _rule_key(m.name(lp))
+    if head == "district_cap" and side == "max" and not np.isfinite(lp.row_lower[m.index]):
+        return prefix  # a cap is an upper bound: districts.airport.cap: 1300
+    return f"{prefix}.{side}"
+
+
+def _fmt(v: float | None) -> str:
+    if v is None or not math.isfinite(v):
+        return "—"
+    v = snap(v, 6)
+    if abs(v - round(v)) < 1e-9:
+        return f"{round(v):,}"
+    if abs(v) < 1:
+        return f"{v:.4g}"
+    return f"{v:,.2f}"
+
+
+def _old_value(v: Any) -> str:
+    if isinstance(v, dict):
+        lo, hi = v.get("min"), v.get("max")
+        if lo is not None and lo == hi:
+            return _fmt(lo)
+        if lo is not None and hi is not None:
+            return f"{_fmt(lo)}–{_fmt(hi)}"
+        if hi is not None:
+            return f"≤ {_fmt(hi)}"
+        if lo is not None:
+            return f"≥ {_fmt(lo)}"
+        return "—"
+    if v is None:
+        return "unset"
+    if isinstance(v, bool):
+        return "allowed" if v else "not allowed"
+    if isinstance(v, int | float):
+        return _fmt(float(v))
+    return str(v)
+
+
+class Namer:
+    """Plan labels for rules and cells, from the Instance when there is one."""
+
+    def __init__(self, lp: LinearProgram, instance: Instance | None,
+                 overrides: list[Override] | None = None) -> None:
+        self.lp, self.inst = lp, instance
+        self.overrides = overrides or []
+
+    def short(self, name: str) -> str:
+        """Just the thing's name: 航空港区, 电子信息, 制造业融合发展先导区."""
+        head, args = _rule_key(name)
+        inst = self.inst
+        if inst is not None:
+            if head == "sector_quota" and args[0] in inst.sectors:
+                return inst.sectors[args[0]].zh
+            if head == "district_cap" and args[0] in inst.districts:
+                return inst.districts[args[0]].zh
+            if head == "zone_total" and args[0] in inst.zones:
+                return inst.zones[args[0]].zh
+            if head.startswith("sector_group") and args[0] in inst.sector_groups:
+                return inst.sector_groups[args[0]].zh
+            if head == "total_increment":
+                return "新增工业用地总规模"
+        if head == "rule":
+            i = self._row(name)
+            return str(self.lp.rows["label_zh"].iat[i]) if i is not None else args[0]
+        return name
+
+    def long(self, name: str) -> str:
+        """中文 and English: 航空港区 Airport Economy Zone cap."""
+        i = self._row(name)
+        if i is None:
+            return name
+        zh, en = self.lp.rows["label_zh"].iat[i], self.lp.rows["label_en"].iat[i]
+        return zh if zh == en else f"{zh} / {en}"
+
+    def sector(self, s: str) -> str:
+        if self.inst is not None and s in self.inst.sectors:
+            return f"{self.inst.sectors[s].zh} {s}"
+        return s
+
+    def district(self, d: str) -> str:
+        if self.inst is not None and d in self.inst.districts:
+            return self.inst.districts[d].zh
+        return d
+
+    def bound_text(self, name: str, side: str, bound: float) -> str:
+        """A share row's bound is 0 in the LP; show the share the plan states."""
+        head, args = _rule_key(name)
+        if head.startswith("sector_group_share") and self.inst is not None:
+            share = self.inst.sector_groups[args[0]].share
+            v = share.min if side == "min" else share.max
+            if v is not None:
+                return f"{v:.1%} of the total increment"
+        return _fmt(bound)
+
+    def _row(self, name: str) -> int | None:
+        hits = np.flatnonzero(self.lp.rows["name"].to_numpy() == name)
+        return int(hits[0]) if hits.size else None
+
+    def provenance(self, m: Member) -> str:
+        """The plan's table/section, and the scenario key that changed it, if any."""
+        name = m.name(self.lp)
+        parts = []
+        if m.where == ROW:
+            src = str(self.lp.rows["source"].iat[m.index] or "")
+            if src:
+                parts.append(src)
+        elif name.startswith("allowed[") and self.inst is not None:
+            parts.append("not in the plan's sector layout (Ch.3, Tables 3-1, 3-4, 3-5)")
+        prefix = rule_prefix(name)
+        for ov in self.overrides:
+            if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
+                where = ov.origin + (f":{ov.line}" if ov.line else "")
+                value = ov.value if not isinstance(ov.value, bool) else str(ov.value).lower()
+                parts.append(f"changed by {where} {ov.path}={value} (was {_old_value(ov.old)})")
+        return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class MemberInfo:
+    name: str
+    side: str  # "min" or "max"
+    bound: float
+    label: str
+    provenance: str
+    weight: float  # Farkas weight (scaled)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "side": self.side, "bound": self.bound, "label": self.label,
+                "source": self.provenance, "weight": self.weight}
+
+
+@dataclass
+class RepairItem:
+    path: str
+    value: Any
+    old: Any
+    rule: str
+    change: float  # hectares (or share points) moved
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "value": self.value, "old": self.old, "rule": self.rule,
+                "change": self.change, "note": self.note}
+
+
+@dataclass
+class Diagnosis:
+    """Why a period is infeasible and what would fix it; `feasible` when nothing is wrong."""
+
+    feasible: bool
+    iis: list[str] = field(default_factory=list)  # rule names, x >= 0 bounds left out
+    members: list[MemberInfo] = field(default_factory=list)
+    structural: list[str] = field(default_factory=list)  # nonnegative[s,d] members
+    sentences: list[str] = field(default_factory=list)
+    arithmetic: str = ""
+    repair: dict[str, Any] = field(default_factory=dict)  # set path -> new value
+    repair_items: list[RepairItem] = field(default_factory=list)
+    repair_cost: float | None = None
+    repair_note: str = ""
+    relaxed: list[str] = field(default_factory=list)
+    method: str = ""
+    seconds: float = 0.0
+    note: str = ""
+
+    def repair_block(self) -> str:
+        """A ready-to-paste scenario `set:` block, with what each line changes."""
+        if not self.repair_items:
+            return ""
+        lines = ["set:"]
+        for it in self.repair_items:
+            v = "true" if it.value is True else _fmt(float(it.value)).replace(",", "")
+            comment = f"{it.rule}: was {_old_value(it.old)}"
+            if it.note:
+                comment += f"; {it.note}"
+            lines.append(f"  {it.path}: {v}   # {comment}")
+        return "\n".join(lines)
+
+    def repair_sets(self) -> list[str]:
+        """The repair as `--set PATH=VALUE` arguments."""
+        return [f"{k}={'true' if v is True else v}" for k, v in self.repair.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "feasible": self.feasible,
+            "iis": self.iis,
+            "members": [m.to_dict() for m in self.members],
+            "nonnegative": self.structural,
+            "sentences": self.sentences,
+            "arithmetic": self.arithmetic,
+            "method": self.method,
+            "seconds": self.seconds,
+            "note": self.note,
+            "repair": self.repair_dict(),
+        }
+
+    def repair_dict(self) -> dict[str, Any]:
+        return {"set": self.repair, "changes": [r.to_dict() for r in self.repair_items],
+                "weighted_hectares": self.repair_cost, "relaxed": self.relaxed,
+                "note": self.repair_note}
+
+
+def _scaled_certificate(lp: LinearProgram, members: list[Member]) -> np.ndarray:
+    lam = certificate(lp, members)
+    if lam is None:
+        return np.ones(len(members))
+    rows = [v for m, v in zip(members, lam, strict=True) if m.where == ROW and v > 0]
+    top = max(rows) if rows else lam.max(initial=1.0)
+    return np.array([snap(v / top, 6) for v in lam])
+
+
+def _term(weight: float, value: float, label: str) -> str:
+    w = "" if abs(weight - 1) < 1e-9 else f"{_fmt(weight)} × "
+    return f"{label} {w}{_fmt(value)}"
+
+
+def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo], list[str],
+                                                                   list[str], str]:
+    members = iis.members
+    lam = _scaled_certificate(lp, members)
+    infos: list[MemberInfo] = []
+    need, room = [], []  # (weight, bound, member)
+    cells: dict[str, list[str]] = {}
+    structural: list[str] = []
+    zero_rows = []
+    for m, w in zip(members, lam, strict=True):
+        name = m.name(lp)
+        if m.structural:
+            structural.append(name)
+            continue
+        if m.where == COL and name.startswith("allowed["):
+            s, d = _rule_key(name)[1]
+            cells.setdefault(s, []).append(d)
+        b = m.bound(lp)
+        infos.append(MemberInfo(name, "min" if m.side == LOWER else "max", b,
+                                namer.long(name), namer.provenance(m), float(w)))
+        if m.where == ROW and b == 0:
+            zero_rows.append((w, m))
+        elif m.side == LOWER and b != 0:
+            need.append((w, b, m))
+        elif m.side == UPPER and b != 0:
+            room.append((w, b, m))
+    need_total = sum(w * b for w, b, _ in need)
+    room_total = sum(w * b for w, b, _ in room)
+    units = "" if any(_rule_key(m.name(lp))[0] == "rule" for m in members
+                      if m.where == ROW and (lp.A[m.index].data != 1).any()) else " ha"
+
+    need_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in need]
+    room_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in room]
+    gap = need_total - room_total
+    heads = {_rule_key(m.name(lp))[0] for _, _, m in need}
+    sentences: list[str] = []
+    if len(need) == 1 and heads == {"sector_quota"} and not zero_rows:
+        s = _rule_key(need[0][2].name(lp))[1][0]
+        sentences.append(
+            f"{namer.sector(s)} needs at least {_fmt(need_total)}{units}, but the districts "
+            f"allowed to take it can hold at most {_fmt(room_total)}{units} "
+            f"({' + '.join(room_terms) or 'nothing'}).")
+    elif len(need) == 1 and heads == {"total_increment"}:
+        sentences.append(
+            f"The period's new industrial land of at least {_fmt(need_total)}{units} does not "
+            f"fit: {' + '.join(room_terms) or 'nothing'} hold at most {_fmt(room_total)}{units}.")
+    elif len(room) == 1 and {_rule_key(m.name(lp))[0] for _, _, m in room} == {"total_increment"}:
+        sentences.append(
+            f"The minimums add up to {_fmt(need_total)}{units} "
+            f"({' + '.join(need_terms)}), more than the period's total of at most "
+            f"{_fmt(room_total)}{units}.")
+    else:
+        sentences.append(
+            f"At least {_fmt(need_total)}{units} is required "
+            f"({' + '.join(need_terms) or '0'}), but at most {_fmt(room_total)}{units} is "
+            f"allowed ({' + '.join(room_terms) or '0'}).")
+    sentences[-1] += f" Short by {_fmt(gap)}{units}."
+    for s, ds in cells.items():
+        sentences.append(f"The plan does not allow {namer.sector(s)} in "
+                         f"{', '.join(namer.district(d) for d in ds)} "
+                         f"({', '.join(f'allowed[{s},{d}]' for d in ds)}).")
+    for w, m in zero_rows:
+        sentences.append(f"{namer.long(m.name(lp))} ({m.name(lp)}) also takes part"
+                         + (f" with weight {_fmt(w)}" if abs(w - 1) > 1e-9 else "") + ".")
+    if structural:
+        sentences.append(_structural_sentence(lp, structural, namer))
+    for info in infos:
+        if info.name.startswith("allowed["):
+            continue  # said above, by sector
+        op = "≥" if info.side == "min" else "≤"
+        bound = namer.bound_text(info.name, info.side, info.bound)
+        sentences.append(f"  • {info.name} {op} {bound} — {info.label}"
+                         + (f" — {info.provenance}" if info.provenance else ""))
+    room_s = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
+                        for w, b, _ in room) or "0"
+    need_s = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
+                        for w, b, _ in need) or "0"
+    arithmetic = (f"Adding the rules with these weights: 0 ≤ ({room_s}) − ({need_s}) = "
+                  f"{_fmt(room_total)} − {_fmt(need_total)} = {_fmt(-gap)}, which is impossible.")
+    return infos, structural, sentences, arithmetic
+
+
+def _structural_sentence(lp: LinearProgram, names: list[str], namer: Namer) -> str:
+    """x >= 0 members, grouped by sector or by district, whichever reads shorter."""
+    cells = [tuple(_rule_key(n)[1]) for n in names]
+    by_s: dict[str, list[str]] = {}
+    for s, d in cells:
+        by_s.setdefault(s, []).append(d)
+    groups: dict[tuple[str, ...], list[str]] = {}  # same districts -> sectors
+    for s, ds in by_s.items():
+        groups.setdefault(tuple(ds), []).append(s)
+    parts = []
+    for ds, ss in groups.items():
+        where = ("every district" if len(ds) == len(lp.districts)
+                 else ", ".join(namer.district(d) for d in ds))
+        parts.append(f"{', '.join(namer.sector(s) for s in ss)} in {where}")
+    return (f"Land cannot be negative (x ≥ 0): {len(names)} cells take part — "
+            f"{'; '.join(parts)} — none of them can give land back to make room.")
+
+
+def _round_out(v: float, up: bool, digits: int) -> float | int:
+    q = 10 ** digits
+    v = snap(v, 6)
+    r = math.ceil(v * q) / q if up else math.floor(v * q) / q
+    return int(r) if r == int(r) else r
+
+
+def _repair(lp: LinearProgram, el: Elastic, inst: Instance | None) -> list[RepairItem]:
+    items: list[RepairItem] = []
+    total = float(el.x.sum()) if el.x is not None else 0.0
+    for ch in el.changes:
+        path = set_path(lp, ch.member)
+        if path is None:
+            continue
+        items.append(_repair_item(lp, ch, path, inst, total))
+        if ch.member.where == COL and inst is not None:
+            s, d = _rule_key(ch.name)[1]
+            if d not in inst.output.get(s, {}):
+                vals = list(inst.output.get(s, {}).values())
+                guess = round(float(np.mean(vals)), 6) if vals else 0.0
+                items.append(RepairItem(f"output.{s}.{d}", guess, None, ch.name, 0.0,
+                                        "no projection for this cell: the sector's mean "
+                                        "output per ha, replace with a real one"))
+    return items
+
+
+def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None,
+                 total: float) -> RepairItem:
+    head, args = _rule_key(ch.name)
+    up = ch.member.side == UPPER
+    if ch.member.where == COL:
+        return RepairItem(path, True, False, ch.name, ch.slack,
+                          f"uses {_fmt(ch.slack)} ha there")
+    if head.startswith("sector_group_share") and inst is not None:
+        share = inst.sector_groups[args[0]].share
+        old = share.max if up else share.min
+        delta = ch.slack / total if total > 0 else 0.0
+        new = _round_out(old + delta if up else old - delta, up, 4)
+        return RepairItem(path, new, old, ch.name, ch.slack,
+                          f"{_fmt(ch.slack)} ha of {_fmt(total)} ha")
+    new = _round_out(ch.new, up, 2)
+    return RepairItem(path, new, ch.old, ch.name, ch.slack,
+                      f"{'+' if up else '−'}{_fmt(ch.slack)} ha")
+
+
+def explain(lp: LinearProgram, instance: Instance | None = None,
+            overrides: list[Override] | None = None, relax: RelaxSpec | None = None,
+            method: str = "auto", time_limit: float = DEFAULT_IIS_TIME_LIMIT) -> Diagnosis:
+    """IIS, sentences, arithmetic and repair for one LP (feasible: a short answer)."""
+    iis = find_iis(lp, method, time_limit)
+    if iis is None:
+        return Diagnosis(feasible=True, sentences=["The rules are consistent: feasible."])
+    note = iis.note
+    namer = Namer(lp, instance, overrides)
+    infos, structural, sentences, arithmetic = _explain(lp, iis, namer)
+    d = Diagnosis(feasible=False, iis=iis.names(lp), members=infos, structural=structural,
+                  sentences=sentences, arithmetic=arithmetic, method=iis.method,
+                  seconds=iis.seconds, note=note)
+    relax = relax or RelaxSpec()
+    d.relaxed = sorted(relax.kinds) + sorted(relax.names)
+    el = elastic(lp, lambda m: relax.weight(lp, m))
+    if not el.feasible:
+        d.repair_note = (f"no repair moves only {', '.join(d.relaxed) or 'nothing'}: "
+                         f"let more rules move (--relax all)")
+        return d
+    d.repair_cost = el.objective
+    d.repair_items = _repair(lp, el, instance)
+    d.repair = {it.path: it.value for it in d.repair_items}
+    return d
+
+
+def apply_repair(instance: Instance, repair: dict[str, Any]) -> Instance:
+    """The Instance with a repair's `set:` paths applied (the same code as --set)."""
+    data = normalise(instance.model_dump(mode="python", exclude_none=True))
+    data, _ = apply(data, [Override(p, copy.deepcopy(v), "repair") for p, v in repair.items()],
+                    {})
+    return Instance.model_validate(data)

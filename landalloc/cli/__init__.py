@@ -1,0 +1,1 @@
+"""The `landalloc` command: app.py builds it, one module per command (register(app))."""

@@ -1,0 +1,149 @@
+"""`landalloc compare A B ...`: solve scenarios side by side; show what moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from landalloc.cli.common import PeriodOpt
+
+HA_TOL = 1e-6
+
+
+def solve_all(refs: list[str], period: str | None = None) -> list:
+    """Each scenario solved once (the table and the report both read these results)."""
+    from landalloc.api import solve
+
+    return [solve(ref, period) for ref in refs]
+
+
+def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFrame:
+    """One wide table: objective, totals per sector/district/zone, then every cell.
+
+    `refs`: scenario references, or results already solved. Columns: kind, item, label,
+    one column per scenario (hectares; 亿元 for the objective), and `change: NAME` against
+    the first scenario for each other one.
+    """
+    from landalloc.results.result import Result
+
+    results = refs if refs and isinstance(refs[0], Result) else solve_all(refs, period)
+    names: list[str] = []
+    frames = []
+    for result in results:
+        name = (result.record.get("scenario") or
+                f"{result.instance.name} {result.instance.period}")
+        while name in names:
+            name += "'"
+        names.append(name)
+        inst = result.instance
+        rows = [{"kind": "objective", "item": "objective",
+                 "label": f"projected output ({result.lp.objective_unit}); {result.status}",
+                 name: result.objective}]
+        if result.optimal:
+            for kind in ("sector", "district", "zone"):
+                for r in result.totals(kind).itertuples():
+                    rows.append({"kind": kind, "item": r.id, "label": f"{r.zh} {r.en}",
+                                 name: r.hectares})
+            m = result.matrix()
+            for s in m.index:
+                for d in m.columns:
+                    if inst.is_allowed(s, d):
+                        rows.append({"kind": "cell", "item": f"{s},{d}",
+                                     "label": f"{inst.sectors[s].zh} × {inst.districts[d].zh}",
+                                     name: float(m.loc[s, d])})
+        frames.append(pd.DataFrame(rows).set_index(["kind", "item", "label"]))
+    table = pd.concat(frames, axis=1, join="outer")
+    order = {"objective": 0, "sector": 1, "district": 2, "zone": 3, "cell": 4}
+    table = table.reset_index()
+    table["_o"] = table["kind"].map(order)
+    table = table.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+    for other in names[1:]:
+        table[f"change: {other}"] = table[other] - table[names[0]]
+    return table
+
+
+def moved_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells whose hectares differ from the first scenario's (or appear in only some)."""
+    change = [c for c in table.columns if c.startswith("change: ")]
+    cells = table[table["kind"] == "cell"]
+    if not change:
+        return cells.iloc[0:0]
+    moved = (cells[change].abs() > HA_TOL).any(axis=1) | cells[change].isna().any(axis=1)
+    return cells[moved]
+
+
+def compare_cmd(
+    scenarios: Annotated[list[str], typer.Argument(
+        help="Two or more scenario files or instances; the first is the reference")],
+    period: PeriodOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write the whole comparison as CSV")] = None,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Also write the comparison report (HTML, Excel, charts) here")]
+        = None,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Names in the report: zh, en or both")] = "both",
+) -> None:
+    """Totals side by side, and the sector x district cells that moved (ha)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from landalloc.atomic import write_csv
+    from landalloc.errors import InputError
+
+    if len(scenarios) < 2:
+        raise InputError.one("compare needs at least two scenarios")
+    if report is not None:
+        from landalloc.present.report.labels import check_lang
+
+        check_lang(lang)
+    results = solve_all(scenarios, period)
+    table = comparison(results)
+    names = [c for c in table.columns if c not in ("kind", "item", "label")
+             and not c.startswith("change: ")]
+    console = Console()
+
+    def show(title: str, part: pd.DataFrame) -> None:
+        t = Table(title=title, title_justify="left")
+        t.add_column("")
+        for n in names:
+            t.add_column(n, justify="right")
+        for n in names[1:]:
+            t.add_column(f"Δ {n}", justify="right")
+        for row in part.to_dict("records"):
+            cells = [_fmt(row[n]) for n in names]
+            deltas = [_fmt(row[f"change: {n}"], signed=True) for n in names[1:]]
+            t.add_row(f"{row['item']} {row['label']}", *cells, *deltas)
+        console.print(t)
+
+    show("Objective", table[table["kind"] == "objective"])
+    for kind in ("sector", "district", "zone"):
+        show(f"{kind.capitalize()} totals (ha)", table[table["kind"] == kind])
+    moved = moved_cells(table)
+    if moved.empty:
+        console.print("No cell moved.")
+    else:
+        show(f"Cells that moved (ha): {len(moved)}", moved)
+    if out is not None:
+        write_csv(out, table)
+        console.print(f"written: {out}", highlight=False)
+    if report is not None:
+        from landalloc.present.report import write_comparison_report
+
+        write_comparison_report(results, report, lang)
+        console.print(f"report: {report}/report.html", highlight=False)
+
+
+def _fmt(v, signed: bool = False) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    if signed:
+        return "0" if abs(v) < HA_TOL else f"{v:+,.1f}"
+    return f"{v:,.1f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare_cmd)

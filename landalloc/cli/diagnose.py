@@ -1,0 +1,98 @@
+"""`landalloc diagnose`: which rules collide, and the cheapest way out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from landalloc.cli.common import EXIT_INFEASIBLE, PeriodOpt, SetOpt
+
+RelaxOpt = Annotated[list[str] | None, typer.Option(
+    "--relax", "-r",
+    help="What the repair may change: kinds total, sectors, groups, districts, zones, rules, "
+         "allowed (or all), and/or rule names such as district_cap[airport]; comma-separated "
+         "or repeated. Default: every kind but allowed cells")]
+WeightOpt = Annotated[list[str] | None, typer.Option(
+    "--weight", "-w",
+    help="Price of one hectare of change, KIND=W or RULE=W (default 1), e.g. districts=2")]
+MethodOpt = Annotated[str, typer.Option(
+    "--iis-method", help="auto (HiGHS, cross-checked by our deletion filter; the simpler set "
+                         "wins), highs, deletion or certificate")]
+IisTimeOpt = Annotated[float, typer.Option(
+    "--iis-time-limit", help="Seconds HiGHS may spend on its IIS before the deletion filter "
+                             "takes over")]
+
+
+def print_diagnosis(d, console=None) -> None:
+    """Sentences, arithmetic and the repair block, for people."""
+    from rich.console import Console
+
+    console = console or Console()
+
+    def out(text: str, **kw) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True, **kw)
+
+    if d.feasible:
+        out("feasible: the rules are consistent; nothing to diagnose.")
+        return
+    out("Conflicting rules (an irreducible infeasible set: drop any one and the rest can "
+        "be met):", style="bold")
+    for s in d.sentences:
+        out(s)
+    out(d.arithmetic)
+    if d.note:
+        out(f"({d.method}: {d.note})", style="dim")
+    if d.repair_items:
+        out(f"Smallest repair ({d.repair_cost:,.2f} weighted ha; may change: "
+            f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", style="bold")
+        out(d.repair_block())
+    else:
+        out(f"No repair: {d.repair_note}", style="yellow")
+
+
+def diagnose_cmd(
+    path: Annotated[str | None, typer.Argument(
+        help="Instance name (zhengzhou), instance folder, or scenario YAML file")] = None,
+    period: PeriodOpt = None,
+    set_: SetOpt = None,
+    relax: RelaxOpt = None,
+    weight: WeightOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+    iis_method: MethodOpt = "auto",
+    iis_time_limit: IisTimeOpt = 10.0,
+) -> None:
+    """Explain an infeasible period in the plan's terms and suggest the smallest repair.
+
+    Names the rules that collide (an irreducible infeasible set), each with its bound and
+    where it comes from (the plan's table, or the scenario key that changed it), the
+    arithmetic that shows the conflict, and a ready-to-paste `set:` block: the least change
+    in hectares, among the rules you let move, that makes the period feasible.
+    Exit codes: 0 feasible, 2 bad input, 3 infeasible (diagnosed).
+    """
+    from landalloc.analysis.diagnosis import RelaxSpec, explain
+    from landalloc.errors import InputError
+    from landalloc.formulations import formulate
+    from landalloc.plan.loading import load
+
+    if iis_method not in ("auto", "highs", "deletion", "certificate"):
+        raise InputError.one(f"unknown method '{iis_method}' "
+                             "(known: auto, highs, deletion, certificate)", file="--iis-method")
+    loaded = load(path, period, set_ or [])
+    lp = formulate(loaded.instance)
+    spec = RelaxSpec.parse(relax, weight or [], lp)
+    d = explain(lp, loaded.instance, loaded.overrides, spec, iis_method, iis_time_limit)
+    if as_json:
+        doc = {"name": loaded.instance.name, "period": loaded.instance.period,
+               "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_diagnosis(d)
+    if not d.feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diagnose")(diagnose_cmd)

@@ -1,0 +1,121 @@
+"""`landalloc solve`: the allocation that meets every quota and maximises output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from landalloc.cli.common import (
+    EXIT_INFEASIBLE,
+    EXIT_NOT_SOLVED,
+    BackendOpt,
+    PeriodOpt,
+    SetOpt,
+    ThreadsOpt,
+    TimeLimitOpt,
+    VerboseOpt,
+    options_from,
+)
+from landalloc.errors import InputError
+
+
+def solve_cmd(
+    path: Annotated[str | None, typer.Argument(
+        help="Instance name (zhengzhou), instance folder, or scenario YAML file")] = None,
+    period: PeriodOpt = None,
+    set_: SetOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write allocation/totals/rules CSV, result.json and record.json here")]
+        = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Also write report.html, report.xlsx and charts here")] = None,
+    backend: BackendOpt = None,
+    time_limit: TimeLimitOpt = None,
+    threads: ThreadsOpt = None,
+    verbose: VerboseOpt = False,
+    increment_from: Annotated[str, typer.Option(
+        "--increment-from", help="plan: the period's new land as the plan fixes it; forecast: "
+                                 "from `landalloc forecast` (final total at the period's end "
+                                 "minus at its start)")] = "plan",
+    forecast_set: Annotated[list[str] | None, typer.Option(
+        "--forecast-set", help="Change a forecast parameter PATH=VALUE (with --increment-from "
+                               "forecast), e.g. combine.anchor=quota")] = None,
+    scale_rules: Annotated[str, typer.Option(
+        "--scale-rules", help="proportional: scale quotas, caps and zone totals by new/old "
+                              "increment; none: change only the total")] = "proportional",
+) -> None:
+    """Solve one period: the sector x district allocation of the new industrial land.
+
+    Prints the allocation matrix, totals against the plan, the projected output (亿元) and
+    the binding rules with their shadow prices. Exit codes: 0 optimal, 2 bad input,
+    3 infeasible, 4 not solved (time limit, error).
+    """
+    from landalloc.api import solve
+    from landalloc.atomic import write_result
+    from landalloc.present.screen import print_result
+
+    sets, increment = list(set_ or []), None
+    if increment_from == "forecast":
+        from landalloc.analysis.forecast import increment_overrides
+
+        scaled, increment = increment_overrides(path, period, forecast_set, scale_rules)
+        sets = scaled + sets  # the analyst's own --set values apply last
+    elif increment_from != "plan" or forecast_set:
+        raise InputError.one("--increment-from is plan or forecast; --forecast-set needs "
+                             "--increment-from forecast", file="--increment-from")
+    result = solve(path, period, sets, backend, options_from(time_limit, threads, verbose))
+    if increment is not None:
+        result.record["increment_from_forecast"] = increment
+    if out is not None:
+        write_result(out, result)
+    diagnosis = None
+    if result.status == "infeasible":
+        from landalloc.analysis.diagnosis import explain
+
+        diagnosis = explain(result.lp, result.instance, _overrides(result))
+    if report is not None:
+        from landalloc.present.report import write_report
+
+        write_report(result, report)
+    if as_json:
+        doc = result.to_dict()
+        if diagnosis is not None:
+            doc["iis"] = diagnosis.to_dict()
+            doc["repair"] = doc["iis"].pop("repair")
+        if increment is not None:
+            doc["increment_from_forecast"] = increment
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        if increment is not None:
+            print(f"new land for {increment['period']} from the forecast: "
+                  f"{increment['old_increment']:,.0f} -> {increment['new_increment']:,.0f} ha "
+                  f"(rules scaled: {increment['scale_rules']}, x{increment['factor']:.4f})")
+        if result.status == "infeasible":
+            print("infeasible")
+            if diagnosis is not None:
+                from landalloc.cli.diagnose import print_diagnosis
+
+                print_diagnosis(diagnosis)
+        else:
+            print_result(result)
+    if result.status == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if not result.optimal:
+        raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _overrides(result) -> list:
+    """The overrides of the record, as Override objects (for provenance in a diagnosis)."""
+    from landalloc.plan.overrides import Override
+
+    return [Override(o["path"], o["new"], o["origin"], None, o["old"])
+            for o in result.record.get("overrides", [])]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("solve")(solve_cmd)

@@ -1,0 +1,170 @@
+"""`--set PATH=VALUE` and scenario `set:` blocks: dotted paths into the period instance."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from landalloc.errors import InputError, Problem
+from landalloc.plan.model import BOUND_KEYS, as_bound
+from landalloc.plan.yamlio import Where, parse_scalar
+
+#: Top-level keys whose children are ids that must already exist.
+COLLECTIONS = ("sectors", "districts", "zones", "sector_groups", "area_classes")
+#: Keys addressed as <sector>.<district>.
+CELL_MAPS = ("allowed", "output")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One change: where it came from, the path, the value before and after."""
+
+    path: str
+    value: Any
+    origin: str  # "--set" or the scenario file
+    line: int | None = None
+    old: Any = None
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """`districts.airport.cap=1500` -> ("districts.airport.cap", 1500)."""
+    if "=" not in text:
+        raise InputError.one(f"expected PATH=VALUE, got '{text}'", file="--set")
+    path, _, raw = text.partition("=")
+    path = path.strip()
+    if not path:
+        raise InputError.one(f"empty path in '{text}'", file="--set")
+    return path, parse_scalar(raw.strip())
+
+
+def _normalise(data: dict) -> None:
+    """Rewrite bare numbers at bound keys as explicit {min, max} in place."""
+    for key, value in list(data.items()):
+        if key in BOUND_KEYS and not isinstance(value, bool):
+            data[key] = as_bound(value, BOUND_KEYS[key])
+            value = data[key]
+        if isinstance(value, dict):
+            _normalise(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _normalise(item)
+
+
+def normalise(data: dict) -> dict:
+    out = copy.deepcopy(data)
+    _normalise(out)
+    return out
+
+
+def apply(data: dict, overrides: list[Override], where: Where) -> tuple[dict, list[Override]]:
+    """Apply overrides to a normalised instance dict; return the new dict and old -> new."""
+    data, done, problems = apply_collect(data, overrides, where)
+    if problems:
+        raise InputError(problems)
+    return data, done
+
+
+def apply_collect(data: dict, overrides: list[Override], where: Where
+                  ) -> tuple[dict, list[Override], list[Problem]]:
+    """Like `apply`, but return the problems beside the data so all can be reported at once.
+
+    Copy on write: only the dicts along each override's path are copied (a deep copy of
+    the whole instance costs more than solving it); the input, often a cached base instance,
+    is never changed, and the branches no override touches are shared.
+    """
+    data = dict(data)
+    done: list[Override] = []
+    problems: list[Problem] = []
+    for ov in overrides:
+        try:
+            _copy_path(data, ov.path.split("."))
+            old = _apply_one(data, ov.path, ov.value)
+        except KeyError as e:
+            problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
+            continue
+        prefix = tuple(ov.path.split("."))
+        for key in [k for k in where if k[:len(prefix)] == prefix]:
+            del where[key]  # the file's lines under this path no longer explain the value
+        where[prefix] = (ov.origin, ov.line)
+        done.append(Override(ov.path, ov.value, ov.origin, ov.line, old))
+    return data, done, problems
+
+
+def _copy_path(data: dict, keys: list[str]) -> None:
+    """Give `data` its own copy of every dict along keys (data itself is already one)."""
+    node = data
+    for k in keys[:-1]:
+        child = node.get(k)
+        if isinstance(child, list):  # rules.<name>.<field>: a list of dicts, addressed by name
+            node[k] = [dict(x) if isinstance(x, dict) else x for x in child]
+            return
+        if not isinstance(child, dict):
+            return
+        node[k] = child = dict(child)
+        node = child
+
+
+def _apply_one(data: dict, path: str, value: Any) -> Any:
+    keys = path.split(".")
+    top = keys[0]
+    if top not in data and top not in BOUND_KEYS and top != "rules":
+        raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
+    if top in COLLECTIONS:
+        if len(keys) < 3:
+            raise KeyError(f"give a field: {top}.<id>.<field>")
+        if keys[1] not in data[top]:
+            raise KeyError(f"unknown {top[:-1].replace('_', ' ')} '{keys[1]}' "
+                           f"(known: {', '.join(data[top])})")
+    if top == "rules":
+        return _apply_rule(data, keys, value)
+    if top in CELL_MAPS:
+        if len(keys) != 3:
+            raise KeyError(f"expected {top}.<sector>.<district>")
+        sector, district = keys[1], keys[2]
+        if sector not in data["sectors"]:
+            raise KeyError(f"unknown sector '{sector}' (known: {', '.join(data['sectors'])})")
+        if district not in data["districts"]:
+            raise KeyError(f"unknown district '{district}' (known: {', '.join(data['districts'])})")
+        row = data[top].setdefault(sector, {})
+        old = row.get(district)
+        if top == "allowed" and value is False:
+            row.pop(district, None)
+        elif top == "allowed" and value is True:
+            row[district] = "override"
+        else:
+            row[district] = value
+        return old
+    node = data
+    for k in keys[:-1]:
+        child = node.get(k)
+        if child is None:
+            child = node[k] = {}
+        if isinstance(child, (int, float)) and k in BOUND_KEYS:
+            child = node[k] = as_bound(child, BOUND_KEYS[k])
+        if not isinstance(child, dict):
+            raise KeyError(f"'{k}' holds a value, not fields; set '{'.'.join(keys[:-1])}' itself")
+        node = child
+    last = keys[-1]
+    old = copy.deepcopy(node.get(last))
+    if last in BOUND_KEYS:
+        value = as_bound(value, BOUND_KEYS[last])
+        if isinstance(value, dict) and isinstance(old, dict):
+            value = {**{k: v for k, v in old.items() if k not in ("min", "max")}, **value}
+    node[last] = value
+    return old
+
+
+def _apply_rule(data: dict, keys: list[str], value: Any) -> Any:
+    """`rules.<name>.<field>`: a custom rule addressed by its name (min, max, ...)."""
+    if len(keys) != 3:
+        raise KeyError("expected rules.<name>.<field>, e.g. rules.airport_electronics.max")
+    rules = data.get("rules") or []
+    for rule in rules:
+        if isinstance(rule, dict) and rule.get("name") == keys[1]:
+            old = copy.deepcopy(rule.get(keys[2]))
+            rule[keys[2]] = value
+            return old
+    known = ", ".join(str(r.get("name")) for r in rules if isinstance(r, dict)) or "none"
+    raise KeyError(f"unknown rule '{keys[1]}' (known: {known})")

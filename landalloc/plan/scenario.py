@@ -1,0 +1,271 @@
+"""Scenario files: a name, what they extend, and what they change.
+
+A scenario extends an instance (name, folder, instance.yaml) or another scenario, relative to
+its own file. Chains merge deep: `set` paths apply parent first (a child's path wins, and a
+child may change one field of a parent's bound), rules merge by name, solver settings merge
+field by field, and the nearest `objective`, `period` and `description` win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from landalloc.errors import InputError, Problem
+from landalloc.plan.locate import resolve_input
+from landalloc.plan.model import BOUND_KEYS, Rule
+from landalloc.plan.overrides import Override
+from landalloc.plan.validation import problems_from
+from landalloc.plan.yamlio import Where, read_yaml
+
+Positive = Annotated[float, Field(gt=0)]
+Weight = Annotated[float, Field(ge=0)]
+
+
+class _Forbid(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SolverSettings(_Forbid):
+    """Solver settings a scenario may fix; the command line wins over them."""
+
+    backend: str | None = Field(None, description="Solver backend, e.g. highs")
+    time_limit: Positive | None = Field(None, description="Seconds")
+    threads: Annotated[int, Field(ge=1)] | None = Field(None, description="Solver threads")
+    primal_tolerance: Positive | None = None
+    dual_tolerance: Positive | None = None
+
+
+class MaxOutput(_Forbid):
+    """Maximise projected output (亿元); weights multiply a cell's output per ha."""
+
+    sector_weights: dict[str, Weight] = Field(
+        default_factory=dict, description="sector -> weight (default 1)")
+    district_weights: dict[str, Weight] = Field(
+        default_factory=dict, description="district -> weight (default 1)")
+
+    @property
+    def weighted(self) -> bool:
+        return bool(self.sector_weights or self.district_weights)
+
+
+class ObjectiveSpec(_Forbid):
+    """The objective written out: `max_output: {sector_weights: {...}}`."""
+
+    max_output: MaxOutput = Field(default_factory=MaxOutput)
+
+
+class Scenario(_Forbid):
+    """What a scenario file may say; unknown keys are errors."""
+
+    name: str | None = Field(None, description="Scenario name (default: the file name)")
+    description: str | None = Field(None, description="The question the scenario answers")
+    extends: str = Field(description="An instance (name, folder, instance.yaml) or another "
+                                     "scenario file, relative to this file")
+    period: str | None = Field(None, description="Plan period, e.g. 2026-2035")
+    set: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Dotted paths, as with --set: districts.airport.cap: 1500, "
+                    "sectors.electronics.quota: {min: 1890, max: 2310}")
+    objective: Literal["max_output"] | ObjectiveSpec | None = Field(
+        None, description="max_output (default), or {max_output: {sector_weights: ..., "
+                          "district_weights: ...}}")
+    solver: SolverSettings | None = Field(None, description="Solver settings")
+    rules: list[Rule] = Field(default_factory=list, description="Custom linear rules")
+
+    def max_output(self) -> MaxOutput:
+        """The objective, normalised."""
+        if isinstance(self.objective, ObjectiveSpec):
+            return self.objective.max_output
+        return MaxOutput()
+
+
+def schema() -> dict[str, Any]:
+    """JSON Schema of a scenario file, for editors (autocomplete, typos flagged)."""
+    out = Scenario.model_json_schema()
+    out["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    out["title"] = "landalloc scenario"
+    return out
+
+
+def flatten_set(block: dict[str, Any], prefix: tuple[str, ...] = ()
+                ) -> list[tuple[tuple[str, ...], Any]]:
+    """`set:` may nest (`districts: {airport: {cap: 1500}}`): flatten to dotted paths.
+
+    A bound key (`cap`, `quota`, `total`, `share`, `total_increment`) keeps a mapping value
+    (`{min: .., max: ..}`) whole.
+    """
+    out: list[tuple[tuple[str, ...], Any]] = []
+    for key, value in block.items():
+        path = (*prefix, *str(key).split("."))
+        if isinstance(value, dict) and value and path[-1] not in BOUND_KEYS:
+            out.extend(flatten_set(value, (*prefix, str(key))))
+        else:
+            out.append(((*prefix, str(key)), value))
+    return out
+
+
+@dataclass
+class ScenarioChain:
+    """A scenario followed to its instance: the merged scenario and every override in order."""
+
+    scenario: Scenario
+    instance_file: Path
+    overrides: list[Override]
+    files: list[Path]
+    rule_where: list[tuple[str, Where]] = field(default_factory=list)  # per merged rule
+    objective_where: tuple[str, Where] | None = None  # the file the objective came from
+
+
+def _parse(path: Path, where: Where) -> Scenario:
+    data = read_yaml(path, where)
+    if not isinstance(data, dict):
+        raise InputError.one("a scenario is a mapping with name, extends, set", file=str(path))
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise InputError(problems_from(err, where, str(path))) from None
+
+
+def _target(path: Path, extends: str) -> Path:
+    candidate = path.parent / extends
+    if candidate.exists() or "/" in extends or extends.endswith((".yaml", ".yml")):
+        return resolve_input(candidate)
+    return resolve_input(extends)
+
+
+def _shown(p: Path) -> str:
+    try:
+        return os.path.relpath(p)
+    except ValueError:
+        return str(p)
+
+
+_PERIODS_KEY = re.compile(r"^periods\s*:", re.MULTILINE)
+
+
+def is_instance_file(path: Path, cache: dict | None = None) -> bool:
+    """An instance file has a top-level `periods` key; anything else is a scenario.
+
+    A text check, not a parse: a batch asks this of every scenario file.
+    """
+    if cache is not None:
+        try:
+            st = path.stat()
+            key = ("is_instance", str(path), st.st_mtime_ns, st.st_size)
+        except OSError:
+            key = None
+        if key is not None and key in cache:
+            return cache[key]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.one("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError.one("is a directory, expected a YAML file", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError.one(f"cannot read: {e}", file=str(path)) from None
+    found = bool(_PERIODS_KEY.search(text))
+    if cache is not None and found and key is not None:
+        cache[key] = found  # instance files only: the cache stays small
+    return found
+
+
+def _parse_cached(path: Path, cache: dict | None) -> tuple[Scenario, Where]:
+    """Parse a scenario; parents shared by many scenarios are parsed once per process."""
+    if cache is None:
+        where: Where = {}
+        return _parse(path, where), where
+    st = path.stat()
+    key = ("scenario", str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in cache:
+        where = {}
+        cache[key] = (_parse(path, where), where)
+    return cache[key]
+
+
+def load_scenario_chain(path: Path, inputs: dict[str, str],
+                        cache: dict | None = None) -> ScenarioChain:
+    """Follow `extends` to the instance; merge the chain, nearest scenario winning.
+
+    Overrides of the scenario closest to the instance come first, so a child's win.
+    `cache` (any dict) keeps parsed parents across calls — a batch parses each once.
+    """
+    chain: list[tuple[Scenario, Path, Where]] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            cycle = " -> ".join(_shown(p) for p in [*seen[seen.index(resolved):], resolved])
+            raise InputError.one(f"extends forms a cycle: {cycle}", file=str(current),
+                                 key="extends")
+        seen.append(resolved)
+        # parents are shared by many scenarios: cached; the scenario itself is not, so a
+        # batch's memory does not grow with the number of files
+        scenario, where = _parse_cached(current, cache if current is not path else None)
+        if cache is None or str(current) not in inputs:
+            inputs[str(current)] = hashlib.sha256(current.read_bytes()).hexdigest()
+        chain.append((scenario, current, where))
+        target = _target(current, scenario.extends)
+        if not target.exists():
+            raise InputError.one(f"extends a file that does not exist: {_shown(target)}",
+                                 file=str(current), key="extends",
+                                 line=where.get(("extends",), (None, None))[1])
+        if is_instance_file(target, cache):
+            break
+        current = target
+
+    overrides: list[Override] = []
+    rules: dict[str, tuple[Rule, str, Where]] = {}
+    solver: dict[str, Any] = {}
+    merged: dict[str, Any] = {"period": None, "description": None, "objective": None}
+    objective_where = None
+    for scenario, file, where in reversed(chain):
+        for keys, value in flatten_set(scenario.set):
+            line = where.get(("set", *keys), (None, None))[1]
+            if line is None:
+                line = where.get(("set", keys[0]), (None, None))[1]
+            overrides.append(Override(".".join(keys), value, str(file), line))
+        for i, rule in enumerate(scenario.rules):
+            sub = {k[2:]: v for k, v in where.items() if k[:2] == ("rules", i)}
+            rules.pop(rule.name, None)  # a child's rule of the same name replaces it
+            rules[rule.name] = (rule, str(file), sub)
+        if scenario.solver is not None:
+            solver.update(scenario.solver.model_dump(exclude_none=True))
+        if scenario.objective is not None:
+            objective_where = (str(file), where)
+        for key in merged:
+            if getattr(scenario, key) is not None:
+                merged[key] = getattr(scenario, key)
+    top = chain[0][0]
+    scenario = top.model_copy(update={
+        **merged,
+        "name": top.name or path.stem,
+        "rules": [r for r, _, _ in rules.values()],
+        "solver": SolverSettings(**solver) if solver else None,
+    })
+    return ScenarioChain(scenario, target, overrides, [c[1] for c in chain],
+                         [(f, w) for _, f, w in rules.values()], objective_where)
+
+
+def objective_problems(objective: MaxOutput, sectors: dict, districts: dict,
+                       where: Where, file: str) -> list[Problem]:
+    """Weights must name the instance's sectors and districts."""
+    problems = []
+    for kind, names, known in (("sector_weights", objective.sector_weights, sectors),
+                               ("district_weights", objective.district_weights, districts)):
+        for name in names:
+            if name not in known:
+                loc = ("objective", "max_output", kind, name)
+                line = where.get(loc, (file, None))[1]
+                problems.append(Problem(f"unknown {kind.split('_')[0]} '{name}' "
+                                        f"(known: {', '.join(known)})", file,
+                                        ".".join(loc), line))
+    return problems

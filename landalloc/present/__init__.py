@@ -1,0 +1,1 @@
+"""What people see: screen tables, plots, and the Excel/HTML report."""

@@ -1,0 +1,146 @@
+"""Pictures of sweeps and tornado charts (matplotlib, Agg backend: no display needed)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+@functools.cache
+def _cjk_font() -> str | None:
+    """The Chinese font family the reports use (shipped with the package), or None."""
+    from landalloc.present.report.fonts import matplotlib_family
+
+    return matplotlib_family()
+
+
+def _name(zh: str, en: str) -> str:
+    return f"{zh} {en}" if _cjk_font() else en
+
+
+def _unit(unit: str) -> str:
+    if _cjk_font():
+        return unit
+    return "100 million CNY (yi yuan)" if unit == "亿元" else unit
+
+
+def _save(fig, path: Path) -> None:
+    """Write the PNG under a temporary name, then rename: never half a file."""
+    from landalloc.atomic import atomic_write
+
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight"),
+                     suffix=".png")
+    finally:
+        _plt().close(fig)
+
+
+def plot_sweep(df: pd.DataFrame, path: Path) -> None:
+    """1-D: objective with breakpoint markers over the sectors' hectares as stacked areas.
+    2-D: the objective as a coloured grid (infeasible points left blank)."""
+    plt = _plt()
+    if _cjk_font():
+        plt.rcParams["font.sans-serif"] = [_cjk_font(), "DejaVu Sans"]
+    params = df.attrs.get("params") or [df.columns[0]]
+    unit = _unit(df.attrs.get("objective_unit", "亿元"))
+    ok = df["status"] == "optimal"
+    if len(params) == 2:
+        p1, p2 = params
+        grid = df.pivot_table(index=p2, columns=p1, values="objective", aggfunc="first",
+                              dropna=False)
+        fig, ax = plt.subplots(figsize=(8, 6))
+        mesh = ax.pcolormesh(grid.columns, grid.index, np.ma.masked_invalid(grid.values),
+                             shading="nearest", cmap="viridis")
+        fig.colorbar(mesh, ax=ax, label=f"projected output ({unit})")
+        if grid.notna().sum().sum() > 3 and len(grid.index) > 1 and len(grid.columns) > 1:
+            ax.contour(grid.columns, grid.index, grid.values, colors="white", linewidths=0.6)
+        bad = df[~ok]
+        if len(bad):
+            ax.scatter(bad[p1], bad[p2], marker="x", color="grey", label="infeasible")
+            ax.legend(loc="best")
+        ax.set_xlabel(p1)
+        ax.set_ylabel(p2)
+        ax.set_title(f"Projected output over {p1} x {p2}")
+        _save(fig, path)
+        return
+
+    p = params[0]
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(9, 7.5),
+                                      gridspec_kw={"height_ratios": [1, 1.2]})
+    top.plot(df.loc[ok, p], df.loc[ok, "objective"], "-o", ms=3, color="C0",
+             label="projected output")
+    brk = df[ok & df["basis_changed"].astype(bool)]
+    if len(brk):
+        top.plot(brk[p], brk["objective"], "D", ms=7, mfc="none", mec="C3",
+                 label="optimal basis changes")
+    if (~ok).any():
+        top.plot(df.loc[~ok, p], np.zeros((~ok).sum()), "x", color="grey",
+                 transform=top.get_xaxis_transform(), clip_on=False,
+                 label="infeasible")
+    top.set_ylabel(f"projected output ({unit})")
+    top.set_title(f"Sweep of {p} ({df.attrs.get('method', '')} re-solve)")
+    top.grid(alpha=0.3)
+    top.legend(loc="best", fontsize=8)
+
+    names = df.attrs.get("sectors", {})
+    cols = [c for c in df.columns if c.startswith("hectares[")]
+    sectors = [c[len("hectares["):-1] for c in cols]
+    # only the optimal points: an infeasible point has no allocation to draw
+    values = df.loc[ok, cols].fillna(0.0).to_numpy().T
+    labels = [_name(*names[s]) if s in names else s for s in sectors]
+    keep = (values.max(axis=1) > 0) if values.size else np.zeros(len(cols), dtype=bool)
+    if keep.any():
+        bottom.stackplot(df.loc[ok, p], values[keep], labels=[lb for lb, k in zip(labels, keep,
+                                                                          strict=True) if k],
+                         alpha=0.85)
+    else:
+        bottom.text(0.5, 0.5, "no feasible point in this sweep", ha="center", va="center",
+                    transform=bottom.transAxes)
+    bottom.set_ylabel("hectares by sector")
+    bottom.set_xlabel(p)
+    if keep.any():
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    bottom.grid(alpha=0.3)
+    _save(fig, path)
+
+
+def plot_tornado(df: pd.DataFrame, path: Path, top_n: int = 25) -> None:
+    """Horizontal bars: objective change at -delta and +delta per rule, largest swing on top."""
+    plt = _plt()
+    if _cjk_font():
+        plt.rcParams["font.sans-serif"] = [_cjk_font(), "DejaVu Sans"]
+    unit = _unit(df.attrs.get("objective_unit", "亿元"))
+    delta = df.attrs.get("delta", "")
+    d = df.head(top_n).iloc[::-1]
+    y = np.arange(len(d))
+    fig, ax = plt.subplots(figsize=(9, 0.35 * len(d) + 1.8))
+    low = d["change_low"].to_numpy(dtype=float)
+    high = d["change_high"].to_numpy(dtype=float)
+    ax.barh(y - 0.2, np.nan_to_num(low), height=0.4, color="C0", label=f"figure - {delta}")
+    ax.barh(y + 0.2, np.nan_to_num(high), height=0.4, color="C1", label=f"figure + {delta}")
+    for k, (lo_st, hi_st) in enumerate(zip(d["status_low"], d["status_high"], strict=True)):
+        for st, off in ((lo_st, -0.2), (hi_st, 0.2)):
+            if st != "optimal":
+                ax.text(0, k + off, f" {st}", va="center", ha="left", fontsize=7,
+                        color="grey")
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_name(zh, f"{n}") for zh, n in zip(d["label_zh"], d["name"],
+                                                             strict=True)], fontsize=8)
+    ax.set_xlabel(f"change in projected output ({unit})")
+    ax.set_title(f"Tornado: each rule's figure moved by ±{delta}, one at a time")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    _save(fig, path)

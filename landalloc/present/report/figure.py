@@ -1,0 +1,125 @@
+"""A chart as a report carries it: title, caption, PNG bytes; and how figures are finished.
+
+Figures are built with matplotlib's object API on an Agg canvas (no pyplot, no global
+figure state), so reports can be drawn from threads and never open a window.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from landalloc.present.report import fonts
+
+DPI = 110
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One picture of a report: `key` names its PNG file."""
+
+    key: str
+    title: str
+    caption: str
+    png: bytes
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return png_size(self.png)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG header; ValueError if it is not a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    w, h = struct.unpack(">II", data[16:24])
+    return int(w), int(h)
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """The report's matplotlib settings, only while charts are drawn."""
+    rc = {**fonts.rc_params(), "axes.spines.top": False, "axes.spines.right": False,
+          "axes.titlesize": 12, "axes.labelsize": 10, "xtick.labelsize": 9,
+          "ytick.labelsize": 9, "legend.fontsize": 9, "figure.facecolor": "white"}
+    with mpl.rc_context(rc):
+        yield
+
+
+def new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def finish(fig: Figure, key: str, title: str, caption: str) -> Chart:
+    """Title on top, the one-line caption under everything drawn, and the PNG bytes."""
+    fig.suptitle(_wrap_title(title, fig.get_figwidth()), fontsize=13)
+    # Constrained layout keeps every axis decoration inside the figure, so text hung just
+    # below its bottom edge never overlaps; bbox_inches="tight" grows the PNG to hold it.
+    fig.text(0.01, -0.01, caption, ha="left", va="top", fontsize=9, color="#444444",
+             style="italic")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.25,
+                facecolor="white")
+    fig.clear()
+    return Chart(key, title, caption, buf.getvalue())
+
+
+def _wrap_title(title: str, width_in: float) -> str:
+    """Long titles (a scenario name in them) go on two or more lines instead of off the edge."""
+    limit = int(width_in * 8)
+    if len(title) <= limit:
+        return title
+    lines = title.split(" / ") if " / " in title else [title]
+    return "\n".join(textwrap.fill(line, limit) for line in lines)
+
+
+def sector_colors(sectors: list[str]) -> dict[str, tuple]:
+    """One colour per sector, the same in every chart of a report."""
+    cmap = mpl.colormaps["tab10" if len(sectors) <= 10 else "tab20"]
+    return {s: cmap(i % cmap.N) for i, s in enumerate(sectors)}
+
+
+def text_color(rgba: tuple) -> str:
+    """Black or white, whichever reads on the given fill."""
+    r, g, b = rgba[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
+
+
+def fmt_ha(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def signed_bars(values, texts: list[str], names: list[str], colors: tuple[str, str],
+                pad: float, height: float = 0.38, name_size: float | None = None):
+    """A figure of horizontal bars, one per name, coloured by sign, each labelled at its end.
+
+    `colors` is (positive, negative); `pad` is the room left beside the bars for the labels,
+    as a share of the value range. Returns (figure, axes) for the caller's axis label.
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    fig = new_figure(11.0, height * len(v) + 2.0)
+    ax = fig.add_subplot()
+    y = np.arange(len(v))
+    ax.barh(y, v, color=np.where(v > 0, *colors), height=0.65)
+    span = float(np.abs(v).max())
+    for i, (dv, text) in enumerate(zip(v, texts, strict=True)):
+        ax.text(dv + (0.01 if dv >= 0 else -0.01) * span, i, text,
+                ha="left" if dv >= 0 else "right", va="center", fontsize=8)
+    ax.set_yticks(y, names, fontsize=name_size)
+    ax.axvline(0, color="black", lw=0.8)
+    lo, hi = min(0.0, v.min()), max(0.0, v.max())
+    room = pad * (hi - lo or 1.0)
+    ax.set_xlim(lo - (room if lo < 0 else 0), hi + (room if hi > 0 else 0))
+    return fig, ax

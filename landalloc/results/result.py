@@ -1,0 +1,138 @@
+"""RawSolution + the LP's index -> a Result labelled with the plan's names."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landalloc.formulations.lp import LinearProgram
+from landalloc.plan.model import Instance
+from landalloc.solver.base import RawSolution, Status
+
+HA_TOL = 1e-6
+
+
+def _num(v: float | None) -> float | None:
+    """JSON-safe number: infinities and NaN become None."""
+    if v is None or not math.isfinite(v):
+        return None
+    return float(v)
+
+
+@dataclass
+class Result:
+    """A solved (or unsolvable) period, in plan terms."""
+
+    instance: Instance
+    lp: LinearProgram
+    raw: RawSolution
+    max_violation: float | None
+    record: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.raw.status.value
+
+    @property
+    def optimal(self) -> bool:
+        return self.raw.status is Status.OPTIMAL
+
+    @property
+    def objective(self) -> float | None:
+        return self.raw.objective
+
+    def matrix(self) -> pd.DataFrame:
+        """Hectares, sectors x districts (zeros where nothing goes)."""
+        x = self.raw.x if self.raw.x is not None else np.zeros(self.lp.num_col)
+        grid = np.where(np.abs(x) < HA_TOL, 0.0, x).reshape(len(self.lp.sectors),
+                                                              len(self.lp.districts))
+        return pd.DataFrame(grid, index=pd.Index(self.lp.sectors, name="sector"),
+                            columns=pd.Index(self.lp.districts, name="district"))
+
+    def allocation(self) -> pd.DataFrame:
+        """Long format: sector, district, hectares (non-zero cells only)."""
+        long = self.matrix().stack().rename("hectares").reset_index()
+        return long[long["hectares"] > HA_TOL].reset_index(drop=True)
+
+    def totals(self, kind: str) -> pd.DataFrame:
+        """Hectares per sector, district or zone beside the plan's figure."""
+        inst, m = self.instance, self.matrix()
+        if kind == "sector":
+            got = m.sum(axis=1)
+            items = inst.sectors
+            bound = {k: v.quota for k, v in items.items()}
+        elif kind == "district":
+            got = m.sum(axis=0)
+            items = inst.districts
+            bound = {k: v.cap for k, v in items.items()}
+        elif kind == "zone":
+            zone_of = pd.Series({d: v.zone for d, v in inst.districts.items()})
+            got = m.sum(axis=0).groupby(zone_of).sum().reindex(list(inst.zones), fill_value=0)
+            items = inst.zones
+            bound = {k: v.total for k, v in items.items()}
+        else:
+            raise ValueError(f"unknown totals kind '{kind}'")
+        rows = []
+        for k, item in items.items():
+            b = bound[k]
+            rows.append({"id": k, "zh": item.zh, "en": item.en,
+                         "hectares": float(got.get(k, 0.0)),
+                         "plan_min": None if b is None else b.min,
+                         "plan_max": None if b is None else b.max,
+                         "source": None if b is None else (b.source or b.assumption)})
+        return pd.DataFrame(rows)
+
+    def rules(self) -> pd.DataFrame:
+        """One row per LP row: activity, bounds, shadow price, binding."""
+        df = self.lp.rows.copy()
+        df["lower"] = self.lp.row_lower
+        df["upper"] = self.lp.row_upper
+        if self.raw.row_activity is not None:
+            act = self.raw.row_activity
+            df["activity"] = act
+            df["dual"] = self.raw.row_dual
+            tol = 1e-6 * np.maximum(1.0, np.abs(act))
+            df["binding"] = (np.abs(act - df["lower"]) <= tol) | (np.abs(act - df["upper"]) <= tol)
+        else:
+            df["activity"] = np.nan
+            df["dual"] = np.nan
+            df["binding"] = False
+        return df
+
+    def to_dict(self) -> dict[str, Any]:
+        """The --json document."""
+        out: dict[str, Any] = {
+            "name": self.instance.name,
+            "period": self.instance.period,
+            "status": self.status,
+            "objective": _num(self.objective),
+            "objective_unit": self.lp.objective_unit,
+            "max_violation": _num(self.max_violation),
+        }
+        if not self.optimal:
+            return {**out, "allocation": [], "totals": {}, "rules": [],
+                    "message": self.raw.message}
+        out["allocation"] = [
+            {"sector": r.sector, "district": r.district, "hectares": float(r.hectares)}
+            for r in self.allocation().itertuples()]
+        out["totals"] = {kind: {r["id"]: float(r["hectares"])
+                                for _, r in self.totals(kind).iterrows()}
+                         for kind in ("sector", "district", "zone")}
+        out["rules"] = [
+            {"name": r["name"], "label": f"{r['label_zh']} / {r['label_en']}",
+             "activity": _num(r["activity"]), "lower": _num(r["lower"]),
+             "upper": _num(r["upper"]), "dual": _num(r["dual"]),
+             "binding": bool(r["binding"]), "source": r["source"]}
+            for _, r in self.rules().iterrows()]
+        return out
+
+
+def label(instance: Instance, lp: LinearProgram, raw: RawSolution,
+          record: dict[str, Any] | None = None) -> Result:
+    """Check the answer independently (A·x against the bounds) and attach the names."""
+    viol = lp.max_violation(raw.x) if raw.x is not None else None
+    return Result(instance, lp, raw, viol, record or {})
