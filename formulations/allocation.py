@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram, row_table
+from landalloc.formulations.objective import weighted_costs
 
 from landalloc.plan.model import Bound, Instance
 
@@ -117,7 +118,7 @@ def formulate(inst: Instance) -> LinearProgram:
                 rows.add(every, member.astype(float) - share, lo, hi,
                          (f"sector_group_share{suffix}[{g}]", "sector_group_share", g,
                           f"{grp.zh}占比", f"{grp.en} share {side} {share:g}",
-                          _src(grp.share)))
+                          _src(grp.share), side))
 
     # district caps
     with_cap = [j for j, d in enumerate(districts) if inst.districts[d].cap is not None]
@@ -167,9 +168,13 @@ def formulate(inst: Instance) -> LinearProgram:
         (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
         shape=(m, n))
     A.sum_duplicates()
+    weighted = inst.objective.weighted
+    cost = weighted_costs(c, sectors, districts, col_sector, col_district, inst.objective)
+    unit = f"{inst.objective_unit} (weighted)" if weighted else inst.objective_unit
     return LinearProgram(
-        c=c, A=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
+        c=cost, A=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
         col_lower=col_lower, col_upper=col_upper,
         rows=row_table(rows.meta),
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
-        objective_unit=inst.objective_unit, name=f"{inst.name} {inst.period}")
+        objective_unit=unit, name=f"{inst.name} {inst.period}",
+        output=c if weighted else None)

@@ -12,16 +12,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source"]
+#: `part`: which side of a two-sided figure the row is (a share's "min" or "max"), else "".
+ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source", "part"]
 
 
 def row_table(meta: list[tuple]) -> pd.DataFrame:
-    """The `rows` table from one tuple per row (ROW_COLUMNS order).
+    """The `rows` table from one tuple per row (ROW_COLUMNS order; `part` may be left off).
 
     Plain Python strings (object dtype): pandas' default Arrow-backed strings cost ~0.3 ms
     per LP to build, a third of solving the whole Zhengzhou LP.
     """
-    return pd.DataFrame(meta, columns=ROW_COLUMNS, dtype=object)
+    full = [m if len(m) == len(ROW_COLUMNS) else (*m, "") for m in meta]
+    return pd.DataFrame(full, columns=ROW_COLUMNS, dtype=object)
 
 
 @dataclass
@@ -42,6 +44,22 @@ class LinearProgram:
     objective_unit: str = "亿元"
     name: str = ""
     meta: dict = field(default_factory=dict)
+    #: Projected output per ha of each cell (亿元/ha) before any scenario weights: the
+    #: objective reports c·x, the projected output is output·x. None: c is the output.
+    output: np.ndarray | None = None
+    #: The second stage's preference (see formulations.tie_break); None: the default.
+    tie_break: np.ndarray | None = None
+
+    def output_per_ha(self) -> np.ndarray:
+        return self.c if self.output is None else self.output
+
+    def tie_weights(self) -> np.ndarray:
+        if self.tie_break is not None:
+            return self.tie_break
+        from landalloc.formulations.tie_break import cell_weights
+
+        w = cell_weights(self.sectors, self.districts)
+        return w[self.col_sector * len(self.districts) + self.col_district]
 
     @property
     def num_col(self) -> int:

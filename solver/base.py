@@ -20,6 +20,42 @@ class Status(StrEnum):
     ERROR = "error"
 
 
+#: HiGHS's own defaults, used when the user sets no tolerance.
+DEFAULT_PRIMAL_TOLERANCE = 1e-7
+DEFAULT_DUAL_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """The one tolerance policy, derived from the user's solver settings.
+
+    `ha`: hectares (and row activities) closer than this, relative to max(1, |value|), are
+    equal — at a bound, zero, the same allocation. `price`: duals and reduced costs below
+    this are zero. Both are ten times the solver's feasibility tolerances, so that what
+    the solver calls feasible and optimal is read as such.
+    """
+
+    primal: float = DEFAULT_PRIMAL_TOLERANCE
+    dual: float = DEFAULT_DUAL_TOLERANCE
+
+    @property
+    def ha(self) -> float:
+        return 10.0 * self.primal
+
+    @property
+    def price(self) -> float:
+        return 10.0 * self.dual
+
+    def at(self, a, b):
+        """|a - b| within the hectare tolerance, relative to max(1, |b|); an infinite b is
+        never reached (numpy-aware)."""
+        import numpy as np
+
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(b) & (np.abs(a - b) <= self.ha * np.maximum(1.0, np.abs(b)))
+
+
 @dataclass
 class SolverOptions:
     time_limit: float | None = None
@@ -28,6 +64,14 @@ class SolverOptions:
     dual_tolerance: float | None = None
     log_file: str | None = None
     verbose: bool = False
+
+    def tolerance(self) -> Tolerance:
+        return Tolerance(self.primal_tolerance or DEFAULT_PRIMAL_TOLERANCE,
+                         self.dual_tolerance or DEFAULT_DUAL_TOLERANCE)
+
+
+def tolerance_of(options: SolverOptions | None) -> Tolerance:
+    return options.tolerance() if options is not None else Tolerance()
 
 
 @dataclass

@@ -96,6 +96,7 @@ def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
     return m
 
 
+#: The one map from HiGHS model statuses to the shared status set.
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: Status.OPTIMAL,
     highspy.HighsModelStatus.kInfeasible: Status.INFEASIBLE,
@@ -103,6 +104,36 @@ _STATUS = {
     highspy.HighsModelStatus.kUnboundedOrInfeasible: Status.INFEASIBLE,
     highspy.HighsModelStatus.kTimeLimit: Status.TIME_LIMIT,
 }
+
+
+def status_of(model_status: highspy.HighsModelStatus) -> Status:
+    """A HiGHS model status in the shared set (anything unlisted is an error)."""
+    return _STATUS.get(model_status, Status.ERROR)
+
+
+def run_highs(h: highspy.Highs, with_activity: bool = True) -> RawSolution:
+    """Run a Highs and read what every caller needs: status, objective, x, duals."""
+    t0 = time.perf_counter()
+    h.run()
+    elapsed = time.perf_counter() - t0
+    model_status = h.getModelStatus()
+    status = status_of(model_status)
+    # two info values, not getInfo(): copying the whole info struct costs ~7 us, a
+    # tenth of a warm re-solve of the Zhengzhou LP
+    _, iterations = h.getInfoValue("simplex_iteration_count")
+    raw = RawSolution(status=status, solve_seconds=elapsed, backend="highs",
+                      iterations=int(iterations),
+                      message=h.modelStatusToString(model_status))
+    if status is Status.OPTIMAL:
+        sol = h.getSolution()
+        raw.objective = float(h.getObjectiveValue())
+        raw.x = np.asarray(sol.col_value, dtype=float)
+        if with_activity:
+            raw.row_activity = np.asarray(sol.row_value, dtype=float)
+        # HiGHS duals for a maximisation already read as d(objective)/d(bound).
+        raw.row_dual = np.asarray(sol.row_dual, dtype=float)
+        raw.col_dual = np.asarray(sol.col_dual, dtype=float)
+    return raw
 
 
 class HighsSession:
@@ -132,26 +163,7 @@ class HighsSession:
 
     def run(self) -> RawSolution:
         use_threads(self.threads)
-        t0 = time.perf_counter()
-        self.h.run()
-        elapsed = time.perf_counter() - t0
-        model_status = self.h.getModelStatus()
-        status = _STATUS.get(model_status, Status.ERROR)
-        # two info values, not getInfo(): copying the whole info struct costs ~7 us, a
-        # tenth of a warm re-solve of the Zhengzhou LP
-        _, iterations = self.h.getInfoValue("simplex_iteration_count")
-        raw = RawSolution(status=status, solve_seconds=elapsed, backend="highs",
-                          iterations=int(iterations),
-                          message=self.h.modelStatusToString(model_status))
-        if status is Status.OPTIMAL:
-            sol = self.h.getSolution()
-            raw.objective = float(self.h.getObjectiveValue())
-            raw.x = np.asarray(sol.col_value, dtype=float)
-            raw.row_activity = np.asarray(sol.row_value, dtype=float)
-            # HiGHS duals for a maximisation already read as d(objective)/d(bound).
-            raw.row_dual = np.asarray(sol.row_dual, dtype=float)
-            raw.col_dual = np.asarray(sol.col_dual, dtype=float)
-        return raw
+        return run_highs(self.h)
 
 
 class HighsBackend:

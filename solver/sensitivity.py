@@ -1,21 +1,23 @@
-"""Shadow prices, reduced costs and ranging from one HiGHS simplex solve.
+"""The one analysis of an optimum: prices and how sure they are, ranging, reduced costs, and
+the allocation the second stage picks. Every screen, file, report and table reads it.
 
-Sign convention (maximisation, the same as RawSolution): a row's `shadow_price` is the change
-of the objective per unit increase of the row's *active* bound — the cap for a binding cap,
-the minimum for a binding minimum, the value for a fixed figure. A cell's `reduced_cost` is
-the change per unit increase of its bound (for a cell at zero: the output lost per ha forced
-into it).
+Sign convention (maximisation, as RawSolution): a rule's `shadow_price` is the change of
+the objective per unit increase of its *active* bound — the cap for a binding cap, the
+minimum for a binding minimum, the value of a fixed figure. A cell's `reduced_cost` is the
+change per unit increase of its bound (for a cell at zero: the output lost per ha forced in).
 
-Ranging comes from `Highs.getRanging()`. For a row at its bound (non-basic) the row-bound
-range is the interval of that bound over which the price holds. For a basic row HiGHS
-describes its activity instead, so the range is set here: a price of 0 holds while an upper
-bound stays at or above the activity and a lower bound at or below it.
+How sure a price is. The Zhengzhou plan's caps add up exactly to its zone totals, so its
+optimum is degenerate and has many dual solutions: the price HiGHS returns is one of them.
+For every rule at its bound the value of one more and of one less unit of its figure is
+measured by warm re-solves (an equality moves both bounds; NaN where the move alone is
+infeasible). The price is `price_unique` when those two measures agree with it, or when its
+bound lies strictly inside the HiGHS ranging interval (the basis stays optimal on both
+sides). A price that is not unique is never a single number: its two measured values are.
 
-A degenerate optimum (a basic variable sitting on a bound — the Zhengzhou plan's district caps
-add up exactly to its zone totals) has more than one set of duals: the price HiGHS returns is
-one of them, valid on one side only. So every rule at its bound is also probed: its bound is
-moved a little up and a little down and the problem re-solved warm, which measures the value
-of one more and of one less hectare directly (NaN where the move alone is infeasible).
+Ranging comes from `Highs.getRanging()`. For a row at its bound the interval is that of
+the bound over which the price holds. For a basic row HiGHS describes its activity, so the
+interval is set here: a zero price holds while an upper bound stays at or above the
+activity, a lower bound at or below it, and for an equality only at the activity.
 """
 
 from __future__ import annotations
@@ -26,111 +28,91 @@ import highspy
 import numpy as np
 import pandas as pd
 from landalloc.formulations.lp import LinearProgram
-from landalloc.solver.base import SolverOptions, Status
+from landalloc.formulations.rule_kinds import figure_path, kind_of, unit_text
+from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance, tolerance_of
 from landalloc.solver.highs import HighsSession
+from landalloc.solver.stages import on_highs
 
-#: Tolerance on prices and reduced costs (亿元/ha) below which they count as zero.
-PRICE_TOL = 1e-9
-#: Tolerance on hectares for "at its bound".
-HA_TOL = 1e-7
-
-_BASIC = highspy.HighsBasisStatus.kBasic
-_LOWER = highspy.HighsBasisStatus.kLower
-_UPPER = highspy.HighsBasisStatus.kUpper
-
-#: The noun for one unit of each kind of rule's figure.
-_NOUN = {
-    "total": "total new land",
-    "sector_quota": "quota",
-    "sector_group_total": "group total",
-    "sector_group_share": "share requirement",
-    "district_cap": "cap",
-    "zone_total": "zone total",
-    "rule": "bound",
-}
+_BASIC = int(highspy.HighsBasisStatus.kBasic.value)
+_UPPER = int(highspy.HighsBasisStatus.kUpper.value)
 
 
 @dataclass
-class SensitivityReport:
-    """Rules and cells of one solved period, with prices, ranges and degeneracy flags."""
+class Analysis:
+    """Rules and cells of one solved period, with prices, ranges and how sure each is."""
 
     status: str
     objective: float | None
     rules: pd.DataFrame
     cells: pd.DataFrame
-    duals_unique: bool = True  # False: primal degenerate, other duals are optimal too
-    allocation_unique: bool = True  # False: dual degenerate, other allocations are optimal
+    duals_unique: bool = True  # False: several price vectors are optimal
+    allocation_unique: bool = True  # False: other allocations give the same output
     notes: list[str] = field(default_factory=list)
     objective_unit: str = "亿元"
     record: dict = field(default_factory=dict)  # how the instance was made (inputs, overrides)
+    measured: bool = True  # False: a light analysis (batch): no probes, no ranging
+    solution: RawSolution | None = None  # the final answer (second stage), by position
+
+    def rule(self, name: str) -> pd.Series:
+        return self.rules.set_index("name").loc[name]
 
     def to_dict(self) -> dict:
         """The --json document (NaN and infinities become null)."""
-        def clean(df: pd.DataFrame) -> list[dict]:
-            out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
-            for rec in out:
-                for k, v in rec.items():
-                    if isinstance(v, float) and not np.isfinite(v):
-                        rec[k] = None
-                    elif isinstance(v, np.generic):
-                        rec[k] = v.item()
-            return out
-
         return {"record": self.record, "status": self.status, "objective": self.objective,
                 "objective_unit": self.objective_unit,
                 "duals_unique": self.duals_unique, "allocation_unique": self.allocation_unique,
-                "notes": self.notes, "rules": clean(self.rules), "cells": clean(self.cells)}
+                "notes": self.notes, "rules": records(self.rules),
+                "cells": records(self.cells)}
+
+
+#: Kept for callers of the old name.
+SensitivityReport = Analysis
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-safe dicts: NaN and infinities become None, numpy scalars Python ones."""
+    out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+    for rec in out:
+        for k, v in rec.items():
+            if isinstance(v, np.generic):
+                v = rec[k] = v.item()
+            if isinstance(v, float) and not np.isfinite(v):
+                rec[k] = None
+    return out
 
 
 def _status_array(statuses) -> np.ndarray:
     return np.fromiter((int(s.value) for s in statuses), dtype=np.int8, count=len(statuses))
 
 
-def _finite(v: float) -> float:
-    return v if np.isfinite(v) and abs(v) < highspy.kHighsInf else (np.inf if v > 0 else -np.inf)
+def _finite(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    big = np.abs(v) >= highspy.kHighsInf
+    return np.where(big & (v > 0), np.inf, np.where(big & (v < 0), -np.inf, v))
 
 
-def _row_side(status: int, lo: float, hi: float, act: float) -> str:
-    """Which bound is active: 'fixed', 'upper', 'lower', 'at bound (basic)' or 'slack'."""
-    tol = HA_TOL * max(1.0, abs(act))
-    if status == int(_BASIC.value):
-        at = abs(act - lo) <= tol or abs(act - hi) <= tol
-        return "at bound (basic)" if at else "slack"
-    if lo == hi:
-        return "fixed"
-    return "upper" if status == int(_UPPER.value) else "lower"
-
-
-def _meaning(kind: str, side: str, price: float, slack: float, unit: str) -> str:
-    noun = _NOUN.get(kind, "bound")
-    p = abs(price)
-    if side == "slack":
-        return f"not binding: {slack:,.1f} ha to spare; one more ha of {noun} is worth nothing"
-    if side == "at bound (basic)" or p <= PRICE_TOL:
-        return f"at its bound, but one more ha of {noun} adds nothing at the margin"
-    if kind == "sector_group_share":
-        if price < 0:
-            return (f"1 ha less required of the group (below its share) adds {p:.4f} {unit}; "
-                    f"1 ha more costs {p:.4f}")
-        return f"1 ha more allowed above the share limit adds {p:.4f} {unit}"
-    if side == "lower":
-        return (f"one more ha of minimum {noun} costs {p:.4f} {unit}; "
-                f"one less adds {p:.4f}")
-    if price > 0:
-        return f"one more ha of {noun} here adds {p:.4f} {unit}"
-    return f"one more ha of {noun} here costs {p:.4f} {unit}; one less adds {p:.4f}"
+def _sides(row_st: np.ndarray, lo: np.ndarray, hi: np.ndarray, act: np.ndarray,
+           tol: Tolerance) -> np.ndarray:
+    """Which bound is active: fixed, upper, lower, 'at bound (basic)' or slack."""
+    at = tol.at(act, lo) | tol.at(act, hi)
+    basic = row_st == _BASIC
+    return np.where(basic, np.where(at, "at bound (basic)", "slack"),
+                    np.where(lo == hi, "fixed", np.where(row_st == _UPPER, "upper", "lower")))
 
 
 def _probe(session: HighsSession, i: int, side: str, lo: float, hi: float, bound: float,
            objective: float, step: float) -> tuple[float, float]:
-    """(d obj per ha up, per ha down) of the active bound, measured by warm re-solves."""
+    """(d obj per unit up, per unit down) of the active figure, by warm re-solves.
+
+    An equality (a fixed figure) moves both bounds; otherwise the active bound moves."""
     out = []
     for sign in (1.0, -1.0):
-        nlo = lo + sign * step if side in ("fixed", "lower") else lo
-        nhi = hi + sign * step if side in ("fixed", "upper") else hi
-        if side == "at bound (basic)":  # move the bound it sits on
-            nlo, nhi = (lo + sign * step, hi) if abs(lo - bound) < abs(hi - bound) \
-                else (lo, hi + sign * step)
+        if lo == hi:
+            nlo = nhi = lo + sign * step
+        elif side == "lower" or (side == "at bound (basic)" and abs(lo - bound) <= abs(hi - bound)):
+            nlo, nhi = lo + sign * step, hi
+        else:
+            nlo, nhi = lo, hi + sign * step
         session.set_row_bounds(i, nlo, nhi)
         raw = session.run()
         session.set_row_bounds(i, lo, hi)
@@ -139,142 +121,183 @@ def _probe(session: HighsSession, i: int, side: str, lo: float, hi: float, bound
     return out[0], out[1]
 
 
+def _meaning(kind: str, side: str, price: float, unique: bool, up: float, down: float,
+             slack: float, unit: str, measured: bool) -> str:
+    k = kind_of(kind)
+    noun = k.noun
+    per = "ha" if k.unit in ("ha", "share") else "unit"
+    if side == "slack":
+        return (f"not binding: {slack:,.1f} {per} to spare; one more {per} of {noun} is "
+                "worth nothing")
+    if not unique:
+        if not measured:
+            return ("price not unique (a degenerate optimum); run `landalloc sensitivity` "
+                    "for the measured values")
+        one_more = "infeasible alone" if np.isnan(up) else f"{up:+.4f} {unit}"
+        one_less = "infeasible alone" if np.isnan(down) else f"{-down:+.4f} {unit}"
+        return (f"price not unique (degenerate optimum): one more {per} of {noun} "
+                f"{one_more}, one less {one_less} (measured by re-solving)")
+    p = abs(price)
+    if p == 0:
+        return f"at its bound, but one more {per} of {noun} adds nothing at the margin"
+    if kind == "sector_group_share":
+        if price < 0:
+            return (f"1 ha less required of the group (below its share) adds {p:.4f} {unit}; "
+                    f"1 ha more costs {p:.4f}")
+        return f"1 ha more allowed above the share limit adds {p:.4f} {unit}"
+    if price > 0:
+        return f"one more {per} of {noun} here adds {p:.4f} {unit}"
+    return f"one more {per} of {noun} here costs {p:.4f} {unit}; one less adds {p:.4f}"
+
+
 def analyse(lp: LinearProgram, options: SolverOptions | None = None, probe: bool = True
-            ) -> SensitivityReport:
-    """Solve `lp`, then label every rule and cell with its price, range and meaning."""
+            ) -> Analysis:
+    """Solve `lp` (both stages) and analyse the optimum; `.solution` is the final answer.
+
+    `probe=False` is the light analysis of a batch: no ranging or re-solves; a price is
+    unique only where the whole optimum is non-degenerate.
+    """
     session = HighsSession(lp, options)
-    raw = session.run()
+    first = session.run()
+    return analyse_session(session, lp, first, tolerance_of(options), probe)
+
+
+def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution,
+                    tol: Tolerance, probe: bool = True) -> Analysis:
+    """The analysis of a session just solved (`first`), then its second stage."""
     unit = lp.objective_unit
-    if raw.status is not Status.OPTIMAL:
-        return SensitivityReport(raw.status.value, None, pd.DataFrame(), pd.DataFrame(),
-                                 notes=[f"not solved: {raw.message}"], objective_unit=unit)
+    if first.status is not Status.OPTIMAL:
+        return Analysis(first.status.value, None, pd.DataFrame(), pd.DataFrame(),
+                        notes=[f"not solved: {first.message}"], objective_unit=unit,
+                        measured=probe, solution=first)
     h = session.h
-    rstatus, rng = h.getRanging()
-    basis = h.getBasis()
-    row_st = _status_array(basis.row_status)
-    col_st = _status_array(basis.col_status)
     n, m = lp.num_col, lp.num_row
-    act, x = raw.row_activity, raw.x
+    basis = h.getBasis()
+    row_st, col_st = _status_array(basis.row_status), _status_array(basis.col_status)
+    ranging = h.getRanging() if probe else None
+    act, x1 = first.row_activity, first.x
+    lo, hi = lp.row_lower, lp.row_upper
+    side = _sides(row_st, lo, hi, act, tol)
+    binding = side != "slack"
+    basic_row = row_st == _BASIC
+    price = np.where(basic_row | (np.abs(first.row_dual) <= tol.price), 0.0, first.row_dual)
+    upper_near = np.abs(hi - act) <= np.abs(act - lo)
+    active = np.where(side == "lower", lo, np.where(np.isin(side, ("upper", "fixed")), hi,
+                                                    np.where(upper_near, hi, lo)))
+    slack = np.where(binding, 0.0, np.minimum(np.abs(act - lo), np.abs(hi - act)))
 
-    # --- rows -------------------------------------------------------------------------
-    rows = lp.rows.copy()
-    rows["lower"], rows["upper"], rows["activity"] = lp.row_lower, lp.row_upper, act
-    side = [_row_side(row_st[i], lp.row_lower[i], lp.row_upper[i], act[i]) for i in range(m)]
-    price = np.where(row_st == int(_BASIC.value), 0.0, raw.row_dual)
-    price = np.where(np.abs(price) <= PRICE_TOL, 0.0, price)
-    slack = np.minimum(np.abs(act - lp.row_lower), np.abs(lp.row_upper - act))
-    r_lo = np.array([_finite(v) for v in rng.row_bound_dn.value_[:m]])
-    r_hi = np.array([_finite(v) for v in rng.row_bound_up.value_[:m]])
-    for i, s in enumerate(side):
-        if s in ("slack", "at bound (basic)"):
-            # HiGHS ranges a basic row's activity; a zero price holds for an upper bound
-            # from the activity up, a lower bound from the activity down.
-            upper_near = abs(lp.row_upper[i] - act[i]) <= abs(act[i] - lp.row_lower[i])
-            if lp.row_lower[i] == lp.row_upper[i]:
-                r_lo[i], r_hi[i] = act[i], act[i]
-            elif upper_near:
-                r_lo[i], r_hi[i] = act[i], np.inf
-            else:
-                r_lo[i], r_hi[i] = -np.inf, act[i]
-    active = np.where([s == "lower" for s in side], lp.row_lower,
-                      np.where([s in ("upper", "fixed") for s in side], lp.row_upper, np.nan))
-    for i, s in enumerate(side):
-        if s in ("slack", "at bound (basic)"):
-            upper_near = abs(lp.row_upper[i] - act[i]) <= abs(act[i] - lp.row_lower[i])
-            active[i] = lp.row_upper[i] if upper_near else lp.row_lower[i]
-    tol = HA_TOL * np.maximum(1.0, np.abs(active))
-    binding = np.array([s in ("upper", "lower", "fixed", "at bound (basic)") for s in side])
-    range_degenerate = binding & ((np.abs(r_lo - active) <= tol) | (np.abs(r_hi - active) <= tol))
+    # --- degeneracy of the whole optimum (from the basis) -----------------------------
+    allowed = lp.col_upper > lp.col_lower
+    basic_col = col_st == _BASIC
+    col_at_bound = basic_col & allowed & (tol.at(x1, lp.col_lower) | tol.at(x1, lp.col_upper))
+    row_at_bound = side == "at bound (basic)"
+    duals_unique = not (col_at_bound.any() or row_at_bound.any())
 
-    up = np.full(m, np.nan)
-    down = np.full(m, np.nan)
-    if probe:
+    # --- ranging and the measured one-sided values ------------------------------------
+    r_lo, r_hi = np.full(m, np.nan), np.full(m, np.nan)
+    up, down = np.full(m, np.nan), np.full(m, np.nan)
+    c_lo, c_hi = np.full(n, np.nan), np.full(n, np.nan)
+    ranging_ok = False
+    if ranging is not None:
+        rstatus, rng = ranging
+        ranging_ok = rstatus == highspy.HighsStatus.kOk
+        if ranging_ok:
+            r_lo = _finite(rng.row_bound_dn.value_[:m])
+            r_hi = _finite(rng.row_bound_up.value_[:m])
+            c_lo = _finite(rng.col_cost_dn.value_[:n])
+            c_hi = _finite(rng.col_cost_up.value_[:n])
+        basic_side = np.isin(side, ("slack", "at bound (basic)"))
+        eq = lo == hi
+        r_lo = np.where(basic_side, np.where(eq | upper_near, act, -np.inf), r_lo)
+        r_hi = np.where(basic_side, np.where(eq | ~upper_near, act, np.inf), r_hi)
         for i in np.flatnonzero(binding):
             step = 1e-3 * max(1.0, abs(active[i]))
-            up[i], down[i] = _probe(session, i, side[i], lp.row_lower[i], lp.row_upper[i],
-                                    active[i], raw.objective, step)
-        for i in np.flatnonzero(~binding):
-            up[i] = down[i] = 0.0
+            up[i], down[i] = _probe(session, i, side[i], lo[i], hi[i], active[i],
+                                    first.objective, step)
+        up[~binding] = down[~binding] = 0.0
+    interior = ranging_ok & ~tol.at(r_lo, active) & ~tol.at(r_hi, active) \
+        & (r_lo < active) & (active < r_hi)
     rel = 1e-6 * np.maximum(1.0, np.abs(price))
-    unique = np.isfinite(up) & np.isfinite(down) & (np.abs(up - down) <= rel) \
+    agree = np.isfinite(up) & np.isfinite(down) & (np.abs(up - down) <= rel) \
         & (np.abs(up - price) <= rel)
-    rows["side"] = side
-    rows["slack"] = np.where(binding, 0.0, slack)
-    rows["shadow_price"] = price
-    rows["range_lower"], rows["range_upper"] = r_lo, r_hi
-    rows["value_one_more_ha"], rows["value_one_less_ha"] = up, down
-    rows["price_unique"] = unique if probe else ~range_degenerate
-    rows["degenerate"] = binding & (range_degenerate | (~unique if probe else False))
-    from landalloc.problem.entry_maps import rule_path
+    unique = ~binding | duals_unique | interior | agree
 
-    rows["set_path"] = [rule_path(nm) for nm in rows["name"]]
-    rows["meaning"] = [_meaning(k, s, p, sl, unit) for k, s, p, sl in
-                       zip(rows["kind"], side, price, slack, strict=True)]
+    # --- second stage: the allocation --------------------------------------------------
+    final = on_highs(h, lp.c, lp.col_lower, lp.col_upper, lo, hi, lp.tie_weights(), first,
+                     tol)
+    x = np.where(np.abs(final.x) < tol.ha, 0.0, final.x)
+    nonbasic_free = allowed & ~basic_col & (np.abs(first.col_dual) <= tol.price)
+    allocation_unique = not nonbasic_free.any()
+
+    rows = lp.rows.copy()
+    rows["lower"], rows["upper"], rows["activity"] = lo, hi, final.row_activity
+    rows["side"] = side
+    rows["slack"] = slack
+    rows["shadow_price"] = np.where(unique, price, np.nan)  # never one of several as "the"
+    rows["price_unique"] = unique
+    rows["unit"] = [unit_text(k, unit) for k in rows["kind"]]
+    rows["range_lower"], rows["range_upper"] = r_lo, r_hi
+    rows["value_one_more_ha"], rows["value_one_less_ha"] = up, -down
+    rows["degenerate"] = binding & ~unique
+    rows["set_path"] = [figure_path(k, mm, p) for k, mm, p in
+                        zip(rows["kind"], rows["members"], rows["part"], strict=True)]
+    rows["meaning"] = [_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
+                       zip(rows["kind"], side, price, unique, up, down, slack, strict=True)]
     rows["binding"] = binding
-    order = np.lexsort((-np.abs(price), ~binding))  # binding first, then by |price|
+    order = np.lexsort((-np.abs(np.where(unique, price, 0.0)), ~unique, ~binding))
     rows = rows.iloc[order].reset_index(drop=True)
 
-    # --- cells ------------------------------------------------------------------------
-    allowed = lp.col_upper > lp.col_lower
-    rc = np.where(col_st == int(_BASIC.value), 0.0, raw.col_dual)
-    rc = np.where(np.abs(rc) <= PRICE_TOL, 0.0, rc)
+    rc = np.where(basic_col | (np.abs(first.col_dual) <= tol.price), 0.0, first.col_dual)
     rc = np.where(allowed, rc, np.nan)
-    c_lo = np.array([_finite(v) for v in rng.col_cost_dn.value_[:n]])
-    c_hi = np.array([_finite(v) for v in rng.col_cost_up.value_[:n]])
-    c_lo[~allowed], c_hi[~allowed] = -np.inf, np.inf
-    basic_col = col_st == int(_BASIC.value)
-    ctol = PRICE_TOL * np.maximum(1.0, np.abs(lp.c))
-    cost_degenerate = allowed & ((np.abs(c_lo - lp.c) <= ctol) | (np.abs(c_hi - lp.c) <= ctol))
-    xs = np.where(np.abs(x) < HA_TOL, 0.0, x)
+    c_lo = np.where(allowed, c_lo, -np.inf)
+    c_hi = np.where(allowed, c_hi, np.inf)
+    ctol = tol.price * np.maximum(1.0, np.abs(lp.c))
     cells = pd.DataFrame({
         "sector": np.asarray(lp.sectors, dtype=object)[lp.col_sector],
         "district": np.asarray(lp.districts, dtype=object)[lp.col_district],
         "allowed": allowed,
-        "hectares": xs,
-        "output_per_ha": lp.c,
+        "hectares": x,
+        "output_per_ha": lp.output_per_ha(),
+        "cost": lp.c,
         "basic": basic_col,
         "reduced_cost": rc,
         "cost_range_lower": c_lo,
         "cost_range_upper": c_hi,
-        "degenerate": cost_degenerate,
+        "degenerate": allowed & ((np.abs(c_lo - lp.c) <= ctol) | (np.abs(c_hi - lp.c) <= ctol)),
     })
-    cells["meaning"] = [_cell_meaning(a, xv, r, lo, hi, unit) for a, xv, r, lo, hi in
-                        zip(allowed, xs, rc, c_lo, c_hi, strict=True)]
+    cells["meaning"] = [_cell_meaning(a, xv, r, cl, ch, unit, probe) for a, xv, r, cl, ch in
+                        zip(allowed, x, rc, c_lo, c_hi, strict=True)]
     cells = cells.sort_values(["allowed", "hectares", "reduced_cost"],
                               ascending=[False, False, False], kind="stable"
                               ).reset_index(drop=True)
-
-    # --- degeneracy of the whole optimum ---------------------------------------------
-    col_at_bound = basic_col & allowed & ((np.abs(x - lp.col_lower) <= HA_TOL)
-                                          | (np.abs(x - lp.col_upper) <= HA_TOL))
-    row_at_bound = np.array([s == "at bound (basic)" for s in side])
-    duals_unique = not (col_at_bound.any() or row_at_bound.any())
-    nonbasic_free = allowed & ~basic_col & (np.abs(raw.col_dual) <= PRICE_TOL)
-    allocation_unique = not nonbasic_free.any()
     notes = []
     if not duals_unique:
         notes.append(
             f"degenerate optimum: {int(col_at_bound.sum() + row_at_bound.sum())} basic "
-            "variables sit on a bound, so shadow prices are not unique. The price shown is "
-            "one valid choice; 'one more ha' / 'one less ha' are measured by re-solving and "
-            "are the values to quote (NaN: that move alone is infeasible).")
+            "variables sit on a bound, so shadow prices are not unique. A price that is not "
+            "unique is shown as the measured value of one more and one less unit instead.")
     if not allocation_unique:
         notes.append(
-            f"other allocations give the same output: {int(nonbasic_free.sum())} unused cells "
-            "have a zero reduced cost (ties in output per ha).")
-    if rstatus != highspy.HighsStatus.kOk:
+            f"other allocations give the same output: {int(nonbasic_free.sum())} unused "
+            "cells have a zero reduced cost. The allocation shown is the tie-break's: "
+            "among the optimal allocations, the one with the largest fixed per-cell weight.")
+    if probe and not ranging_ok:
         notes.append("HiGHS could not compute ranging; ranges are missing")
-    return SensitivityReport(raw.status.value, raw.objective, rows, cells, duals_unique,
-                             allocation_unique, notes, unit)
+    return Analysis(first.status.value, final.objective, rows, cells, duals_unique,
+                    allocation_unique, notes, unit, measured=probe, solution=final)
 
 
-def _cell_meaning(allowed: bool, x: float, rc: float, lo: float, hi: float, unit: str) -> str:
+def _cell_meaning(allowed: bool, x: float, rc: float, lo: float, hi: float, unit: str,
+                  measured: bool) -> str:
     if not allowed:
         return "not allowed by the plan"
     if x > 0:
+        if not measured:
+            return "in the allocation"
         if np.isfinite(lo) or np.isfinite(hi):
-            return f"this allocation stays optimal for output per ha in [{lo:.4f}, {hi:.4f}]"
+            return f"the optimal basis holds for output per ha in [{lo:.4f}, {hi:.4f}]"
         return "in the plan at any output per ha (its land is fixed by the rules)"
     if rc < 0:
-        return f"forcing 1 ha here costs {-rc:.4f} {unit}; enters above {hi:.4f} per ha"
+        tail = f"; enters above {hi:.4f} per ha" if measured and np.isfinite(hi) else ""
+        return f"forcing 1 ha here costs {-rc:.4f} {unit}{tail}"
     return "unused, but one more ha here would cost nothing (a tie)"

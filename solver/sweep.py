@@ -15,17 +15,16 @@ the answer, recomputed from A·x. An infeasible point is a row with status 'infe
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import highspy
 import numpy as np
 import pandas as pd
-from landalloc.formulations import formulate
 from landalloc.formulations.lp import LinearProgram
-from landalloc.solver.base import RawSolution, SolverOptions, Status
-from landalloc.solver.highs import HighsSession
+from landalloc.solver.base import RawSolution, SolverOptions, Status, tolerance_of
+from landalloc.solver.highs import HighsSession, run_highs
 from landalloc.solver.live import LiveLP
+from landalloc.solver.stages import on_highs
 
 
 def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -46,31 +45,6 @@ def _basis(h: highspy.Highs) -> tuple[np.ndarray, np.ndarray]:
     b = h.getBasis()
     return (np.fromiter((int(s.value) for s in b.col_status), np.int8, len(b.col_status)),
             np.fromiter((int(s.value) for s in b.row_status), np.int8, len(b.row_status)))
-
-
-_OPTIMAL = highspy.HighsModelStatus.kOptimal
-
-
-def _run(h: highspy.Highs) -> RawSolution:
-    """A lean HighsSession.run for the sweep loop: only what a point records."""
-    t0 = time.perf_counter()
-    h.run()
-    elapsed = time.perf_counter() - t0
-    ms = h.getModelStatus()
-    info = h.getInfo()
-    if ms != _OPTIMAL:
-        status = Status.INFEASIBLE if ms in _INFEASIBLE else Status.ERROR
-        return RawSolution(status, iterations=int(info.simplex_iteration_count),
-                           solve_seconds=elapsed, backend="highs")
-    sol = h.getSolution()
-    return RawSolution(Status.OPTIMAL, float(info.objective_function_value),
-                       np.asarray(sol.col_value), None, np.asarray(sol.row_dual),
-                       np.asarray(sol.col_dual), int(info.simplex_iteration_count), elapsed,
-                       backend="highs")
-
-
-_INFEASIBLE = (highspy.HighsModelStatus.kInfeasible,
-               highspy.HighsModelStatus.kUnboundedOrInfeasible)
 
 
 def _record(lp: LinearProgram, raw: RawSolution, values: np.ndarray, paths: list[str]
@@ -136,6 +110,7 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
     """
     paths = [m.path for m in maps]
     slopes = _slopes(lp, maps)
+    weights, tol = lp.tie_weights(), tolerance_of(options)
     live = LiveLP(lp, options)
     h = live.h
     records: list[dict | None] = [None] * len(points)
@@ -145,7 +120,12 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
         live.set([(e, float(v)) for m, v in zip(maps, vals, strict=True) for e in m.entries])
         if lost_basis and last_basis is not None:
             h.setBasis(last_basis)  # HiGHS drops its basis on an infeasible point
-        raw = _run(h)
+        raw = run_highs(h)
+        if raw.status is Status.OPTIMAL:  # the allocation: the second stage's
+            cur = live.cur
+            raw = on_highs(h, cur["c"], cur["col_lower"], cur["col_upper"], cur["row_lower"],
+                           cur["row_upper"], weights, raw, tol)
+            raw.iterations -= raw.extra.get("tie_break_iterations", 0)
         rec = _record(lp, raw, vals, paths)
         lost_basis = raw.status is not Status.OPTIMAL
         if raw.status is Status.OPTIMAL:
@@ -162,11 +142,14 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
     return pd.DataFrame(records)
 
 
-def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
+def rebuild_sweep(lp_at: Callable[[list[tuple[str, float]]], LinearProgram], paths: list[str],
+                  points: np.ndarray, order: np.ndarray,
                   options: SolverOptions | None = None) -> pd.DataFrame:
-    """Formulate and solve each point afresh (for parameters with no affine footprint)."""
+    """Formulate and solve each point afresh (for parameters with no affine footprint).
+
+    `lp_at([(path, value), ...])` formulates the scenario at one point (InputError when a
+    value is not valid there)."""
     from landalloc.errors import InputError
-    from landalloc.problem.sweep_plan import instance_with
 
     records: list[dict | None] = [None] * len(points)
     prev_basis = None
@@ -174,7 +157,7 @@ def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
     for idx in order:
         vals = points[idx]
         try:
-            lp = formulate(instance_with(base, list(zip(paths, vals, strict=True))))
+            lp = lp_at(list(zip(paths, vals.tolist(), strict=True)))
         except InputError as e:
             records[idx] = {**{p: float(v) for p, v in zip(paths, vals, strict=True)},
                             "status": "invalid", "message": str(e)}
@@ -184,6 +167,9 @@ def rebuild_sweep(base, paths: list[str], points: np.ndarray, order: np.ndarray,
                 and len(prev_basis.row_status) == lp.num_row:
             session.h.setBasis(prev_basis)
         raw = session.run()
+        if raw.status is Status.OPTIMAL:
+            raw = on_highs(session.h, lp.c, lp.col_lower, lp.col_upper, lp.row_lower,
+                           lp.row_upper, lp.tie_weights(), raw, tolerance_of(options))
         rec = _record(lp, raw, vals, paths)
         if raw.status is Status.OPTIMAL:
             prev_basis = session.h.getBasis()

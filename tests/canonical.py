@@ -24,10 +24,10 @@ from landalloc.solver import BACKENDS, get_backend
 from landalloc.solver.live import LiveLP
 
 import landalloc
-from landalloc.lp_paths import EntryMap, PathMaps, lp_with
-from landalloc.model import Instance
-from landalloc.parameters import instance_with
-from landalloc.synthetic import random_instance
+from landalloc.plan.model import Instance
+from landalloc.plan.synthetic import random_instance
+from landalloc.problem.entry_maps import EntryMap, PathMaps, lp_with
+from landalloc.problem.sweep_plan import instance_with
 
 LinearProgram = landalloc.LinearProgram
 formulate = landalloc.formulate

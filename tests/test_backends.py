@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from landalloc.formulations import formulate
-from landalloc.formulations.lp import ROW_COLUMNS, LinearProgram
+from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.solver import BACKENDS, SolverOptions, Status, get_backend
 from landalloc.solver.highs import HighsSession
 
@@ -217,8 +217,7 @@ def tiny(c, A, row_lower, row_upper, col_upper=None) -> LinearProgram:
         c=np.asarray(c, float), A=A, row_lower=np.asarray(row_lower, float),
         row_upper=np.asarray(row_upper, float), col_lower=np.zeros(n),
         col_upper=np.full(n, np.inf) if col_upper is None else np.asarray(col_upper, float),
-        rows=pd.DataFrame([(f"r{i}", "rule", "", "", "", "") for i in range(m)],
-                          columns=ROW_COLUMNS),
+        rows=row_table([(f"r{i}", "rule", "", "", "", "") for i in range(m)]),
         sectors=["s"], districts=[f"d{j}" for j in range(n)],
         col_sector=np.zeros(n, int), col_district=np.arange(n))
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from landalloc.formulations import formulate
+from landalloc.formulations.rule_kinds import figure_path
 from landalloc.solver import HighsBackend
 from landalloc.solver.live import LiveLP
 
 from landalloc.errors import InputError
 from landalloc.plan.loading import load_instance
 from landalloc.plan.overrides import parse_set
-from landalloc.problem.entry_maps import PathMaps, rule_path, rule_prefix
+from landalloc.problem.entry_maps import PathMaps, col_prefix, row_paths
 
 CASES = [
     ("2021-2025", ["districts.airport.cap=1500"]),
@@ -113,14 +114,21 @@ def test_bad_values_are_input_errors(path, value, msg):
     assert e.value.problems[0].key == path
 
 
-def test_rule_names_to_paths():
-    assert rule_path("district_cap[airport]") == "districts.airport.cap"
-    assert rule_path("sector_quota[electronics]") == "sectors.electronics.quota"
-    assert rule_path("zone_total[leading]") == "zones.leading.total"
-    assert rule_path("sector_group_share[leading_six]") == "sector_groups.leading_six.share.min"
-    assert rule_path("sector_group_share_max[g]") == "sector_groups.g.share.max"
-    assert rule_path("total_increment") == "total_increment"
-    assert rule_path("rule[my_rule]") is None
-    assert rule_prefix("rule[my_rule]") == "rules.my_rule"
-    assert rule_prefix("allowed[food,airport]") == "allowed.food.airport"
-    assert rule_prefix("sector_group_share_min[g]") == "sector_groups.g.share"
+def test_rule_paths_come_from_the_row_kind():
+    """Each row's --set path is read from its (kind, member, part), never from its name."""
+    from landalloc.formulations import formulate
+
+    from landalloc.plan.loading import load
+
+    inst = load("zhengzhou", sets=["sector_groups.leading_six.share={min: 0.8, max: 0.9}"])
+    lp = formulate(inst.instance)
+    paths = dict(zip(lp.row_names(), row_paths(lp), strict=True))
+    assert paths["district_cap[airport]"] == "districts.airport.cap"
+    assert paths["sector_quota[electronics]"] == "sectors.electronics.quota"
+    assert paths["zone_total[leading]"] == "zones.leading.total"
+    assert paths["sector_group_share_min[leading_six]"] == "sector_groups.leading_six.share.min"
+    assert paths["sector_group_share_max[leading_six]"] == "sector_groups.leading_six.share.max"
+    assert paths["total_increment"] == "total_increment"
+    assert figure_path("rule", "my_rule") is None
+    j = lp.col_index("food", "airport")
+    assert col_prefix(lp, j) == "allowed.food.airport"

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from landalloc.api import scenario_lp, solve
+from landalloc.api import solve
 from landalloc.errors import InputError
 from landalloc.plan.generate import grid, grid_values, parse_draw, sample, write_set
 from landalloc.plan.loading import load
 from landalloc.plan.locate import instances_root
 from landalloc.plan.overrides import Override
 from landalloc.plan.scenario import Scenario, schema
+from landalloc.problem.build import build as build_problem
 from landalloc.problem.entry_maps import describe, map_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,14 +292,14 @@ def test_generated_table(tmp_path):
 def _builder(path: str):
     def build(v):
         try:
-            return scenario_lp(load("zhengzhou", overrides=[Override(path, v, "t")]))
+            return build_problem(load("zhengzhou", overrides=[Override(path, v, "t")])).lp
         except InputError:
             return None
     return build
 
 
 def test_path_maps_to_the_rule_it_names():
-    base = scenario_lp(load("zhengzhou"))
+    base = build_problem(load("zhengzhou")).lp
     cap = map_path(_builder("districts.airport.cap"), base, (1100, 1200, 1300))
     assert describe(cap, base) == ["district_cap[airport].upper"]
     assert cap[0].values(1234.0)[0] == 1234.0

@@ -17,9 +17,10 @@ import numpy as np
 
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
+from landalloc.formulations.rule_kinds import kind_of
 from landalloc.plan.model import Instance
 from landalloc.plan.overrides import Override, apply, normalise
-from landalloc.problem.entry_maps import rule_prefix
+from landalloc.problem.entry_maps import col_prefix, row_prefix
 from landalloc.solver.diagnose import (
     COL,
     DEFAULT_IIS_TIME_LIMIT,
@@ -36,16 +37,6 @@ from landalloc.solver.diagnose import (
     snap,
 )
 
-#: LP row kind -> the word an analyst uses with --relax and --weight.
-RELAX_KIND = {
-    "total": "total",
-    "sector_quota": "sectors",
-    "sector_group_total": "groups",
-    "sector_group_share": "groups",
-    "district_cap": "districts",
-    "zone_total": "zones",
-    "rule": "rules",
-}
 RELAX_KINDS = ("total", "sectors", "groups", "districts", "zones", "rules", "allowed")
 DEFAULT_RELAX = ("total", "sectors", "groups", "districts", "zones", "rules")
 
@@ -128,7 +119,7 @@ class RelaxSpec:
                 return None
             kind = "allowed"
         else:
-            kind = RELAX_KIND.get(str(lp.rows["kind"].iat[m.index]), "rules")
+            kind = kind_of(str(lp.rows["kind"].iat[m.index])).relax
         if name not in self.names and kind not in self.kinds:
             return None
         return float(self.weights.get(name, self.weights.get(kind, 1.0)))
@@ -145,16 +136,23 @@ def _rule_key(name: str) -> tuple[str, list[str]]:
     return head, rest.rstrip("]").split(",")
 
 
+def member_prefix(lp: LinearProgram, m: Member) -> str | None:
+    """The path bound m reads from, from the row's kind (or the column's cell)."""
+    if m.where == COL:
+        return col_prefix(lp, m.index) if m.name(lp).startswith("allowed[") else None
+    return row_prefix(lp, m.index)
+
+
 def set_path(lp: LinearProgram, m: Member) -> str | None:
     """The `--set` path that moves bound m, e.g. `sectors.electronics.quota.min`."""
-    prefix = rule_prefix(m.name(lp))
+    prefix = member_prefix(lp, m)
     if prefix is None or m.structural:
         return None
     if m.where == COL:
         return prefix  # allowed.s.d: true
     side = "min" if m.side == LOWER else "max"
-    head, _ = _rule_key(m.name(lp))
-    if head == "district_cap" and side == "max" and not np.isfinite(lp.row_lower[m.index]):
+    kind = lp.rows["kind"].iat[m.index]
+    if kind == "district_cap" and side == "max" and not np.isfinite(lp.row_lower[m.index]):
         return prefix  # a cap is an upper bound: districts.airport.cap: 1300
     return f"{prefix}.{side}"
 
@@ -261,7 +259,7 @@ class Namer:
                 parts.append(src)
         elif name.startswith("allowed[") and self.inst is not None:
             parts.append("not in the plan's sector layout (Ch.3, Tables 3-1, 3-4, 3-5)")
-        prefix = rule_prefix(name)
+        prefix = member_prefix(self.lp, m)
         for ov in self.overrides:
             if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
                 where = ov.origin + (f":{ov.line}" if ov.line else "")

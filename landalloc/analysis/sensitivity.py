@@ -16,9 +16,9 @@ import pandas as pd
 
 from landalloc.errors import InputError
 from landalloc.formulations import formulate
-from landalloc.plan.loading import load
 from landalloc.plan.model import Instance
-from landalloc.problem.entry_maps import rule_path
+from landalloc.problem.build import Problem, load_problem
+from landalloc.problem.entry_maps import row_paths
 from landalloc.problem.sweep_plan import instance_with, plan_sweep
 from landalloc.solver.base import SolverOptions, Status
 from landalloc.solver.highs import HighsSession
@@ -30,17 +30,11 @@ Ref = str | Path | Instance | None
 Param = tuple[str, float, float, int]
 
 
-def base_instance(ref: Ref = None, period: str | None = None,
-                  sets: list[str] | None = None) -> tuple[Instance, dict[str, Any]]:
-    """The instance to analyse (a name, folder, scenario file, or an Instance) and its record."""
-    if isinstance(ref, Instance):
-        if sets:
-            from landalloc.plan.overrides import parse_set
-
-            ref = instance_with(ref, [parse_set(s) for s in sets], origin="--set")
-        return ref, {"instance": ref.name, "period": ref.period}
-    loaded = load(ref, period, sets)
-    return loaded.instance, loaded.record()
+def base_problem(ref: Ref = None, period: str | None = None, sets: list[str] | None = None,
+                 options: SolverOptions | None = None) -> Problem:
+    """The scenario to analyse (a name, folder, scenario file, or an Instance), built as
+    every command builds it: its objective, its solver settings, the caller's options."""
+    return load_problem(ref, period, sets, None, options)
 
 
 def sensitivity(ref: Ref = None, period: str | None = None, sets: list[str] | None = None,
@@ -51,8 +45,9 @@ def sensitivity(ref: Ref = None, period: str | None = None, sets: list[str] | No
     degenerate optimum, where `value_one_more_ha` / `value_one_less_ha` (measured by warm
     re-solves) are the figures to quote.
     """
-    inst, record = base_instance(ref, period, sets)
-    rep = analyse(formulate(inst), options, probe=probe)
+    problem = base_problem(ref, period, sets, options)
+    inst, record = problem.instance, problem.record()
+    rep = analyse(problem.lp, problem.options, probe=probe)
     if rep.status == Status.OPTIMAL.value:
         sec = {k: v.zh for k, v in inst.sectors.items()}
         dis = {k: v.zh for k, v in inst.districts.items()}
@@ -89,7 +84,8 @@ def sweep(ref: Ref = None, param: str | list[Param] = "", start: float | None = 
         if n < 2:
             raise InputError.one(f"--steps must be at least 2, got {n}", file="--steps",
                                  key=path)
-    inst, record = base_instance(ref, period, sets)
+    problem = base_problem(ref, period, sets, options)
+    inst, record, options = problem.instance, problem.record(), problem.options
     plan = plan_sweep(inst, [(p, a, b) for p, a, b, _ in params])
     axes = [np.linspace(a, b, n) for _, a, b, n in params]
     points, order = grid_points(axes)
@@ -98,7 +94,8 @@ def sweep(ref: Ref = None, param: str | list[Param] = "", start: float | None = 
         df = warm_sweep(plan.lp, plan.maps, points, order, options)
         method, reason = "warm", ""
     else:
-        df = rebuild_sweep(inst, paths, points, order, options)
+        df = rebuild_sweep(lambda sets: formulate(instance_with(inst, sets)), paths, points,
+                           order, options)
         method = "rebuild"
         reason = plan.reason or "asked for a rebuild at every point"
     df.attrs.update(
@@ -143,8 +140,8 @@ def tornado(ref: Ref = None, delta: str | float = "10%", period: str | None = No
     infeasible is kept with its status.
     """
     value, relative = parse_delta(delta)
-    inst, record = base_instance(ref, period, sets)
-    lp = formulate(inst)
+    problem = base_problem(ref, period, sets, options)
+    inst, record, options, lp = problem.instance, problem.record(), problem.options, problem.lp
     objective, moves = tornado_lp(lp, value, relative, options)
     if objective is None:
         raise InputError.one("the plan itself is not solvable, so nothing can be compared; "
@@ -153,7 +150,7 @@ def tornado(ref: Ref = None, delta: str | float = "10%", period: str | None = No
     df["lower"], df["upper"] = lp.row_lower, lp.row_upper
     df = df.join(moves.set_index("row"))
     df["method"] = np.where(df["status_low"] == "not moved", "not moved", "warm")
-    df["set_path"] = [rule_path(n) for n in df["name"]]
+    df["set_path"] = row_paths(lp)
     df["share_low"] = df["share_high"] = np.nan
     df["note"] = ""
     for i in np.flatnonzero(df["method"].to_numpy() == "not moved"):

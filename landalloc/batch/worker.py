@@ -24,7 +24,8 @@ from landalloc.formulations.lp import LinearProgram
 from landalloc.plan.overrides import Override
 from landalloc.problem.entry_maps import Change, PathMaps
 from landalloc.solver import SolverOptions, get_backend
-from landalloc.solver.base import RawSolution, Status
+from landalloc.solver.base import RawSolution, Status, Tolerance, tolerance_of
+from landalloc.solver.stages import on_highs, tie_broken
 
 HA_TOL = 1e-6
 
@@ -42,7 +43,7 @@ ALLOCATION = pa.schema([
 RULES = pa.schema([
     ("id", pa.int64()), ("scenario", pa.string()), ("rule", pa.string()),
     ("activity", pa.float64()), ("lower", pa.float64()), ("upper", pa.float64()),
-    ("dual", pa.float64()),
+    ("dual", pa.float64()), ("price_unique", pa.bool_()),
 ])
 SCHEMAS = {"summary": SUMMARY, "allocation": ALLOCATION, "rules": RULES}
 #: Columns that differ run to run (timings; the path taken), left out of comparisons.
@@ -82,7 +83,13 @@ class _Tables:
         r["activity"].extend(raw.row_activity.tolist())
         r["lower"].extend(np.where(np.isfinite(row_lower), row_lower, np.nan).tolist())
         r["upper"].extend(np.where(np.isfinite(row_upper), row_upper, np.nan).tolist())
-        r["dual"].extend(raw.row_dual.tolist())
+        # a batch runs the light analysis: a binding rule's price is given only where the
+        # optimum is not degenerate (else it is one of several; `sensitivity` measures it)
+        act = raw.row_activity
+        binding = Tolerance().at(act, row_lower) | Tolerance().at(act, row_upper)
+        unique = ~binding | bool(raw.extra.get("duals_unique", False))
+        r["dual"].extend(np.where(unique, raw.row_dual, np.nan).tolist())
+        r["price_unique"].extend(unique.tolist())
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: pa.table(self.cols[name], schema=SCHEMAS[name]) for name in SCHEMAS}
@@ -114,7 +121,7 @@ class WarmSolver:
 
     def solve(self, lp: LinearProgram, backend: str, options: SolverOptions) -> RawSolution:
         if backend != "highs":
-            return get_backend(backend).solve(lp, options)
+            return tie_broken(lp, get_backend(backend), options)
         from landalloc.solver.highs import HighsSession
 
         if (self.session is None or options != self.options
@@ -130,7 +137,17 @@ class WarmSolver:
             h.changeRowsBounds(lp.num_row, rows, np.clip(lp.row_lower, -inf, inf),
                                np.clip(lp.row_upper, -inf, inf))
         self.lp, self.options = lp, options
-        return self.session.run()
+        return _second_stage(self.session.h, lp, self.session.run(), options)
+
+
+def _second_stage(h, lp: LinearProgram, first: RawSolution, options: SolverOptions,
+                  cur: dict | None = None) -> RawSolution:
+    """The tie-break stage on a chunk's live model: the allocation `solve` gives."""
+    a = cur if cur is not None else {"c": lp.c, "col_lower": lp.col_lower,
+                                     "col_upper": lp.col_upper, "row_lower": lp.row_lower,
+                                     "row_upper": lp.row_upper}
+    return on_highs(h, a["c"], a["col_lower"], a["col_upper"], a["row_lower"],
+                    a["row_upper"], lp.tie_weights(), first, tolerance_of(options))
 
 
 def _message(err: BaseException) -> str:
@@ -166,16 +183,15 @@ def _record_error(out: _Tables, sid: int, name: str, file: str, row: int | None,
 
 def _solve_loaded(out: _Tables, warm: WarmSolver, loaded, sid: int, name: str, file: str,
                   row: int | None, options: SolverOptions, started: float) -> None:
-    from landalloc.api import effective_options, scenario_lp
+    from landalloc.problem.build import build
 
-    backend, opts = effective_options(loaded, None, options)
-    lp = scenario_lp(loaded)
-    raw = warm.solve(lp, backend, opts)
+    problem = build(loaded, None, options)
+    lp = problem.lp
+    raw = warm.solve(lp, problem.backend, problem.options)
     output = None
     viol = None
     if raw.x is not None:
-        out_c = lp.meta.get("output_c", lp.c)
-        output = float(out_c @ raw.x)
+        output = float(lp.output_per_ha() @ raw.x)
         viol = lp.max_violation(raw.x)
     _record_raw(out, sid, name, file, row, lp, raw, output, viol, started, "load")
 
@@ -205,25 +221,23 @@ class FastBase:
     """A base instance or scenario, its LP, and the LP numbers each path moves."""
 
     def __init__(self, base: str, period: str | None, options: SolverOptions) -> None:
-        from landalloc.api import effective_options, scenario_lp
         from landalloc.plan.loading import load
+        from landalloc.problem.build import build
 
         self.base, self.period = base, period
         self.loaded = load(base, period, cache=_CACHE)
-        self.backend, self.options = effective_options(self.loaded, None, options)
-        self.lp = scenario_lp(self.loaded)
-        obj = self.loaded.scenario.max_output() if self.loaded.scenario else None
-        #: Weighted objectives and other backends take the full path.
-        self.fast = self.backend == "highs" and not (obj and obj.weighted)
+        problem = build(self.loaded, None, options)
+        self.backend, self.options, self.lp = problem.backend, problem.options, problem.lp
+        #: Other backends take the full path (the objective's weights are in the LP).
+        self.fast = self.backend == "highs"
         self.maps = PathMaps(self.loaded.instance, self.lp, self._build)
 
     def _build(self, path: str, value: float) -> LinearProgram:
         """The scenario's LP with one path changed, loaded exactly as the full path loads."""
-        from landalloc.api import scenario_lp
-        from landalloc.plan.loading import load
+        from landalloc.problem.build import load_problem
 
-        return scenario_lp(load(self.base, self.period, cache=_CACHE,
-                                overrides=[Override(path, value, "probe")]))
+        return load_problem(self.base, self.period, cache=_CACHE,
+                            overrides=[Override(path, value, "probe")]).lp
 
     def plan(self, values: dict[str, Any]) -> list[Change] | None:
         """The LP changes for one row, or None when the row needs the full path (a path
@@ -232,9 +246,12 @@ class FastBase:
         if not self.fast:
             return None
         try:
-            return self.maps.changes(list(values.items()))
+            changes = self.maps.changes(list(values.items()))
         except InputError:
             return None
+        if changes and self.lp.output is not None and any(e.array == "c" for e, _ in changes):
+            return None  # a weighted objective: its projected output is recomputed in full
+        return changes
 
 
 def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBase:
@@ -264,9 +281,11 @@ def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa
                     sessions[key] = LiveLP(fb.lp, fb.options)
                 live = sessions[key]
                 live.set(changes)
-                raw = live.run()
+                raw = _second_stage(live.h, fb.lp, live.run(), fb.options, live.cur)
                 viol = live.violation(raw.x) if raw.x is not None else None
-                output = raw.objective
+                output = float(live.cur["c"] @ raw.x) if raw.x is not None else None
+                if fb.lp.output is not None and raw.x is not None:
+                    output = float(fb.lp.output @ raw.x)
                 _record_raw(out, sid, name, table, row, fb.lp, raw, output, viol, started,
                             "fast", live.cur["row_lower"], live.cur["row_upper"])
                 continue

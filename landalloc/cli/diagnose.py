@@ -72,20 +72,17 @@ def diagnose_cmd(
     in hectares, among the rules you let move, that makes the period feasible.
     Exit codes: 0 feasible, 2 bad input, 3 infeasible (diagnosed).
     """
-    from landalloc.analysis.diagnosis import RelaxSpec, explain
+    from landalloc.api import diagnose_problem
     from landalloc.errors import InputError
-    from landalloc.formulations import formulate
-    from landalloc.plan.loading import load
+    from landalloc.problem.build import load_problem
 
     if iis_method not in ("auto", "highs", "deletion", "certificate"):
         raise InputError.one(f"unknown method '{iis_method}' "
                              "(known: auto, highs, deletion, certificate)", file="--iis-method")
-    loaded = load(path, period, set_ or [])
-    lp = formulate(loaded.instance)
-    spec = RelaxSpec.parse(relax, weight or [], lp)
-    d = explain(lp, loaded.instance, loaded.overrides, spec, iis_method, iis_time_limit)
+    problem = load_problem(path, period, set_ or [])
+    d = diagnose_problem(problem, relax, weight or [], iis_method, iis_time_limit)
     if as_json:
-        doc = {"name": loaded.instance.name, "period": loaded.instance.period,
+        doc = {"name": problem.instance.name, "period": problem.instance.period,
                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:

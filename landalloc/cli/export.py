@@ -32,16 +32,14 @@ def export_cmd(
     brackets: there the names read district_cap(airport), x(electronics,airport).
     The objective is the projected output in 亿元, maximised.
     """
-    from landalloc.formulations import formulate
-    from landalloc.plan.loading import load
+    from landalloc.problem.build import load_problem
     from landalloc.solver.model_file import format_of, write_model
 
     try:
         kind = format_of(out, fmt)
     except ValueError as e:
         raise InputError.one(str(e), file=str(out), key="--format") from None
-    loaded = load(path, period, set_ or [])
-    lp = formulate(loaded.instance)
+    lp = load_problem(path, period, set_ or []).lp
     write_model(lp, out, kind, minimise=minimise)
     typer.echo(f"wrote {out} ({kind.upper()}, {lp.num_col} columns, {lp.num_row} rows, "
                f"{'minimise -output' if minimise else 'maximise output'})", err=True)

@@ -77,7 +77,7 @@ def solve_cmd(
     if result.status == "infeasible":
         from landalloc.analysis.diagnosis import explain
 
-        diagnosis = explain(result.lp, result.instance, _overrides(result))
+        diagnosis = explain(result.lp, result.instance, _overrides(result))  # same LP
     if report is not None:
         from landalloc.present.report import write_report
 

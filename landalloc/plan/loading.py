@@ -206,8 +206,13 @@ def load(ref: str | Path | None = None, period: str | None = None,
             where[("rules", n + k)] = (file, sub.get((), (file, None))[1])
         if chain.objective_where is not None:
             file, owhere = chain.objective_where
-            problems += objective_problems(scenario.max_output(), data["sectors"],
-                                           data["districts"], owhere, file)
+            bad_objective = objective_problems(scenario.max_output(), data["sectors"],
+                                               data["districts"], owhere, file)
+            problems += bad_objective
+            if not bad_objective:
+                data["objective"] = scenario.max_output().model_dump()
+        if scenario.solver is not None:
+            data["solver"] = scenario.solver.model_dump(exclude_none=True)
     cli = [Override(p, v, "--set") for p, v in (parse_set(s) for s in sets or [])]
     data, done, bad = apply_collect(data, (chain.overrides if chain else []) + cli
                                     + list(overrides or []), where)

@@ -167,6 +167,31 @@ class Rule(Provenance):
 
 
 NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Weight = Annotated[float, Field(ge=0)]
+
+
+class SolverSettings(Strict):
+    """Solver settings a scenario may fix; the command line wins over them."""
+
+    backend: str | None = Field(None, description="Solver backend, e.g. highs")
+    time_limit: Positive | None = Field(None, description="Seconds")
+    threads: Annotated[int, Field(ge=1)] | None = Field(None, description="Solver threads")
+    primal_tolerance: Positive | None = None
+    dual_tolerance: Positive | None = None
+
+
+class MaxOutput(Strict):
+    """Maximise projected output (亿元); weights multiply a cell's output per ha."""
+
+    sector_weights: dict[str, Weight] = Field(
+        default_factory=dict, description="sector -> weight (default 1)")
+    district_weights: dict[str, Weight] = Field(
+        default_factory=dict, description="district -> weight (default 1)")
+
+    @property
+    def weighted(self) -> bool:
+        return bool(self.sector_weights or self.district_weights)
 
 
 class Instance(Strict):
@@ -189,6 +214,11 @@ class Instance(Strict):
         description="Projected output per hectare (亿元/ha), sector -> district")
     output_source: str | None = None
     rules: list[Rule] = Field(default_factory=list)
+    objective: MaxOutput = Field(
+        default_factory=MaxOutput,
+        description="The scenario's objective: part of the instance, so that every command "
+                    "that formulates it solves the same LP")
+    solver: SolverSettings | None = Field(None, description="The scenario's solver settings")
 
     @model_validator(mode="after")
     def _references(self) -> Instance:
@@ -213,6 +243,10 @@ class Instance(Strict):
                     problems.append(f"output.{sid}.{did}: allowed cell has no output per ha")
         for sid, row in self.output.items():
             check(row, self.districts, "district", f"output.{sid}")
+        check(self.objective.sector_weights, self.sectors, "sector",
+              "objective.max_output.sector_weights")
+        check(self.objective.district_weights, self.districts, "district",
+              "objective.max_output.district_weights")
         for i, r in enumerate(self.rules):
             check(r.sectors or [], self.sectors, "sector", f"rules[{i}].sectors")
             check(r.districts or [], self.districts, "district", f"rules[{i}].districts")

@@ -13,46 +13,20 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
-from landalloc.plan.model import BOUND_KEYS, Rule
+from landalloc.plan.model import BOUND_KEYS, MaxOutput, Rule, SolverSettings
 from landalloc.plan.overrides import Override
 from landalloc.plan.validation import problems_from
 from landalloc.plan.yamlio import Where, read_yaml
 
-Positive = Annotated[float, Field(gt=0)]
-Weight = Annotated[float, Field(ge=0)]
-
 
 class _Forbid(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class SolverSettings(_Forbid):
-    """Solver settings a scenario may fix; the command line wins over them."""
-
-    backend: str | None = Field(None, description="Solver backend, e.g. highs")
-    time_limit: Positive | None = Field(None, description="Seconds")
-    threads: Annotated[int, Field(ge=1)] | None = Field(None, description="Solver threads")
-    primal_tolerance: Positive | None = None
-    dual_tolerance: Positive | None = None
-
-
-class MaxOutput(_Forbid):
-    """Maximise projected output (亿元); weights multiply a cell's output per ha."""
-
-    sector_weights: dict[str, Weight] = Field(
-        default_factory=dict, description="sector -> weight (default 1)")
-    district_weights: dict[str, Weight] = Field(
-        default_factory=dict, description="district -> weight (default 1)")
-
-    @property
-    def weighted(self) -> bool:
-        return bool(self.sector_weights or self.district_weights)
 
 
 class ObjectiveSpec(_Forbid):

@@ -71,21 +71,33 @@ def print_result(result: Result, console: Console | None = None) -> None:
         console.print(tt)
 
     rules = result.rules()
-    binding = rules[rules["binding"]].copy()
-    binding = binding.reindex(binding["dual"].abs().sort_values(ascending=False).index)
-    tr = Table(title="Binding rules and shadow prices (亿元 of output per ha of bound)")
+    binding = rules[rules["binding"].astype(bool)]
+    tr = Table(title="Binding rules: what one more / one less unit of the figure is worth "
+                     f"({result.lp.objective_unit})")
     for col, just in (("rule", "left"), ("activity", "right"), ("bound", "right"),
-                      ("shadow price", "right"), ("source", "left")):
+                      ("shadow price", "right"), ("+1 / −1 measured", "right"),
+                      ("source", "left")):
         tr.add_column(col, justify=just, overflow="fold")
     for _, r in binding.iterrows():
         lo = None if math.isinf(r["lower"]) else r["lower"]
         hi = None if math.isinf(r["upper"]) else r["upper"]
-        tr.add_row(escape(f"{r['name']}\n{r['label_zh']}"), _fmt(r["activity"]), _plan(lo, hi),
-                   _fmt(r["dual"], 4), escape(str(r["source"])))
+        price = _fmt(r["shadow_price"], 4) if r["price_unique"] else "not unique"
+        tr.add_row(escape(f"{r['name']}\n{r['label_zh']}"), _fmt(r["activity"]),
+                   _plan(lo, hi), price,
+                   f"{_measured(r['value_one_more_ha'])} / {_measured(r['value_one_less_ha'])}",
+                   escape(str(r["source"])))
     console.print(tr)
     console.print(
         f"Projected output of the new land: [bold]{_fmt(result.objective, 1)} "
         f"{result.lp.objective_unit}[/]   status: {result.status}   "
         f"max violation: {result.max_violation:.2e}", highlight=False)
-    console.print("A positive shadow price: one more ha of that bound adds that much output; "
-                  "negative: relaxing the bound's other side helps.", style="dim")
+    for note in (result.analysis.notes if result.analysis is not None else []):
+        console.print(f"note: {note}", style="yellow", highlight=False)
+    console.print("Shadow price: the change of output per unit of the rule's figure, shown only "
+                  "where it is unique; '+1 / −1': the change measured by re-solving with one "
+                  "unit more / less ('infeasible': that move alone breaks the plan).",
+                  style="dim")
+
+
+def _measured(v: float) -> str:
+    return "infeasible" if _missing(v) else f"{v:+.4f}"

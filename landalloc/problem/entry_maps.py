@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from pydantic import ValidationError
 
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
+from landalloc.formulations.rule_kinds import KINDS, figure_path
 from landalloc.plan.model import BOUND_KEYS, Instance, as_bound
 from landalloc.plan.overrides import COLLECTIONS
 
@@ -196,38 +196,28 @@ def overlapping(changes: list[Change]) -> bool:
 
 # ---------------------------------------------------------------- rule names and paths
 
-#: The `--set` path of the thing each kind of LP row reads from (no min/max).
-_RULE_PREFIXES = [
-    (re.compile(r"^total_increment$"), "total_increment"),
-    (re.compile(r"^sector_quota\[(.+)\]$"), "sectors.{}.quota"),
-    (re.compile(r"^sector_group_total\[(.+)\]$"), "sector_groups.{}.total"),
-    (re.compile(r"^sector_group_share(?:_min|_max)?\[(.+)\]$"), "sector_groups.{}.share"),
-    (re.compile(r"^district_cap\[(.+)\]$"), "districts.{}.cap"),
-    (re.compile(r"^zone_total\[(.+)\]$"), "zones.{}.total"),
-    (re.compile(r"^rule\[(.+)\]$"), "rules.{}"),
-    (re.compile(r"^allowed\[(.+),(.+)\]$"), "allowed.{}.{}"),
-]
+def row_path(lp: LinearProgram, i: int) -> str | None:
+    """The `--set` path that sets row i's figure (None for custom rules), from its kind."""
+    r = lp.rows.iloc[i]
+    return figure_path(r["kind"], r["members"], r["part"])
 
 
-def rule_prefix(rule: str) -> str | None:
-    """`district_cap[airport]` -> `districts.airport.cap`: the path a rule reads from."""
-    for pattern, template in _RULE_PREFIXES:
-        m = pattern.match(rule)
-        if m:
-            return template.format(*m.groups())
-    return None
+def row_paths(lp: LinearProgram) -> list[str | None]:
+    """`row_path` of every row."""
+    return [figure_path(k, m, p) for k, m, p in
+            zip(lp.rows["kind"], lp.rows["members"], lp.rows["part"], strict=True)]
 
 
-def rule_path(rule: str) -> str | None:
-    """The `--set` path that sets a rule's figure (None for custom rules and cells).
+def row_prefix(lp: LinearProgram, i: int) -> str | None:
+    """The path a row reads from, without min/max: `sectors.x.quota`, `rules.name`."""
+    r = lp.rows.iloc[i]
+    k = KINDS.get(r["kind"])
+    return None if k is None or k.path is None else k.path.format(r["members"])
 
-    A share is a lower bound unless it is the `_max` row: `sector_groups.g.share.min`."""
-    prefix = rule_prefix(rule)
-    if prefix is None or prefix.startswith(("rules.", "allowed.")):
-        return None
-    if prefix.endswith(".share"):
-        return prefix + (".max" if rule.startswith("sector_group_share_max[") else ".min")
-    return prefix
+
+def col_prefix(lp: LinearProgram, j: int) -> str:
+    """`allowed.<sector>.<district>`: the path that opens or closes column j's cell."""
+    return f"allowed.{lp.sectors[lp.col_sector[j]]}.{lp.districts[lp.col_district[j]]}"
 
 
 # ---------------------------------------------------------------- paths of an instance

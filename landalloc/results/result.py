@@ -10,10 +10,13 @@ import numpy as np
 import pandas as pd
 
 from landalloc.formulations.lp import LinearProgram
+from landalloc.formulations.tie_break import RULE as TIE_BREAK_RULE
 from landalloc.plan.model import Instance
-from landalloc.solver.base import RawSolution, Status
+from landalloc.solver.base import RawSolution, Status, Tolerance
+from landalloc.solver.sensitivity import Analysis
 
-HA_TOL = 1e-6
+#: Hectares below this are shown as 0 (the default tolerance policy's).
+HA_TOL = Tolerance().ha
 
 
 def _num(v: float | None) -> float | None:
@@ -32,6 +35,7 @@ class Result:
     raw: RawSolution
     max_violation: float | None
     record: dict[str, Any] = field(default_factory=dict)
+    analysis: Analysis | None = None
 
     @property
     def status(self) -> str:
@@ -87,20 +91,20 @@ class Result:
         return pd.DataFrame(rows)
 
     def rules(self) -> pd.DataFrame:
-        """One row per LP row: activity, bounds, shadow price, binding."""
+        """One row per rule, read from the analysis: activity, bounds, binding, the shadow
+        price where it is unique (NaN where not), the measured value of one more and one
+        less unit, ranging. `dual` is the shadow price's old name."""
+        if self.analysis is not None and len(self.analysis.rules):
+            df = self.analysis.rules.copy()
+            df["dual"] = df["shadow_price"]
+            return df
         df = self.lp.rows.copy()
-        df["lower"] = self.lp.row_lower
-        df["upper"] = self.lp.row_upper
-        if self.raw.row_activity is not None:
-            act = self.raw.row_activity
-            df["activity"] = act
-            df["dual"] = self.raw.row_dual
-            tol = 1e-6 * np.maximum(1.0, np.abs(act))
-            df["binding"] = (np.abs(act - df["lower"]) <= tol) | (np.abs(act - df["upper"]) <= tol)
-        else:
-            df["activity"] = np.nan
-            df["dual"] = np.nan
-            df["binding"] = False
+        df["lower"], df["upper"] = self.lp.row_lower, self.lp.row_upper
+        for col in ("activity", "dual", "shadow_price", "value_one_more_ha",
+                    "value_one_less_ha", "range_lower", "range_upper"):
+            df[col] = np.nan
+        df["binding"] = False
+        df["price_unique"] = False
         return df
 
     def to_dict(self) -> dict[str, Any]:
@@ -122,17 +126,27 @@ class Result:
         out["totals"] = {kind: {r["id"]: float(r["hectares"])
                                 for _, r in self.totals(kind).iterrows()}
                          for kind in ("sector", "district", "zone")}
+        an = self.analysis
+        out["duals_unique"] = None if an is None else bool(an.duals_unique)
+        out["allocation_unique"] = None if an is None else bool(an.allocation_unique)
+        out["tie_break"] = TIE_BREAK_RULE
+        out["notes"] = [] if an is None else list(an.notes)
         out["rules"] = [
             {"name": r["name"], "label": f"{r['label_zh']} / {r['label_en']}",
              "activity": _num(r["activity"]), "lower": _num(r["lower"]),
              "upper": _num(r["upper"]), "dual": _num(r["dual"]),
+             "price_unique": bool(r["price_unique"]),
+             "value_one_more_ha": _num(r["value_one_more_ha"]),
+             "value_one_less_ha": _num(r["value_one_less_ha"]),
+             "range_lower": _num(r["range_lower"]), "range_upper": _num(r["range_upper"]),
+             "unit": r.get("unit"), "meaning": r.get("meaning"),
              "binding": bool(r["binding"]), "source": r["source"]}
             for _, r in self.rules().iterrows()]
         return out
 
 
 def label(instance: Instance, lp: LinearProgram, raw: RawSolution,
-          record: dict[str, Any] | None = None) -> Result:
+          record: dict[str, Any] | None = None, analysis: Analysis | None = None) -> Result:
     """Check the answer independently (A·x against the bounds) and attach the names."""
     viol = lp.max_violation(raw.x) if raw.x is not None else None
-    return Result(instance, lp, raw, viol, record or {})
+    return Result(instance, lp, raw, viol, record or {}, analysis)

@@ -128,9 +128,10 @@ def _rules_html(result: Result, lb: Labels, ranging: pd.DataFrame | None) -> str
     rows, classes = [], []
     for _, r in df.iterrows():
         rows.append([lb.rule(r["label_zh"], r["label_en"]), html.fmt(r["activity"]),
-                     html.fmt(r["lower"]), html.fmt(r["upper"]), html.fmt(r["dual"], 4, True),
+                     html.fmt(r["lower"]), html.fmt(r["upper"]), tables.price_text(r),
                      html.fmt(r["range_lower"]), html.fmt(r["range_upper"]), r["source"] or ""])
-        cls = "" if abs(r["dual"]) <= 1e-9 else ("up" if r["dual"] > 0 else "down")
+        d = r["shadow_price"] if r["price_unique"] else 0.0
+        cls = "" if abs(d) <= 1e-9 else ("up" if d > 0 else "down")
         classes.append(["", "", "", "", cls, "", "", ""])
     headers = [lb.text("rule"), lb.text("activity"), lb.text("lower"), lb.text("upper"),
                lb.text("shadow_price"), lb.text("range_lower"), lb.text("range_upper"),
@@ -153,9 +154,7 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
                  ranging: bool = True) -> dict[str, bytes]:
     inst = result.instance
     unit = result.lp.objective_unit
-    rng = extras.get("ranging")
-    if rng is None and ranging:
-        rng = tables.rule_ranging(result)
+    rng = extras.get("ranging")  # None: the analysis's own ranging
     made: list[Chart] = []
     with style():
         if result.optimal:

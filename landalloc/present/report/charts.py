@@ -196,18 +196,22 @@ def shadow_prices(result: Result, lb: Labels) -> Chart | None:
     if df.empty:
         return None
     df = df.iloc[::-1]
-    vals = df["dual"].to_numpy(dtype=float)
+    vals = df["value"].to_numpy(dtype=float)
+    mark = _t(lb, " (不唯一: +1 实测)", " (not unique: +1 measured)")
     fig, ax = signed_bars(
         vals, [f"{v:+.3f}" for v in vals],
-        [lb.rule(a, b) for a, b in zip(df["label_zh"], df["label_en"], strict=True)],
+        [lb.rule(a, b) + (mark if m else "") for a, b, m in
+         zip(df["label_zh"], df["label_en"], df["measured"], strict=True)],
         ("#2b8a3e", "#c92a2a"), pad=0.18)
     ax.set_xlabel(_t(lb, "影子价格 (亿元/公顷)", "Shadow price (亿元 per ha)"))
     return finish(
         fig, "shadow_prices",
         _t(lb, "起约束作用的规则的影子价格", "Shadow prices of the binding rules"),
-        _cap(lb, "该规则的界限提高 1 公顷时预计产出的变化 (亿元)；负值表示降低界限反而增加产出。",
+        _cap(lb, "该规则的界限提高 1 公顷时预计产出的变化 (亿元)；负值表示降低界限反而增加产出。"
+                 "影子价格不唯一 (退化最优解) 时，显示重新求解测得的 +1 公顷的值。",
              "Change in projected output (亿元) if the rule's bound rises by one hectare; "
-             "negative: lowering the bound would raise output."))
+             "negative: lowering the bound would raise output. Where the price is not "
+             "unique (a degenerate optimum) the bar is the measured value of one more ha."))
 
 
 def tile_map(result: Result, lb: Labels, layout: TileLayout) -> Chart:

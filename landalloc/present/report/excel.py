@@ -228,12 +228,14 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None)
                lb.text("source")]
     rows = [[r["name"], lb.rule(r["label_zh"], r["label_en"]), r["kind"], r["lower"],
              r["upper"], r["activity"], r["slack"],
-             lb.text("yes") if r["binding"] else lb.text("no"), r["dual"], r["range_lower"],
+             lb.text("yes") if r["binding"] else lb.text("no"),
+             r["dual"] if r["price_unique"] or not r["binding"] else tables.price_text(r),
+             r["range_lower"],
              r["range_upper"], r["source"]] for _, r in df.iterrows()]
     book.table(ws, headers, rows, {3: HA1, 4: HA1, 5: HA1, 6: HA1, 8: PRICE, 9: HA1, 10: HA1},
                freeze="C2")
     for i, (_, r) in enumerate(df.iterrows(), start=2):
-        if r["binding"] and abs(r["dual"]) > 1e-9:
+        if r["binding"] and r["price_unique"] and abs(r["dual"]) > 1e-9:
             ws.cell(i, 9).fill = UP_FILL if r["dual"] > 0 else DOWN_FILL
     note = len(rows) + 3
     ws.cell(note, 1, lb.join(

@@ -62,34 +62,6 @@ def totals_table(result: Result, kind: str) -> pd.DataFrame:
     return pd.concat([df.reset_index(drop=True), pd.DataFrame(gaps)], axis=1)
 
 
-def rule_ranging(result: Result) -> pd.DataFrame | None:
-    """HiGHS ranging of each rule's bound: the interval over which its shadow price holds.
-
-    Optional: re-solves the LP in a HighsSession (milliseconds at plan size) and returns
-    None when ranging is not available (not optimal, or HiGHS declines).
-    """
-    if not result.optimal:
-        return None
-    try:
-        from landalloc.solver.highs import HighsSession
-
-        session = HighsSession(result.lp)
-        if session.run().status.value != "optimal":
-            return None
-        status, rg = session.h.getRanging()
-        if not getattr(rg, "valid", True) or "Ok" not in str(status):
-            return None
-        dn = np.asarray(rg.row_bound_dn.value_, dtype=float)[: result.lp.num_row]
-        up = np.asarray(rg.row_bound_up.value_, dtype=float)[: result.lp.num_row]
-    except Exception:  # ranging is an extra; the report stands without it
-        return None
-    big = 1e29  # HiGHS writes infinity as 1e30
-    dn = np.where(np.abs(dn) >= big, np.nan, dn)
-    up = np.where(np.abs(up) >= big, np.nan, up)
-    return pd.DataFrame({"name": result.lp.rows["name"].to_numpy(),
-                         "range_lower": dn, "range_upper": up})
-
-
 def rules_table(result: Result, ranging: pd.DataFrame | None = None) -> pd.DataFrame:
     """Result.rules() with slack and, when given, ranging (columns range_lower/upper).
 
@@ -103,8 +75,6 @@ def rules_table(result: Result, ranging: pd.DataFrame | None = None) -> pd.DataF
         slack = np.fmin(np.where(np.isfinite(hi), hi - act, np.inf),
                         np.where(np.isfinite(lo), act - lo, np.inf))
     df["slack"] = np.where(np.isfinite(slack), np.maximum(slack, 0.0), np.nan)
-    df["range_lower"] = np.nan
-    df["range_upper"] = np.nan
     if ranging is not None and len(ranging):
         rg = ranging.set_index("name")
         names = df["name"]
@@ -115,11 +85,31 @@ def rules_table(result: Result, ranging: pd.DataFrame | None = None) -> pd.DataF
     return df
 
 
+def price_text(r: pd.Series, digits: int = 4) -> str:
+    """A rule's price as the analysis knows it: the shadow price where it is unique, else
+    the measured value of one more and one less unit (never one of several duals)."""
+    if not r["binding"]:
+        return f"{0:.{digits}f}"
+    if r["price_unique"]:
+        return f"{r['shadow_price']:+.{digits}f}"
+
+    def one(v: float) -> str:
+        return "infeasible" if not np.isfinite(v) else f"{v:+.{digits}f}"
+
+    return (f"not unique: +1 {one(r['value_one_more_ha'])}, "
+            f"−1 {one(r['value_one_less_ha'])}")
+
+
 def binding_prices(result: Result) -> pd.DataFrame:
-    """Binding rules with a non-zero shadow price, largest effect first."""
+    """Binding rules with a non-zero value, largest effect first: `value` is the unique
+    shadow price, or, where it is not unique, the measured value of one more unit
+    (`measured` True); rules whose move alone is infeasible are left out."""
     df = result.rules()
-    df = df[df["binding"].astype(bool) & (df["dual"].abs() > 1e-9)].copy()
-    df["abs"] = df["dual"].abs()
+    df = df[df["binding"].astype(bool)].copy()
+    df["measured"] = ~df["price_unique"].astype(bool)
+    df["value"] = np.where(df["measured"], df["value_one_more_ha"], df["shadow_price"])
+    df = df[np.isfinite(df["value"].astype(float)) & (df["value"].abs() > 1e-9)]
+    df["abs"] = df["value"].abs()
     return df.sort_values("abs", ascending=False).drop(columns=["abs"]).reset_index(drop=True)
 
 

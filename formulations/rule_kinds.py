@@ -1,0 +1,63 @@
+"""Every kind of LP row, described once: its `--set` path, its noun, its unit, its labels and
+the word `--relax` uses for it. Rows are keyed by (kind, member, part) — never by parsing
+their names back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    kind: str
+    path: str | None  # the --set path of the figure, `{}` standing for the member
+    noun: str  # one unit of the figure, in words
+    noun_zh: str
+    unit: str  # "ha" or "share" (a row of ha - share * ha: its dual is per ha of slack)
+    relax: str  # the --relax word
+
+
+KINDS: dict[str, RuleKind] = {k.kind: k for k in (
+    RuleKind("total", "total_increment", "total new land", "新增工业用地总规模", "ha", "total"),
+    RuleKind("sector_quota", "sectors.{}.quota", "quota", "产业用地指标", "ha", "sectors"),
+    RuleKind("sector_group_total", "sector_groups.{}.total", "group total", "产业组用地",
+             "ha", "groups"),
+    RuleKind("sector_group_share", "sector_groups.{}.share", "share requirement",
+             "产业组占比", "share", "groups"),
+    RuleKind("district_cap", "districts.{}.cap", "cap", "区县新增用地上限", "ha",
+             "districts"),
+    RuleKind("zone_total", "zones.{}.total", "zone total", "片区新增用地", "ha", "zones"),
+    RuleKind("rule", "rules.{}", "bound", "自定义规则", "rule", "rules"),
+)}
+
+
+def kind_of(kind: str) -> RuleKind:
+    """The kind's description (an unknown kind reads as a custom rule)."""
+    return KINDS.get(kind, KINDS["rule"])
+
+
+def figure_path(kind: str, member: str, part: str = "", lower_only: bool = False
+                ) -> str | None:
+    """The `--set` path that sets this row's figure; None for custom rules.
+
+    A share row is one side of `sector_groups.<g>.share` (`part` is min or max); a share
+    written as a bare number is a minimum, so its path is `.min` too.
+    """
+    k = KINDS.get(kind)
+    if k is None or k.kind == "rule" or k.path is None:
+        return None
+    path = k.path.format(member)
+    if kind == "sector_group_share":
+        return f"{path}.{part or 'min'}"
+    return path
+
+
+def unit_text(kind: str, objective_unit: str) -> str:
+    """The unit of a row's dual: objective per ha of the figure, or per unit of a rule."""
+    k = kind_of(kind)
+    if k.unit == "ha":
+        return f"{objective_unit}/ha"
+    if k.unit == "share":
+        return f"{objective_unit} per ha above the share"
+    return f"{objective_unit} per unit of the rule"
