@@ -155,7 +155,7 @@ def tornado(ref: Ref = None, delta: str | float = "10%", period: str | None = No
     df["note"] = ""
     for i in np.flatnonzero(df["method"].to_numpy() == "not moved"):
         path = df.at[i, "set_path"]
-        share = _path_value(inst, path) if path else None
+        share = _path_value(inst, path) if isinstance(path, str) else None
         if not isinstance(share, float | int):
             continue
         df.at[i, "method"] = "rebuild"
