@@ -17,7 +17,7 @@ from rich.table import Table
 
 from landalloc.analysis.diagnosis import RelaxSpec
 from landalloc.plan.loading import load_instance
-from landalloc.plan.synthetic import random_instance
+from landalloc.problem.synthetic import random_instance
 
 
 def _ms(f, repeat: int = 3) -> tuple[float, object]:

@@ -19,8 +19,8 @@ from landalloc.solver import HighsSession
 from landalloc.solver.sweep import grid_points, warm_sweep
 
 import landalloc
-from landalloc.plan.synthetic import random_instance
 from landalloc.problem.sweep_plan import instance_with, plan_sweep
+from landalloc.problem.synthetic import random_instance
 
 
 def best(fns: list, repeat: int) -> list[float]:

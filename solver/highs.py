@@ -141,6 +141,7 @@ class HighsSession:
 
     def __init__(self, lp: LinearProgram, options: SolverOptions | None = None) -> None:
         self.lp = lp
+        self.options = options
         self.threads = options.threads if options else None
         self.h = new_highs()
         apply_options(self.h, options)

@@ -8,6 +8,7 @@ coefficients to HiGHS, so that the basis of the previous solve is the start of t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions
 from landalloc.solver.highs import HighsSession
+from landalloc.solver.stages import SecondStage
 
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -32,6 +34,8 @@ class LiveLP:
         self.A.data = self.cur["A"]
         self.session = HighsSession(lp, options)
         self.h = self.session.h
+        self._options = options
+        self._second: SecondStage | None = None
         self.a_rows = lp.A.indices
         self.a_cols = np.repeat(np.arange(lp.num_col), np.diff(lp.A.indptr))
         self._key: tuple = ()
@@ -93,9 +97,21 @@ class LiveLP:
             k, rows, cols = push["A"]
             for r, c, v in zip(rows, cols, cur["A"][k].tolist(), strict=True):
                 self.session.set_coeff(r, c, v)
+                if self._second is not None:
+                    self._second.set_coeff(r, c, v)
 
     def run(self) -> RawSolution:
+        """The first stage alone (output, duals): what prices and probes need."""
         return self.session.run()
+
+    def solve(self) -> RawSolution:
+        """Both stages: the output optimum and the tie-break's allocation on its face."""
+        if self._second is None:
+            lp = dataclasses.replace(self.lp, A=self.A.copy())
+            self._second = SecondStage(lp, self._options)
+        c = self.cur
+        return self._second.run(self.session.run(), c["c"], c["col_lower"], c["col_upper"],
+                                c["row_lower"], c["row_upper"])
 
     def violation(self, x: np.ndarray) -> float:
         """Worst bound violation of x in the current LP, from A·x (not from the solver)."""

@@ -31,7 +31,7 @@ from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.rule_kinds import figure_path, kind_of, unit_text
 from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance, tolerance_of
 from landalloc.solver.highs import HighsSession
-from landalloc.solver.stages import on_highs
+from landalloc.solver.stages import SecondStage
 
 _BASIC = int(highspy.HighsBasisStatus.kBasic.value)
 _UPPER = int(highspy.HighsBasisStatus.kUpper.value)
@@ -223,8 +223,8 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     unique = ~binding | duals_unique | interior | agree
 
     # --- second stage: the allocation --------------------------------------------------
-    final = on_highs(h, lp.c, lp.col_lower, lp.col_upper, lo, hi, lp.tie_weights(), first,
-                     tol)
+    final = SecondStage(lp, session.options).run(first, lp.c, lp.col_lower, lp.col_upper,
+                                                 lo, hi)
     x = np.where(np.abs(final.x) < tol.ha, 0.0, final.x)
     nonbasic_free = allowed & ~basic_col & (np.abs(first.col_dual) <= tol.price)
     allocation_unique = not nonbasic_free.any()

@@ -7,8 +7,9 @@ tie-break weights (`LinearProgram.tie_weights`) as its costs; output is held at 
 by construction, with no tolerance on the objective. The first stage's duals are kept:
 they price the output problem, and they are complementary to every point of the face.
 
-`on_highs` runs the stage on a live Highs (a session, a sweep, a batch chunk) and puts the
-model back; `tie_broken` runs it through any backend. Both use `face`.
+`SecondStage` runs it on a second live Highs beside the first (a solve, a sweep, a batch
+chunk: warm from one scenario to the next); `tie_broken` runs it through any backend. Both
+use `face`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import highspy
 import numpy as np
 from landalloc.formulations.lp import LinearProgram
 from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance, tolerance_of
@@ -48,47 +48,60 @@ def _merge(first: RawSolution, second: RawSolution, c: np.ndarray) -> RawSolutio
         extra={**first.extra, "tie_break_iterations": second.iterations})
 
 
-def on_highs(h: highspy.Highs, c: np.ndarray, col_lower: np.ndarray, col_upper: np.ndarray,
-             row_lower: np.ndarray, row_upper: np.ndarray, weights: np.ndarray,
-             first: RawSolution, tol: Tolerance) -> RawSolution:
-    """Second stage on a live Highs whose model is (c, bounds); the model is put back.
+class SecondStage:
+    """A second live Highs that holds the LP with the tie-break weights as its costs.
 
-    The arrays are the model's current ones (a live LP's, after its changes)."""
-    from landalloc.solver.highs import run_highs
+    Each call puts it on the optimal face of a first stage (only the bounds that differ
+    from the previous face are pushed) and re-solves warm from the previous second
+    stage's basis; the first stage's own model is never touched, so its warm start stays.
+    A caller that changes matrix coefficients of the first stage's model changes them
+    here too (`set_coeff`).
+    """
 
-    if first.status is not Status.OPTIMAL:
-        return first
-    inf = math.inf
-    cl, cu, rl, ru = face(col_lower, col_upper, row_lower, row_upper, first, tol)
-    n, m = c.size, row_lower.size
-    basis = h.getBasis()  # the output LP's optimal basis: the next warm start
-    first.extra["duals_unique"] = _nondegenerate(basis, first, col_lower, col_upper,
-                                                 row_lower, row_upper, tol)
-    cols = np.arange(n, dtype=np.int32)
-    rows = np.arange(m, dtype=np.int32)
-    h.changeColsCost(n, cols, weights.astype(float))
-    h.changeColsBounds(n, cols, np.clip(cl, -inf, inf), np.clip(cu, -inf, inf))
-    h.changeRowsBounds(m, rows, np.clip(rl, -inf, inf), np.clip(ru, -inf, inf))
-    second = run_highs(h)
-    h.changeColsCost(n, cols, c.astype(float))
-    h.changeColsBounds(n, cols, np.clip(col_lower, -inf, inf), np.clip(col_upper, -inf, inf))
-    h.changeRowsBounds(m, rows, np.clip(row_lower, -inf, inf), np.clip(row_upper, -inf, inf))
-    h.setBasis(basis)
-    return _merge(first, second, c)
+    def __init__(self, lp: LinearProgram, options: SolverOptions | None = None) -> None:
+        from landalloc.solver.highs import HighsSession
+
+        self.session = HighsSession(dataclasses.replace(lp, c=lp.tie_weights()), options)
+        self.tol = tolerance_of(options)
+        self._face: tuple[np.ndarray, ...] = (lp.col_lower, lp.col_upper, lp.row_lower,
+                                               lp.row_upper)
+
+    def set_coeff(self, i: int, j: int, value: float) -> None:
+        self.session.set_coeff(i, j, value)
+
+    def run(self, first: RawSolution, c: np.ndarray, col_lower: np.ndarray,
+            col_upper: np.ndarray, row_lower: np.ndarray, row_upper: np.ndarray
+            ) -> RawSolution:
+        """The allocation on the face of `first`, whose model is (c, these bounds)."""
+        if first.status is not Status.OPTIMAL:
+            return first
+        first.extra["duals_unique"] = _nondegenerate(first, col_lower, col_upper, row_lower,
+                                                     row_upper, self.tol)
+        new = face(col_lower, col_upper, row_lower, row_upper, first, self.tol)
+        inf, h = math.inf, self.session.h
+        cl, cu, rl, ru = new
+        pl, pu, ql, qu = self._face
+        jc = np.flatnonzero((cl != pl) | (cu != pu)).astype(np.int32)
+        ir = np.flatnonzero((rl != ql) | (ru != qu)).astype(np.int32)
+        if jc.size:
+            h.changeColsBounds(jc.size, jc, np.clip(cl[jc], -inf, inf),
+                               np.clip(cu[jc], -inf, inf))
+        if ir.size:
+            h.changeRowsBounds(ir.size, ir, np.clip(rl[ir], -inf, inf),
+                               np.clip(ru[ir], -inf, inf))
+        self._face = new
+        return _merge(first, self.session.run(), c)
 
 
-def _nondegenerate(basis, raw: RawSolution, col_lower, col_upper, row_lower, row_upper,
+def _nondegenerate(raw: RawSolution, col_lower, col_upper, row_lower, row_upper,
                    tol: Tolerance) -> bool:
-    """No basic variable sits on a bound: then the optimal duals are unique."""
-    basic = int(highspy.HighsBasisStatus.kBasic.value)
-    cb = np.fromiter((int(s.value) == basic for s in basis.col_status), bool, raw.x.size)
-    rb = np.fromiter((int(s.value) == basic for s in basis.row_status), bool,
-                     row_lower.size)
-    act = raw.row_activity
-    col_at = cb & (tol.at(raw.x, col_lower) | tol.at(raw.x, col_upper))
-    row_at = rb & (tol.at(act, row_lower) | tol.at(act, row_upper)) if act is not None \
-        else np.zeros(row_lower.size, bool)
-    return not (col_at.any() or row_at.any())
+    """No basic variable sits on a bound (then the optimal duals are unique): a basic
+    solution has as many basic variables as rows, and every variable strictly between its
+    bounds is basic, so the optimum is non-degenerate exactly when there are that many."""
+    x, act = raw.x, raw.row_activity
+    free_cols = ~(tol.at(x, col_lower) | tol.at(x, col_upper))
+    free_rows = ~(tol.at(act, row_lower) | tol.at(act, row_upper))
+    return int(free_cols.sum() + free_rows.sum()) >= row_lower.size
 
 
 def face_lp(lp: LinearProgram, first: RawSolution, tol: Tolerance,

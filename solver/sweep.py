@@ -21,10 +21,10 @@ import highspy
 import numpy as np
 import pandas as pd
 from landalloc.formulations.lp import LinearProgram
-from landalloc.solver.base import RawSolution, SolverOptions, Status, tolerance_of
-from landalloc.solver.highs import HighsSession, run_highs
+from landalloc.solver.base import RawSolution, SolverOptions, Status
+from landalloc.solver.highs import HighsSession
 from landalloc.solver.live import LiveLP
-from landalloc.solver.stages import on_highs
+from landalloc.solver.stages import SecondStage
 
 
 def grid_points(axes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +110,6 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
     """
     paths = [m.path for m in maps]
     slopes = _slopes(lp, maps)
-    weights, tol = lp.tie_weights(), tolerance_of(options)
     live = LiveLP(lp, options)
     h = live.h
     records: list[dict | None] = [None] * len(points)
@@ -120,12 +119,8 @@ def warm_sweep(lp: LinearProgram, maps: list, points: np.ndarray, order: np.ndar
         live.set([(e, float(v)) for m, v in zip(maps, vals, strict=True) for e in m.entries])
         if lost_basis and last_basis is not None:
             h.setBasis(last_basis)  # HiGHS drops its basis on an infeasible point
-        raw = run_highs(h)
-        if raw.status is Status.OPTIMAL:  # the allocation: the second stage's
-            cur = live.cur
-            raw = on_highs(h, cur["c"], cur["col_lower"], cur["col_upper"], cur["row_lower"],
-                           cur["row_upper"], weights, raw, tol)
-            raw.iterations -= raw.extra.get("tie_break_iterations", 0)
+        raw = live.solve()  # both stages: the allocation is the tie-break's
+        raw.iterations -= raw.extra.get("tie_break_iterations", 0)
         rec = _record(lp, raw, vals, paths)
         lost_basis = raw.status is not Status.OPTIMAL
         if raw.status is Status.OPTIMAL:
@@ -166,10 +161,8 @@ def rebuild_sweep(lp_at: Callable[[list[tuple[str, float]]], LinearProgram], pat
         if prev_basis is not None and len(prev_basis.col_status) == lp.num_col \
                 and len(prev_basis.row_status) == lp.num_row:
             session.h.setBasis(prev_basis)
-        raw = session.run()
-        if raw.status is Status.OPTIMAL:
-            raw = on_highs(session.h, lp.c, lp.col_lower, lp.col_upper, lp.row_lower,
-                           lp.row_upper, lp.tie_weights(), raw, tolerance_of(options))
+        raw = SecondStage(lp, options).run(session.run(), lp.c, lp.col_lower, lp.col_upper,
+                                           lp.row_lower, lp.row_upper)
         rec = _record(lp, raw, vals, paths)
         if raw.status is Status.OPTIMAL:
             prev_basis = session.h.getBasis()

@@ -25,9 +25,9 @@ from landalloc.solver.live import LiveLP
 
 import landalloc
 from landalloc.plan.model import Instance
-from landalloc.plan.synthetic import random_instance
 from landalloc.problem.entry_maps import EntryMap, PathMaps, lp_with
 from landalloc.problem.sweep_plan import instance_with
+from landalloc.problem.synthetic import random_instance
 
 LinearProgram = landalloc.LinearProgram
 formulate = landalloc.formulate

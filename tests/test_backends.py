@@ -21,7 +21,7 @@ from landalloc.solver import BACKENDS, SolverOptions, Status, get_backend
 from landalloc.solver.highs import HighsSession
 
 from landalloc.plan.loading import load_instance
-from landalloc.plan.synthetic import random_instance, random_lp
+from landalloc.problem.synthetic import random_instance, random_lp
 
 NAMES = ["highs", "pulp", "pyomo"]
 REL = 1e-6

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import landalloc
-from landalloc.results.analysis_files import write_sweep
+from landalloc.present.analysis_files import write_sweep
 
 
 def test_all_infeasible_sweep_still_draws(tmp_path):

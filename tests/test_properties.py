@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from landalloc import solve_instance
-from landalloc.plan.synthetic import random_instance
+from landalloc.problem.synthetic import random_instance
 
 
 def _dual_objective(result) -> float:

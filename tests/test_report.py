@@ -23,12 +23,12 @@ from typer.testing import CliRunner
 from landalloc.api import solve, solve_instance
 from landalloc.cli.app import app
 from landalloc.errors import InputError
-from landalloc.plan.synthetic import random_instance
 from landalloc.present.report import excel, fonts, write_comparison_report, write_report
 from landalloc.present.report.figure import png_size, style
 from landalloc.present.report.labels import TEXT, Labels
 from landalloc.present.report.tables import plan_gap, rules_table
 from landalloc.present.report.tiles import layout_for, load_tiles
+from landalloc.problem.synthetic import random_instance
 
 VARIANT = ["districts.airport.cap=1500", "zones.leading.total=2700",
            "zones.transformation.total=3100"]

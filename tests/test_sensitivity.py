@@ -19,8 +19,8 @@ from landalloc.solver.sensitivity import analyse
 
 import landalloc
 from landalloc.analysis.sensitivity import parse_delta
-from landalloc.plan.synthetic import random_instance
 from landalloc.problem.sweep_plan import instance_with, plan_sweep
+from landalloc.problem.synthetic import random_instance
 from tests.test_cli import run
 from tests.test_small_lp import tiny
 

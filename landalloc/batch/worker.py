@@ -24,8 +24,8 @@ from landalloc.formulations.lp import LinearProgram
 from landalloc.plan.overrides import Override
 from landalloc.problem.entry_maps import Change, PathMaps
 from landalloc.solver import SolverOptions, get_backend
-from landalloc.solver.base import RawSolution, Status, Tolerance, tolerance_of
-from landalloc.solver.stages import on_highs, tie_broken
+from landalloc.solver.base import RawSolution, Status, Tolerance
+from landalloc.solver.stages import SecondStage, tie_broken
 
 HA_TOL = 1e-6
 
@@ -116,6 +116,7 @@ class WarmSolver:
 
     def __init__(self) -> None:
         self.session = None
+        self.second: SecondStage | None = None
         self.lp: LinearProgram | None = None
         self.options: SolverOptions | None = None
 
@@ -127,6 +128,7 @@ class WarmSolver:
         if (self.session is None or options != self.options
                 or not _same_matrix(self.lp, lp)):
             self.session = HighsSession(lp, options)
+            self.second = SecondStage(lp, options)
         else:
             h, inf = self.session.h, math.inf
             cols = np.arange(lp.num_col, dtype=np.int32)
@@ -137,17 +139,8 @@ class WarmSolver:
             h.changeRowsBounds(lp.num_row, rows, np.clip(lp.row_lower, -inf, inf),
                                np.clip(lp.row_upper, -inf, inf))
         self.lp, self.options = lp, options
-        return _second_stage(self.session.h, lp, self.session.run(), options)
-
-
-def _second_stage(h, lp: LinearProgram, first: RawSolution, options: SolverOptions,
-                  cur: dict | None = None) -> RawSolution:
-    """The tie-break stage on a chunk's live model: the allocation `solve` gives."""
-    a = cur if cur is not None else {"c": lp.c, "col_lower": lp.col_lower,
-                                     "col_upper": lp.col_upper, "row_lower": lp.row_lower,
-                                     "row_upper": lp.row_upper}
-    return on_highs(h, a["c"], a["col_lower"], a["col_upper"], a["row_lower"],
-                    a["row_upper"], lp.tie_weights(), first, tolerance_of(options))
+        return self.second.run(self.session.run(), lp.c, lp.col_lower, lp.col_upper,
+                               lp.row_lower, lp.row_upper)
 
 
 def _message(err: BaseException) -> str:
@@ -281,7 +274,7 @@ def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa
                     sessions[key] = LiveLP(fb.lp, fb.options)
                 live = sessions[key]
                 live.set(changes)
-                raw = _second_stage(live.h, fb.lp, live.run(), fb.options, live.cur)
+                raw = live.solve()
                 viol = live.violation(raw.x) if raw.x is not None else None
                 output = float(live.cur["c"] @ raw.x) if raw.x is not None else None
                 if fb.lp.output is not None and raw.x is not None:

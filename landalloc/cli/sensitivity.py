@@ -61,8 +61,8 @@ def sensitivity_cmd(
     Exit codes: 0 solved, 2 bad input, 3 infeasible.
     """
     from landalloc.analysis.sensitivity import sensitivity
+    from landalloc.present.analysis_files import write_sensitivity
     from landalloc.present.analysis_screen import print_sensitivity
-    from landalloc.results.analysis_files import write_sensitivity
 
     rep = sensitivity(path, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None and rep.status == "optimal":
@@ -105,8 +105,8 @@ def sweep_cmd(
     basis changes (the objective's breakpoints).
     """
     from landalloc.analysis.sensitivity import sweep
+    from landalloc.present.analysis_files import write_sweep
     from landalloc.present.analysis_screen import print_sweep
-    from landalloc.results.analysis_files import write_sweep
 
     if not (len(param) == len(start) == len(stop)):
         raise InputError.one("give one --from and one --to for each --param", file="--param")
@@ -145,8 +145,8 @@ def tornado_cmd(
     infeasible is shown as such.
     """
     from landalloc.analysis.sensitivity import tornado
+    from landalloc.present.analysis_files import write_tornado
     from landalloc.present.analysis_screen import print_tornado
-    from landalloc.results.analysis_files import write_tornado
 
     df = tornado(path, delta, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None:
