@@ -159,6 +159,7 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
         pf["weights"] = {**DEFAULT_ROLE_WEIGHTS, **(pf.get("weights") or {}),
                          **((pdata.get("plan_fit") or {}).get("weights") or {})}
         merged["plan_fit"] = pf
+    merged["output_citywide"] = dict(base.get("output_citywide") or {})
     for key, value in pdata.items():
         if key in PERIOD_KEYS or key in ("roles", "layout", "plan_fit"):
             continue

@@ -288,6 +288,10 @@ class Instance(Strict):
                               description="Weights of the second objective (plan fit)")
     layout: Layout = Field(default_factory=Layout,
                            description="How the roles narrow the allowed cells")
+    output_citywide: dict[str, NonNegative] = Field(
+        default_factory=dict,
+        description="period -> one output per ha (亿元/ha) for every allowed cell of that "
+                    "period, replacing `output` (the city-wide reading of Annex 2 §2(2))")
     #: Cells `layout.allowed_roles` removed from `allowed` (sector -> districts), for reports.
     narrowed: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -297,6 +301,11 @@ class Instance(Strict):
         """Apply `layout.allowed_roles`: allowed cells without a listed role are dropped."""
         if not isinstance(data, dict):
             return data
+        city = (data.get("output_citywide") or {}).get(str(data.get("period")))
+        if isinstance(city, int | float) and isinstance(data.get("allowed"), dict):
+            data = {**data, "output": {s: dict.fromkeys(row, float(city))
+                                       for s, row in data["allowed"].items()},
+                    "output_source": "output_citywide (one figure for every cell)"}
         layout = data.get("layout") or {}
         keep = layout.get("allowed_roles") if isinstance(layout, dict) else None
         if not keep or not isinstance(data.get("allowed"), dict):
