@@ -3,18 +3,19 @@ strict reading's diagnosis and the output–plan-fit front."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pytest
+from landalloc.formulations.allocation import plan_fit_weights
+from landalloc.solver import get_backend
 
 import landalloc
 from landalloc.analysis.tradeoff import front, with_plan_fit_floor
-from landalloc.formulations.allocation import plan_fit_weights
 from landalloc.plan.loading import load
 from landalloc.plan.locate import instances_root
 from landalloc.problem.build import load_problem
-from landalloc.solver import get_backend
 
 SCEN = Path(instances_root()) / "zhengzhou" / "scenarios"
 PERIODS = ["2021-2025", "2026-2035"]
@@ -58,7 +59,7 @@ def test_allocation_identical_across_backends(solved):
 
 
 def test_plan_fit_by_role_sums_to_the_total_and_no_land_is_unnamed(solved):
-    period, r = solved
+    _period, r = solved
     doc = r.to_dict()
     pf = doc["plan_fit"]
     total = r.instance.total_increment.min
@@ -144,7 +145,7 @@ def test_tradeoff_points_equal_independent_solves_and_the_front_is_monotone(ref,
     fits = [p.plan_fit for p in f.points]
     outs = [p.objective for p in f.points]
     assert fits == sorted(fits)
-    assert all(b <= a + 1e-9 for a, b in zip(outs, outs[1:], strict=False))
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(outs))
     # between breakpoints the front is the straight line (no breakpoint was missed)
     for a, b in zip(f.points, f.points[1:], strict=False):
         t = (a.plan_fit + b.plan_fit) / 2

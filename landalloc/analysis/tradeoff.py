@@ -15,6 +15,7 @@ Collinear points are dropped at the end, so the points are the front's vertices.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +26,8 @@ from landalloc.formulations.allocation import plan_fit_weights
 from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.problem.build import Problem
 from landalloc.solver import get_backend
-from landalloc.solver.base import Status
+from landalloc.solver.base import Status, tolerance_of
 from landalloc.solver.stages import face_lp
-from landalloc.solver.base import tolerance_of
 
 #: Relative tolerance on the weighted objective: a point counts as above the line P–Q only
 #: when it gains more than this (times the scale of the objective).
@@ -157,7 +157,7 @@ def _vertices(pts: list[FrontPoint]) -> list[FrontPoint]:
 def _describe(problem: Problem, pts: list[FrontPoint]) -> None:
     inst, lp = problem.instance, problem.lp
     unit = lp.objective_unit
-    for prev, p in zip(pts, pts[1:], strict=False):
+    for prev, p in itertools.pairwise(pts):
         d = p.x - prev.x
         moved = np.flatnonzero(np.abs(d) > 1e-6)
         p.changes = [{"sector": lp.sectors[lp.col_sector[j]],
