@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.formulations.objective import weighted_costs
+from landalloc.formulations.tie_break import cell_weights
 
 from landalloc.plan.model import Bound, Instance
 
@@ -163,6 +164,8 @@ def formulate(inst: Instance) -> LinearProgram:
                  (f"rule[{rule.name}]", "rule", rule.name, rule.label or rule.name,
                   rule.label or rule.name, rule.source or rule.assumption or "scenario"))
 
+    tie = plan_fit_weights(inst, sectors, districts) + cell_weights(sectors, districts)
+
     m = len(rows.lo)
     A = sp.csc_matrix(
         (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
@@ -177,4 +180,18 @@ def formulate(inst: Instance) -> LinearProgram:
         rows=row_table(rows.meta),
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
         objective_unit=unit, name=f"{inst.name} {inst.period}",
-        output=c if weighted else None)
+        output=c if weighted else None, tie_break=tie)
+
+
+def plan_fit_weights(inst: Instance, sectors: list[str] | None = None,
+                     districts: list[str] | None = None) -> np.ndarray:
+    """Plan-fit weight per ha of every cell, sector-major like the LP's columns:
+    `plan_fit.weights[role]`, `weights.none` where the plan names no role (0 by default).
+    An instance without roles gives zeros: the tie-break is then the hash weight alone."""
+    sectors = list(inst.sectors) if sectors is None else sectors
+    districts = list(inst.districts) if districts is None else districts
+    if not inst.roles:
+        return np.zeros(len(sectors) * len(districts))
+    pf = inst.plan_fit
+    return np.array([pf.weight(r.role if (r := inst.role(s, d)) is not None else None)
+                     for s in sectors for d in districts], dtype=float)

@@ -9,7 +9,14 @@ among the allocations with the optimal output, it takes the one that maximises �
 w[s, d] is a number in [0, 1) read from the SHA-256 of "sector|district". It is not a
 planning preference — it only makes the answer reproducible; a generic w has a single
 maximiser on the optimal face, so every path ends on the same vertex. A plan-role
-preference, where an instance has one, is added on top with weights much larger than 1.
+preference, where an instance has one, is added on top with weights much larger than 1:
+formulations.allocation sets `LinearProgram.tie_break` = plan-fit weight per role
+(`plan_fit.weights`, e.g. core 8, cluster 4, node 2, zone_list 1, none 0) + this hash weight.
+The hash weight (< 1 per ha) decides between allocations of equal plan fit; a single
+exchange of land between two cells whose role weights differ (by >= 1) is always decided by
+plan fit. An exchange over several cells at once can in principle trade a little plan fit for
+more hash weight, so reports compute plan fit from the allocation (results/plan_fit.py), and
+`landalloc tradeoff` maximises plan fit alone.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from functools import lru_cache
 import numpy as np
 
 #: What the tie-break does, in one sentence for screens and JSON.
-RULE = ("among allocations with the optimal output, the one maximising a fixed per-cell "
+RULE = ("among allocations with the optimal output, the one of highest plan fit "
+        "(Σ role weight · ha, plan_fit.weights), then the one maximising a fixed per-cell "
         "weight (SHA-256 of 'sector|district', in [0, 1))")
 
 

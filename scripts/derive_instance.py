@@ -2,7 +2,8 @@
 
     python scripts/derive_instance.py [instances/zhengzhou] [--check]
 
---check writes nothing and exits 1 if output.csv or the 2026-2035 caps differ from the rule.
+--check writes nothing and exits 1 if output.csv, the 2026-2035 caps (capacities-2026-2035.csv)
+or the caps of the even-split and strict scenarios differ from their rules.
 """
 
 from __future__ import annotations

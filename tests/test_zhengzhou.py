@@ -130,8 +130,9 @@ def test_derived_files_are_current():
     output, caps = derived_tables(folder)
     current = pd.read_csv(folder / "output.csv")
     pd.testing.assert_frame_equal(current, output, check_dtype=False, atol=1e-9)
-    want, have = caps["2026-2035"]
-    assert want == have
+    assert set(caps) == {"2026-2035", "caps-even-split-2026-2035", "caps-strict-2026-2035"}
+    for name, (want, have) in caps.items():
+        assert want == have, name
 
 
 def test_every_audited_figure_says_where_it_is_printed():

@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "landalloc.cli.batch",
     "landalloc.cli.scenarios",
     "landalloc.cli.compare",
+    "landalloc.cli.tradeoff",
 ]
 
 for _name in COMMAND_MODULES:

@@ -3,8 +3,10 @@
 Output per hectare: Table 2-2 investment intensity of a sector's industry classes, for the
 district's area class, times the city factor, times an output-to-investment ratio r chosen
 so that the quota-weighted mean over allowed cells equals the plan's output per hectare.
-District capacity: each sector's quota split evenly over its allowed districts, times a
-headroom. Inputs and reasons live in the instance's derivation.yaml and DERIVATION.md.
+District capacity 2026-2035: the period file carries capacities-2026-2035.csv (made by
+scripts/derive_capacities.py); the earlier even-split rule (each sector's quota split evenly
+over its allowed districts, times a headroom) lives on as a scenario whose caps are checked
+here. Inputs and reasons live in the instance's derivation.yaml and DERIVATION.md.
 """
 
 from __future__ import annotations
@@ -81,23 +83,58 @@ def even_split_capacity(inst: Instance, headroom: float, round_to: float) -> dic
             if v > 0}
 
 
-def derived_tables(folder: Path) -> tuple[pd.DataFrame, dict]:
-    """output.csv content for every period, and {period: (rule caps, file caps)}."""
+def _period_instance(folder: Path, period: str, layout: dict | None = None) -> Instance:
     from landalloc.plan.loading import read_instance
     from landalloc.plan.overrides import normalise
 
+    data = normalise(read_instance(folder / "instance.yaml", period, {}, {}))
+    if layout:
+        data["layout"] = {**(data.get("layout") or {}), **layout}
+    data["output"] = {s: dict.fromkeys(row, 0.0) for s, row in data["allowed"].items()}
+    return Instance.model_validate(data)
+
+
+def _scenario_caps(path: Path) -> dict[str, float]:
+    from landalloc.plan.scenario import flatten_set
+
+    block = (read_yaml(path) or {}).get("set") or {}
+    paths = [(".".join(k).split("."), v) for k, v in flatten_set(block)]
+    return {keys[1]: float(v) for keys, v in paths
+            if len(keys) == 3 and keys[0] == "districts" and keys[2] == "cap"}
+
+
+def _csv_caps(path: Path) -> dict[str, float]:
+    return {r.district: float(r.cap) for r in pd.read_csv(path).itertuples()}
+
+
+def derived_tables(folder: Path) -> tuple[pd.DataFrame, dict]:
+    """output.csv content for every period, and {name: (rule caps, file caps)}.
+
+    Names: a period (its file's caps against the CSV its rule names, `capacities`) and a
+    scenario file (`even_split.scenario`: its caps against the even-split rule applied to the
+    period's cells narrowed by `even_split.layout`)."""
     folder = Path(folder)
     spec = read_yaml(folder / "derivation.yaml")
     base = read_yaml(folder / "instance.yaml")
     frames, caps = [], {}
     for period in base["periods"]:
-        data = normalise(read_instance(folder / "instance.yaml", period, {}, {}))
-        data["output"] = {s: dict.fromkeys(row, 0.0) for s, row in data["allowed"].items()}
-        inst = Instance.model_validate(data)
+        inst = _period_instance(folder, period)
         frames.append(output_per_ha(folder, inst))
         rule = spec.get(f"capacity_{period.replace('-', '_')}")
-        if rule:
-            want = even_split_capacity(inst, rule["headroom"], rule["round_to"])
-            have = {d: v.cap.max for d, v in inst.districts.items() if v.cap is not None}
-            caps[period] = (want, have)
+        if not rule:
+            continue
+        have = {d: v.cap.max for d, v in inst.districts.items() if v.cap is not None}
+        if "capacities" in rule:
+            caps[period] = (_csv_caps(folder / rule["capacities"]), have)
+        for key in ("even_split", "strict"):
+            sub = rule.get(key)
+            if not sub:
+                continue
+            scen = folder / sub["scenario"]
+            if key == "even_split":
+                narrowed = _period_instance(folder, period, sub.get("layout"))
+                want = even_split_capacity(narrowed, sub["headroom"], sub["round_to"])
+            else:
+                want = _csv_caps(folder / sub["capacities"])
+            caps[scen.stem] = (want, _scenario_caps(scen))
     return pd.concat(frames, ignore_index=True), caps

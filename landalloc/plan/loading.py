@@ -78,6 +78,37 @@ def _read_output_csv(path: Path, period: str) -> dict[str, dict[str, float]]:
     return out
 
 
+ROLE_COLUMNS = ("period", "sector", "district", "role", "source", "reading", "assumption")
+
+
+def _read_roles_csv(path: Path, period: str) -> dict[str, dict[str, dict]]:
+    """roles.csv rows of one period -> sector -> district -> {role, source, reading,
+    assumption}. Format: instances/zhengzhou/ROLES.md."""
+    out: dict[str, dict[str, dict]] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in ROLE_COLUMNS[:5] if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError.one(f"missing column(s) {', '.join(missing)}",
+                                     file=str(path))
+            for i, row in enumerate(reader, start=2):
+                if row.get("period") not in (None, "", period):
+                    continue
+                cell = out.setdefault(row["sector"], {})
+                if row["district"] in cell:
+                    raise InputError.one(
+                        f"row {i}: a second row for {row['sector']} x {row['district']}",
+                        file=str(path), key="district")
+                cell[row["district"]] = {
+                    "role": row["role"], "source": row["source"],
+                    "reading": row.get("reading") or None,
+                    "assumption": row.get("assumption") or None}
+    except FileNotFoundError:
+        raise InputError.one("file not found", file=str(path)) from None
+    return out
+
+
 def read_instance(instance_file: Path, period: str | None, where: Where,
                   inputs: dict[str, str]) -> dict:
     """Merge instance.yaml with one period's file into one plain dict."""
@@ -114,8 +145,23 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
         if key == "sectors":  # a period has the sectors its file lists
             items = {k: v for k, v in items.items() if k in (pdata.get("sectors") or {})}
         merged[key] = items
+    roles_file = pdata.get("roles", base.get("roles"))
+    if isinstance(roles_file, str):  # the plan's layout (optional: old instances have none)
+        rpath = instance_file.parent / roles_file
+        merged["roles"] = _read_roles_csv(rpath, period)
+        merged["roles_source"] = f"{roles_file} (see ROLES.md)"
+        inputs[str(rpath)] = _sha(rpath)
+        merged["layout"] = {**(base.get("layout") or {}), **(pdata.get("layout") or {})}
+    if "plan_fit" in base or "roles" in merged:
+        from landalloc.plan.model import DEFAULT_ROLE_WEIGHTS
+
+        pf = dict(base.get("plan_fit") or {})
+        pf["weights"] = {**DEFAULT_ROLE_WEIGHTS, **(pf.get("weights") or {}),
+                         **((pdata.get("plan_fit") or {}).get("weights") or {})}
+        merged["plan_fit"] = pf
+    merged["output_citywide"] = dict(base.get("output_citywide") or {})
     for key, value in pdata.items():
-        if key in PERIOD_KEYS:
+        if key in PERIOD_KEYS or key in ("roles", "layout", "plan_fit"):
             continue
         if key == "output" and isinstance(value, str):
             out_file = period_file.parent / value

@@ -194,6 +194,66 @@ class MaxOutput(Strict):
         return bool(self.sector_weights or self.district_weights)
 
 
+RoleName = Literal["core", "cluster", "node", "zone_list"]
+#: The roles in the order of strength (ROLES.md: core > cluster > node > zone_list).
+ROLE_ORDER: tuple[str, ...] = ("core", "cluster", "node", "zone_list")
+#: A cell the plan does not name (no row in roles.csv): its plan-fit weight key and the
+#: name of its hectares in `plan_fit.by_role`.
+NO_ROLE = "none"
+UNNAMED = "unnamed"
+#: Default plan-fit weights per hectare (DERIVATION.md §6); instance.yaml `plan_fit.weights`
+#: and `--set plan_fit.weights.<role>=W` override them.
+DEFAULT_ROLE_WEIGHTS: dict[str, float] = {"core": 8.0, "cluster": 4.0, "node": 2.0,
+                                          "zone_list": 1.0, NO_ROLE: 0.0}
+
+
+class Role(Strict):
+    """The part the plan gives a district for a sector in one period (roles.csv)."""
+
+    role: RoleName
+    source: str = Field(description="Where the plan names the cell; the role's source first")
+    reading: str | None = Field(None, description="table, text or both")
+    assumption: str | None = Field(None, description="Why the role is not in the plan's own "
+                                                     "words (a mapping or an inference)")
+
+    @property
+    def assumed(self) -> bool:
+        return bool(self.assumption)
+
+
+class PlanFit(Provenance):
+    """How well an allocation follows the plan's layout: Σ weight[role(cell)] · ha."""
+
+    weights: dict[str, Weight] = Field(
+        default_factory=lambda: dict(DEFAULT_ROLE_WEIGHTS),
+        description="role (core, cluster, node, zone_list, none) -> weight per ha")
+
+    @model_validator(mode="after")
+    def _known(self) -> PlanFit:
+        bad = sorted(set(self.weights) - set(DEFAULT_ROLE_WEIGHTS))
+        if bad:
+            raise ValueError(f"plan_fit.weights: unknown role {', '.join(bad)} "
+                             f"(known: {', '.join(DEFAULT_ROLE_WEIGHTS)})")
+        return self
+
+    def weight(self, role: str | None) -> float:
+        key = role or NO_ROLE
+        return float(self.weights.get(key, DEFAULT_ROLE_WEIGHTS[key]))
+
+    def full(self) -> dict[str, float]:
+        return {k: self.weight(None if k == NO_ROLE else k) for k in DEFAULT_ROLE_WEIGHTS}
+
+
+class Layout(Strict):
+    """Which allowed cells the roles keep: `allowed_roles` narrows `allowed` to the cells
+    whose role is listed (a cell with no role is dropped), for `sectors` (omitted: all)."""
+
+    allowed_roles: list[RoleName] | None = Field(
+        None, description="Keep only allowed cells with one of these roles; omitted: keep all")
+    sectors: list[str] | None = Field(
+        None, description="Sectors the narrowing applies to; omitted: every sector")
+
+
 class Instance(Strict):
     """One period of one plan, after scenario overrides: the formulation's only input."""
 
@@ -219,6 +279,52 @@ class Instance(Strict):
         description="The scenario's objective: part of the instance, so that every command "
                     "that formulates it solves the same LP")
     solver: SolverSettings | None = Field(None, description="The scenario's solver settings")
+    roles: dict[str, dict[str, Role]] = Field(
+        default_factory=dict,
+        description="sector -> district -> the plan's role for the cell (roles.csv); empty "
+                    "when the instance declares no roles")
+    roles_source: str | None = None
+    plan_fit: PlanFit = Field(default_factory=PlanFit,
+                              description="Weights of the second objective (plan fit)")
+    layout: Layout = Field(default_factory=Layout,
+                           description="How the roles narrow the allowed cells")
+    output_citywide: dict[str, NonNegative] = Field(
+        default_factory=dict,
+        description="period -> one output per ha (亿元/ha) for every allowed cell of that "
+                    "period, replacing `output` (the city-wide reading of Annex 2 §2(2))")
+    #: Cells `layout.allowed_roles` removed from `allowed` (sector -> districts), for reports.
+    narrowed: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _narrow(cls, data: Any) -> Any:
+        """Apply `layout.allowed_roles`: allowed cells without a listed role are dropped."""
+        if not isinstance(data, dict):
+            return data
+        city = (data.get("output_citywide") or {}).get(str(data.get("period")))
+        if isinstance(city, int | float) and isinstance(data.get("allowed"), dict):
+            data = {**data, "output": {s: dict.fromkeys(row, float(city))
+                                       for s, row in data["allowed"].items()},
+                    "output_source": "output_citywide (one figure for every cell)"}
+        layout = data.get("layout") or {}
+        keep = layout.get("allowed_roles") if isinstance(layout, dict) else None
+        if not keep or not isinstance(data.get("allowed"), dict):
+            return data
+        only = layout.get("sectors")
+        roles = data.get("roles") or {}
+        allowed, dropped = {}, {}
+        for s, row in data["allowed"].items():
+            if only is not None and s not in only:
+                allowed[s] = row
+                continue
+            def role_of(d, s=s):
+                r = (roles.get(s) or {}).get(d)
+                return r.get("role") if isinstance(r, dict) else getattr(r, "role", None)
+            allowed[s] = {d: v for d, v in row.items() if role_of(d) in keep}
+            gone = [d for d in row if d not in allowed[s]]
+            if gone:
+                dropped[s] = gone
+        return {**data, "allowed": allowed, "narrowed": dropped}
 
     @model_validator(mode="after")
     def _references(self) -> Instance:
@@ -247,6 +353,10 @@ class Instance(Strict):
               "objective.max_output.sector_weights")
         check(self.objective.district_weights, self.districts, "district",
               "objective.max_output.district_weights")
+        check(self.roles, self.sectors, "sector", "roles")
+        for sid, row in self.roles.items():
+            check(row, self.districts, "district", f"roles.{sid}")
+        check(self.layout.sectors or [], self.sectors, "sector", "layout.sectors")
         for i, r in enumerate(self.rules):
             check(r.sectors or [], self.sectors, "sector", f"rules[{i}].sectors")
             check(r.districts or [], self.districts, "district", f"rules[{i}].districts")
@@ -256,3 +366,13 @@ class Instance(Strict):
 
     def is_allowed(self, sector: str, district: str) -> bool:
         return district in self.allowed.get(sector, {})
+
+    def role(self, sector: str, district: str) -> Role | None:
+        return self.roles.get(sector, {}).get(district)
+
+    def unnamed_cells(self) -> list[tuple[str, str]]:
+        """Allowed cells the plan's layout does not name (no role); [] without roles."""
+        if not self.roles:
+            return []
+        return [(s, d) for s, row in self.allowed.items() for d in row
+                if self.role(s, d) is None]

@@ -91,6 +91,11 @@ def print_result(result: Result, console: Console | None = None) -> None:
         f"Projected output of the new land: [bold]{_fmt(result.objective, 1)} "
         f"{result.lp.objective_unit}[/]   status: {result.status}   "
         f"max violation: {result.max_violation:.2e}", highlight=False)
+    pf = result.plan_fit()
+    if pf is not None:
+        from landalloc.results.plan_fit import screen_line
+
+        console.print(screen_line(pf), highlight=False)
     for note in (result.analysis.notes if result.analysis is not None else []):
         console.print(f"note: {note}", style="yellow", highlight=False)
     console.print("Shadow price: the change of output per unit of the rule's figure, shown only "

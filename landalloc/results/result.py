@@ -107,6 +107,14 @@ class Result:
         df["price_unique"] = False
         return df
 
+    def plan_fit(self) -> dict[str, Any] | None:
+        """The plan-fit block (results/plan_fit.py); None when not optimal."""
+        if not self.optimal or self.raw.x is None:
+            return None
+        from landalloc.results.plan_fit import plan_fit
+
+        return plan_fit(self.instance, self.lp.sectors, self.lp.districts, self.raw.x)
+
     def to_dict(self) -> dict[str, Any]:
         """The --json document."""
         out: dict[str, Any] = {
@@ -120,9 +128,18 @@ class Result:
         if not self.optimal:
             return {**out, "allocation": [], "totals": {}, "rules": [],
                     "message": self.raw.message}
+        inst = self.instance
+
+        def role_of(s: str, d: str) -> dict[str, Any]:
+            r = inst.role(s, d)
+            return {"role": None if r is None else r.role,
+                    "assumption": None if r is None else r.assumed}
+
         out["allocation"] = [
-            {"sector": r.sector, "district": r.district, "hectares": float(r.hectares)}
+            {"sector": r.sector, "district": r.district, "hectares": float(r.hectares),
+             **role_of(r.sector, r.district)}
             for r in self.allocation().itertuples()]
+        out["plan_fit"] = self.plan_fit()
         out["totals"] = {kind: {r["id"]: float(r["hectares"])
                                 for _, r in self.totals(kind).iterrows()}
                          for kind in ("sector", "district", "zone")}
