@@ -1,0 +1,1 @@
+"""A solve in plan terms (Result) and the files a run writes."""

@@ -1,0 +1,51 @@
+"""Plan fit of an allocation: the one place it is computed (JSON, screen, tradeoff).
+
+plan fit = Σ_cells plan_fit.weights[role(cell)] · ha, the role from the instance's roles.csv
+(`none` where the plan names no role). `by_role` adds the hectares per role; `unnamed` holds
+those in cells without a role, so the parts sum to the allocated total.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from landalloc.plan.model import NO_ROLE, ROLE_ORDER, UNNAMED, Instance
+
+#: Hectares below this count as zero (the default tolerance policy's).
+_HA_TOL = 1e-6
+
+
+def cell_role(inst: Instance, sector: str, district: str) -> str | None:
+    r = inst.role(sector, district)
+    return None if r is None else r.role
+
+
+def plan_fit(inst: Instance, sectors: list[str], districts: list[str],
+             x: np.ndarray) -> dict[str, Any]:
+    """{score, weights, by_role: {core, cluster, node, zone_list, unnamed}} of x (sector-major
+    over sectors x districts)."""
+    by_role = dict.fromkeys((*ROLE_ORDER, UNNAMED), 0.0)
+    score = 0.0
+    weights = inst.plan_fit.full()
+    k = 0
+    for s in sectors:
+        for d in districts:
+            ha = float(x[k])
+            k += 1
+            if abs(ha) < _HA_TOL:
+                continue
+            role = cell_role(inst, s, d)
+            by_role[role or UNNAMED] += ha
+            score += weights[role or NO_ROLE] * ha
+    return {"score": score, "weights": weights, "by_role": by_role,
+            "unnamed_allowed_cells": [{"sector": s, "district": d}
+                                      for s, d in inst.unnamed_cells()],
+            "rule": "Σ weight[role] · ha; the role per cell from the instance's roles "
+                    "(none: the plan names no role for the cell)"}
+
+
+def screen_line(pf: dict[str, Any]) -> str:
+    parts = ", ".join(f"{k} {v:,.0f}" for k, v in pf["by_role"].items())
+    return f"Plan fit: {pf['score']:,.0f} (ha by role: {parts})"
