@@ -48,6 +48,8 @@ class Provenance(Strict):
     source: str | None = Field(None, description="Where in the plan (chapter, section, table)")
     assumption: str | None = Field(None, description="Not in the plan: what was assumed and why")
     note: str | None = Field(None, description="Another reading of the plan, kept visible")
+    plan: str | None = Field(None, description="The plan's own figure and source, kept beside "
+                                               "a figure a scenario or --set changed")
 
 
 class Bound(Provenance):

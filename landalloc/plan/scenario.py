@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.model import BOUND_KEYS, Rule
 from landalloc.plan.overrides import Override
+from landalloc.plan.safefile import read_text
 from landalloc.plan.validation import problems_from
 from landalloc.plan.yamlio import Where, read_yaml
 
@@ -35,11 +36,20 @@ class _Forbid(BaseModel):
 class SolverSettings(_Forbid):
     """Solver settings a scenario may fix; the command line wins over them."""
 
-    backend: str | None = Field(None, description="Solver backend, e.g. highs")
+    backend: str | None = Field(None, description="Solver backend: highs, pulp or pyomo")
     time_limit: Positive | None = Field(None, description="Seconds")
     threads: Annotated[int, Field(ge=1)] | None = Field(None, description="Solver threads")
     primal_tolerance: Positive | None = None
     dual_tolerance: Positive | None = None
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, name: str | None) -> str | None:
+        from landalloc.solver import BACKENDS
+
+        if name is not None and name not in BACKENDS:
+            raise ValueError(f"unknown backend '{name[:40]}' (known: {', '.join(BACKENDS)})")
+        return name
 
 
 class MaxOutput(_Forbid):
@@ -78,6 +88,17 @@ class Scenario(_Forbid):
                           "district_weights: ...}}")
     solver: SolverSettings | None = Field(None, description="Solver settings")
     rules: list[Rule] = Field(default_factory=list, description="Custom linear rules")
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rules(cls, rules: list[Rule]) -> list[Rule]:
+        seen: set[str] = set()
+        for r in rules:
+            if r.name in seen:
+                raise ValueError(f"two rules are named '{r.name}'; a rule's name must be "
+                                 "unique in its file (a child file may replace a parent's)")
+            seen.add(r.name)
+        return rules
 
     def max_output(self) -> MaxOutput:
         """The objective, normalised."""
@@ -124,7 +145,7 @@ class ScenarioChain:
 
 
 def _parse(path: Path, where: Where) -> Scenario:
-    data = read_yaml(path, where)
+    data = read_yaml(path, where, nulls=False)
     if not isinstance(data, dict):
         raise InputError.one("a scenario is a mapping with name, extends, set", file=str(path))
     try:
@@ -163,14 +184,7 @@ def is_instance_file(path: Path, cache: dict | None = None) -> bool:
             key = None
         if key is not None and key in cache:
             return cache[key]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.one("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError.one("is a directory, expected a YAML file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError.one(f"cannot read: {e}", file=str(path)) from None
+    text = read_text(path)
     found = bool(_PERIODS_KEY.search(text))
     if cache is not None and found and key is not None:
         cache[key] = found  # instance files only: the cache stays small
