@@ -200,7 +200,8 @@ def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> A
     keys = path.split(".")
     top = keys[0]
     if top not in data and top not in BOUND_KEYS and top != "rules":
-        raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
+        known = sorted(k for k in data if k not in NOT_FIGURES)
+        raise KeyError(f"unknown key '{top}' (known: {', '.join(known)})")
     if top in COLLECTIONS:
         if len(keys) < 3:
             raise KeyError(f"give a field: {top}.<id>.<field>")
