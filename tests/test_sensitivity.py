@@ -342,7 +342,8 @@ def test_sensitivity_json_and_files(tmp_path):
     air = next(r for r in doc["rules"] if r["name"] == "district_cap[airport]")
     assert air["shadow_price"] == pytest.approx(air["value_one_more_ha"])
     assert air["value_one_less_ha"] is None and air["range_upper"] == pytest.approx(1300)
-    assert {f.name for f in tmp_path.iterdir()} == {"rules.csv", "cells.csv",
+    assert {f.name for f in tmp_path.iterdir()
+            if not f.name.startswith(".")} == {"rules.csv", "cells.csv",
                                                      "sensitivity.json"}
 
 
