@@ -18,6 +18,7 @@ from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.model import Instance
 from landalloc.plan.overrides import Override, apply_collect, normalise, parse_set
+from landalloc.plan.safefile import excerpt
 from landalloc.plan.scenario import (
     Scenario,
     ScenarioChain,
@@ -70,7 +71,8 @@ def _read_output_csv(path: Path, period: str) -> dict[str, dict[str, float]]:
                     value = float(row["output_per_ha"])
                 except (KeyError, TypeError, ValueError):
                     raise InputError.one(
-                        f"row {i}: output_per_ha is not a number: {row.get('output_per_ha')!r}",
+                        f"row {i}: output_per_ha is not a number: "
+                        f"{excerpt(row.get('output_per_ha'))}",
                         file=str(path), key="output_per_ha") from None
                 out.setdefault(row["sector"], {})[row["district"]] = value
     except FileNotFoundError:

@@ -103,7 +103,7 @@ class ShareBound(Bound):
 def _bound(kind: BoundKind) -> BeforeValidator:
     def read(value: Any) -> Any:
         if isinstance(value, str):
-            raise ValueError(f"expected a number or {{min: .., max: ..}}, got {value!r}")
+            raise ValueError(f"expected a number or {{min: .., max: ..}}, got {value[:40]!r}")
         return as_bound(value, kind)
 
     return BeforeValidator(read)

@@ -145,13 +145,43 @@ class ScenarioChain:
 
 
 def _parse(path: Path, where: Where) -> Scenario:
-    data = read_yaml(path, where, nulls=False)
-    if not isinstance(data, dict):
-        raise InputError.one("a scenario is a mapping with name, extends, set", file=str(path))
+    """Read and check a scenario file; every problem it has on its own is reported at once.
+
+    A file that is not a scenario at all (no mapping, no `extends`, no known key) gets one
+    message that quotes none of it: `extends` may point at any file, secrets included.
+    """
+    problems: list[Problem] = []
+    data = read_yaml(path, where, nulls=False, problems=problems)
+    known = set(Scenario.model_fields)
+    if not isinstance(data, dict) or "extends" not in data or not known & set(data):
+        raise InputError.one("not a scenario file: a scenario is a mapping with `extends` "
+                             f"and any of {', '.join(sorted(known - {'extends'}))}",
+                             file=str(path))
+    if isinstance(data.get("set"), dict):
+        problems += _set_problems(data["set"], where, str(path))
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        raise InputError(problems_from(err, where, str(path))) from None
+        problems += problems_from(err, where, str(path))
+    unique = list({(p.key, p.message): p for p in problems}.values())
+    if unique:
+        raise InputError(unique)
+    return scenario
+
+
+def _set_problems(block: dict, where: Where, file: str) -> list[Problem]:
+    """What can be said of a `set:` block without the instance: non-figures, nulls, flags."""
+    from landalloc.plan.overrides import _value_problem
+
+    out = []
+    for keys, value in flatten_set(block):
+        path = ".".join(keys)
+        why = _value_problem(path, path.split("."), value)
+        if why is None or value is None:  # a null was reported where it was read
+            continue
+        line = where.get(("set", *keys), where.get(("set", keys[0]), (None, None)))[1]
+        out.append(Problem(why, file, f"set.{path}", line))
+    return out
 
 
 def _target(path: Path, extends: str) -> Path:

@@ -139,21 +139,25 @@ def _load(text: str, shown: str) -> Any:
         raise InputError.one("nested too deeply", file=shown) from None
 
 
-def read_yaml(path: Path, where: Where | None = None, *, nulls: bool = True) -> Any:
+def read_yaml(path: Path, where: Where | None = None, *, nulls: bool = True,
+              problems: list[Problem] | None = None) -> Any:
     """Read one YAML file safely (no object construction); errors name the file and line.
 
     `nulls=False` (scenarios, instances): a key without a value is an error, never "unset".
-    Every problem of the file's values is reported at once.
+    Every problem of the file's values is reported at once — raised, or appended to
+    `problems` when the caller has more of the file to check.
     """
     shown = str(path)
     node = _load(read_text(Path(path)), shown)
     _check_aliases(node, shown)
-    problems: list[Problem] = []
-    out = _plain(node, shown, (), where if where is not None else {}, problems, nulls)
+    found: list[Problem] = []
+    out = _plain(node, shown, (), where if where is not None else {}, found, nulls)
     if (why := number_problem(node)) is not None:
-        problems.append(Problem(why, shown))
-    if problems:
-        raise InputError(problems)
+        found.append(Problem(why, shown))
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise InputError(found)
     return out
 
 
