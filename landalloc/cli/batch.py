@@ -91,11 +91,19 @@ def batch_cmd(
     def step(n: int, total: int) -> None:
         bar.advance(task, n)
 
-    with bar:
-        report = run_batch(list(inputs or []), out, jobs=jobs, scheduler=scheduler,
-                           resume=resume, overwrite=overwrite, base=base, period=period,
-                           chunk_size=chunk_size, options=SolverOptions(time_limit=time_limit),
-                           progress=step, start=start)
+    from landalloc.batch.run import BatchInterrupted
+    from landalloc.cli.failure import EXIT_INTERRUPTED
+
+    try:
+        with bar:
+            report = run_batch(list(inputs or []), out, jobs=jobs, scheduler=scheduler,
+                               resume=resume, overwrite=overwrite, base=base, period=period,
+                               chunk_size=chunk_size,
+                               options=SolverOptions(time_limit=time_limit),
+                               progress=step, start=start)
+    except BatchInterrupted as stop:
+        console.print(str(stop), highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
     console.print(f"{report.total:,} scenarios ({counts}); solved {report.solved_now:,} now "
                   f"in {report.seconds:.1f} s ({report.rate:,.0f}/s on {report.workers} "
