@@ -101,7 +101,7 @@ def folder_kind(out: Path) -> str | None:
         return str(json.loads((out / MARKER).read_text(encoding="utf-8"))["kind"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    names = {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir()} - {".lock"}  # a batch's lock alone: empty
     if not names:
         return None
     if "manifest.json" in names:  # a batch written before folders carried a marker

@@ -109,7 +109,7 @@ def test_set_refuses_paths_that_are_not_plan_figures(text, hint):
 
 @pytest.mark.parametrize("value", ["1e20", "-1e21", ".inf", ".nan", "1e400"])
 def test_numbers_are_finite_and_below_the_solver_infinity(value):
-    with pytest.raises(InputError, match="finite|too large"):
+    with pytest.raises(InputError, match=r"finite|too large"):
         load_instance(sets=[f"districts.airport.cap={value}"])
 
 
