@@ -65,13 +65,10 @@ def write_result(out: Path, result) -> list[Path]:
         "rules.csv": result.rules().drop(columns=["members"]) if result.optimal else None,
     }
     text = {name: df.to_csv(index=False) for name, df in files.items() if df is not None}
-    written = []
-    for name, body in text.items():
-        atomic_write_text(out / name, body)
-        written.append(out / name)
-    write_json(out / "result.json", result.to_dict())
-    write_json(out / "record.json", run_record(result))
-    return [*written, out / "result.json", out / "record.json"]
+    dump = {"default": str, "ensure_ascii": False, "indent": 2}
+    text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
+    text["record.json"] = json.dumps(run_record(result), **dump) + "\n"
+    return write_folder(out, "solve", text)
 
 
 def run_record(result) -> dict[str, Any]:
@@ -87,3 +84,167 @@ def run_record(result) -> dict[str, Any]:
     return {**result.record, "status": result.status, "objective": result.objective,
             "max_violation": result.max_violation, "versions": versions,
             "effective_instance": result.instance.model_dump(mode="json")}
+
+
+# ------------------------------------------------------------------ whole output folders
+#: Written last into every output folder: what kind of run it holds, and that it is whole.
+MARKER = ".landalloc-run.json"
+
+
+def folder_kind(out: Path) -> str | None:
+    """The kind of run a folder holds ("solve", "batch", ...), "" if it holds other files,
+    None if it does not exist or is empty."""
+    out = Path(out)
+    if not out.is_dir():
+        return None
+    try:
+        return str(json.loads((out / MARKER).read_text(encoding="utf-8"))["kind"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    names = {p.name for p in out.iterdir()} - {".lock"}  # a batch's lock alone: empty
+    if not names:
+        return None
+    if "manifest.json" in names:  # a batch written before folders carried a marker
+        return "batch"
+    if {"result.json", "record.json"} <= names:
+        return "solve"
+    return ""
+
+
+def check_target(out: Path, kind: str, overwrite: bool = False) -> None:
+    """Refuse an --out that is a file, or a folder holding another kind of run or other
+    files (unless `overwrite`, and never files landalloc did not write)."""
+    from landalloc.errors import InputError
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError.one("--out is a file; give a folder", file=str(out))
+    found = folder_kind(out)
+    if found is None or found == kind:
+        return
+    if found == "":
+        raise InputError.one("this folder holds files that are not one landalloc run; give a "
+                             "new or empty folder", file=str(out))
+    if not overwrite:
+        hint = "--overwrite to replace it, or " if kind == "batch" else ""
+        raise InputError.one(f"this folder holds a {found} run; {hint}choose another folder",
+                             file=str(out))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def _clean_stale(out: Path) -> None:
+    """Temporary siblings of `out` left by a killed run."""
+    import shutil
+
+    for p in out.parent.glob(f".{out.name}.tmp-*"):
+        try:
+            pid = int(p.name.rsplit("-", 2)[-2])
+        except (ValueError, IndexError):
+            continue
+        if not _alive(pid):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class run_folder:
+    """`with run_folder(out, "solve") as tmp:` write into tmp; on success `out` becomes tmp.
+
+    The folder is written whole into a temporary sibling, marked with its kind, then
+    swapped into place in one rename: a reader, or a kill at any moment, sees the previous
+    complete run or the new complete run, never a mix and never stale files beside new ones.
+    """
+
+    def __init__(self, out: Path, kind: str, overwrite: bool = False) -> None:
+        self.out = Path(out)
+        self.kind = kind
+        self.overwrite = overwrite
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        import secrets
+
+        from landalloc.errors import InputError
+
+        check_target(self.out, self.kind, self.overwrite)
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _clean_stale(self.out)
+            self.tmp = self.out.parent / (f".{self.out.name}.tmp-{os.getpid()}-"
+                                          f"{secrets.token_hex(4)}")
+            self.tmp.mkdir()
+        except OSError as e:
+            raise InputError.one(f"cannot write here: {e.strerror}", file=str(self.out)) \
+                from None
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        import shutil
+
+        from landalloc.errors import InputError
+
+        assert self.tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise InputError.one(f"cannot write: {exc.strerror}; nothing was written",
+                                     file=str(self.out)) from None
+            return
+        try:
+            write_json(self.tmp / MARKER, {"kind": self.kind, "complete": True,
+                                           "pid": os.getpid()})
+            _publish(self.tmp, self.out)
+        except OSError as e:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise InputError.one(f"cannot write: {e.strerror}; nothing was written",
+                                 file=str(self.out)) from None
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Put the finished folder `tmp` at `out`, replacing what was there in one step."""
+    import shutil
+
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):  # tmp now holds the previous run
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = out.parent / f".{out.name}.tmp-{os.getpid()}-old"
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_folder(out: Path, kind: str, files: dict[str, bytes | str]) -> list[Path]:
+    """Write every file of a run (relative name -> content) as one folder, whole or not at all."""
+    with run_folder(out, kind) as tmp:
+        for rel, body in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(body, str):
+                path.write_text(body, encoding="utf-8")
+            else:
+                path.write_bytes(body)
+    return [Path(out) / rel for rel in files]

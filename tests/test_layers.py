@@ -77,3 +77,11 @@ def test_the_checker_sees_a_wrong_import(tmp_path):
     f.write_text("def f():\n    from landalloc.present.screen import print_result\n")
     (line, target), = _imports(f, "landalloc.solver.m")
     assert _rank(target) > _rank("landalloc.solver.m") and line == 2
+
+
+def test_plan_knows_the_backends_by_name():
+    """The plan validates a scenario's `solver.backend` without importing the solvers."""
+    from landalloc.plan.model import BACKEND_NAMES
+    from landalloc.solver import BACKENDS
+
+    assert tuple(BACKENDS) == BACKEND_NAMES

@@ -20,7 +20,8 @@ def _diff(a: dict, b: dict, path: str = "") -> list[str]:
 def test_set_changes_only_its_path():
     base = load_instance().model_dump()
     changed = load_instance(sets=["districts.airport.cap=1500"]).model_dump()
-    assert _diff(base, changed) == ["districts.airport.cap.max"]
+    assert _diff(base, changed) == ["districts.airport.cap.max", "districts.airport.cap.plan",
+                                    "districts.airport.cap.source"]
     assert changed["districts"]["airport"]["cap"]["max"] == 1500
 
 

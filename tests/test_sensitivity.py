@@ -339,7 +339,8 @@ def test_sensitivity_json_and_files(tmp_path):
     assert air["shadow_price"] is None and air["price_unique"] is False
     assert air["value_one_more_ha"] > 0
     assert air["value_one_less_ha"] is None and air["range_upper"] == pytest.approx(1300)
-    assert {f.name for f in tmp_path.iterdir()} == {"rules.csv", "cells.csv",
+    assert {f.name for f in tmp_path.iterdir()
+            if not f.name.startswith(".")} == {"rules.csv", "cells.csv",
                                                      "sensitivity.json"}
 
 

@@ -159,6 +159,16 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _text(value: Any) -> str | None:
+    """A name column may hold numbers (scenario 1, 2, ...): they are names, as text."""
+    value = _clean(value)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
 def _runs(ids: np.ndarray, size: int) -> Iterator[np.ndarray]:
     """Split sorted ids into runs of consecutive ids of at most `size`."""
     if ids.size == 0:
@@ -213,9 +223,9 @@ def _table_chunks(src: dict[str, Any], offset: int, todo: np.ndarray, size: int,
             if not todo[r]:
                 yield from emit()
                 continue
-            name = _clean(cols["scenario"][k]) if "scenario" in cols else None
-            ext = _clean(cols["extends"][k]) if "extends" in cols else None
-            per = (_clean(cols["period"][k]) if "period" in cols else None) or period
+            name = _text(cols["scenario"][k]) if "scenario" in cols else None
+            ext = _text(cols["extends"][k]) if "extends" in cols else None
+            per = (_text(cols["period"][k]) if "period" in cols else None) or period
             values = {p: v for p in paths if (v := _clean(cols[p][k])) is not None}
             item = (offset + r, r, str(name) if name is not None else f"{stem}-{r}",
                     _resolve_base(path, ext, src.get("base")), per, values)

@@ -10,14 +10,20 @@ and read the scenario and instance files (a shared file system on a cluster).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from landalloc.atomic import check_target, folder_kind
 from landalloc.batch.inputs import Chunk, chunks, count, expand
 from landalloc.batch.store import Store
 from landalloc.batch.worker import SCHEMAS, solve_chunk
@@ -26,6 +32,8 @@ from landalloc.solver import SolverOptions
 
 DEFAULT_CHUNK = {"files": 50, "rows": 500}
 MANIFEST_VERSION = 1
+#: Seconds to wait for a Dask scheduler before giving up with a message.
+CONNECT_TIMEOUT = 5
 
 
 @dataclass
@@ -44,6 +52,23 @@ class BatchReport:
     @property
     def rate(self) -> float:
         return self.solved_now / self.seconds if self.seconds > 0 else 0.0
+
+
+class BatchInterrupted(Exception):
+    """Ctrl-C or SIGTERM: the workers are stopped, finished chunks are on disk."""
+
+    def __init__(self, out: Path, done: int, total: int, why: str) -> None:
+        super().__init__(f"{why}: {done:,} of {total:,} scenarios are saved in {out}; "
+                         f"run `landalloc batch --out {out} --resume` to finish")
+        self.out, self.done, self.total, self.why = out, done, total, why
+
+
+class _Stop(BaseException):
+    """Raised in the main thread by the SIGTERM handler."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Stop("terminated (SIGTERM)")
 
 
 class _Inline:
@@ -65,11 +90,24 @@ class _Inline:
     def close(self) -> None:
         pass
 
+    def terminate(self) -> None:
+        pass
+
+
+def _die_with_parent() -> None:
+    """A worker ends when its driver does (even on SIGKILL), and leaves Ctrl-C to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
 
 def warm_up() -> int:
     """Run once in each worker before the first chunk: imports done, banner swallowed."""
     from landalloc.solver.highs import new_highs
 
+    _die_with_parent()
     new_highs()
     return os.getpid()
 
@@ -97,6 +135,17 @@ class _Pool:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def terminate(self) -> None:
+        """Stop the workers now: their chunks in flight are solved again by --resume."""
+        procs = list((self.pool._processes or {}).values())
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.terminate()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.join(timeout=5)
+
 
 class _Dask:
     """A Dask distributed client: an existing scheduler, or a LocalCluster started here."""
@@ -113,10 +162,11 @@ class _Dask:
             self.client = Client(self.cluster)
         else:
             try:
-                self.client = Client(scheduler, timeout="20s")
-            except OSError as e:
-                raise InputError.one(f"cannot reach the Dask scheduler: {e}",
-                                     file="--scheduler") from None
+                self.client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
+            except (OSError, TimeoutError) as e:
+                raise InputError.one(f"cannot reach the Dask scheduler at {scheduler} within "
+                                     f"{CONNECT_TIMEOUT} s ({type(e).__name__}); is it "
+                                     "running?", file="--scheduler") from None
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
         self.client.run(warm_up)
@@ -134,6 +184,10 @@ class _Dask:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def terminate(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.cancel(list(self.client.futures.values()), force=True)
 
 
 def _failed_chunk(chunk: Chunk, err: BaseException) -> dict:
@@ -184,49 +238,82 @@ def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | N
     """
     started = time.perf_counter()
     store = Store(out)
+    check_target(store.out, "batch", overwrite)  # a file, or another kind of run
+    store.lock()
+    try:
+        return _run(store, started, inputs, jobs, scheduler, resume, overwrite, base, period,
+                    chunk_size, options, progress, start)
+    finally:
+        store.unlock()
+
+
+def _changed_inputs(store: Store, manifest: dict[str, Any]) -> list[str]:
+    recorded = manifest.get("sha256")
+    if recorded is None:
+        return []
+    now = store.input_hashes(manifest["sources"])
+    return [p for p, h in now.items() if recorded.get(p) != h]
+
+
+def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: str | None,
+         resume: bool, overwrite: bool, base: str | None, period: str | None,
+         chunk_size: int | None, options: SolverOptions | None,
+         progress: Callable[[int, int], None] | None,
+         start: Callable[[int, int], None] | None) -> BatchReport:
+    """The batch itself, once the folder is held. Nothing is written before the inputs are
+    read and the workers have started, so a run that never starts leaves no manifest."""
     opts = options or SolverOptions()
     opts = SolverOptions(time_limit=opts.time_limit, threads=1,
                          primal_tolerance=opts.primal_tolerance,
                          dual_tolerance=opts.dual_tolerance)
     sizes = ({"files": chunk_size, "rows": chunk_size} if chunk_size
              else dict(DEFAULT_CHUNK))
-    if store.exists() and resume:
+    fresh = not (store.exists() and resume)
+    if not fresh:
         manifest = store.read_manifest()
         if inputs:
-            fresh = _manifest(inputs, base, period, manifest["chunk_size"], opts)
-            if fresh["sources"] != manifest["sources"]:
+            again = _manifest(inputs, base, period, manifest["chunk_size"], opts)
+            if again["sources"] != manifest["sources"]:
                 raise InputError.one("these inputs differ from the batch being resumed "
                                      "(run without inputs to finish it, or use --overwrite)",
                                      file=str(store.out / "manifest.json"))
+        changed = _changed_inputs(store, manifest)
+        if changed:
+            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more"
+                                              if len(changed) > 5 else "")
+            raise InputError.one(f"inputs changed since this batch started ({shown}); its "
+                                 "results would mix old and new: --overwrite to start again",
+                                 file=str(store.out / "manifest.json"))
         opts = SolverOptions(time_limit=manifest.get("time_limit"), threads=1)
+        store.clean_partial()
+        total = manifest["total"]
+        todo = ~store.done(total)
     else:
         if store.exists() and not overwrite:
             raise InputError.one("this folder holds an earlier batch: --resume to finish it, "
                                  "or --overwrite to start again", file=str(store.out))
         if not inputs:
             raise InputError.one("give scenario files, folders, globs or override tables")
-        store.clear()
         manifest = _manifest(inputs, base, period, sizes, opts)
-        store.out.mkdir(parents=True, exist_ok=True)
-        store.write_manifest(manifest)
-    store.clean_partial()
-    total = manifest["total"]
-    todo = ~store.done(total)
-    already = int(total - todo.sum())
-    if start is not None:
-        start(total, already)
-
-    executor: Any
-    if scheduler:
-        executor = _Dask(scheduler, max(jobs, 1))
-    elif jobs > 1:
-        executor = _Pool(jobs)
-    else:
-        executor = _Inline()
+        manifest["sha256"] = store.input_hashes(manifest["sources"])
+        total = manifest["total"]
+        todo = np.ones(total, dtype=bool)
+    executor = _executor(scheduler, jobs)
     solved = 0
-    loop_start = time.perf_counter()
+    pending: dict[Any, Chunk] = {}
+    restore = None
+    if threading.current_thread() is threading.main_thread():
+        restore = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        pending: dict[Any, Chunk] = {}
+        if fresh:
+            store.clear(everything=folder_kind(store.out) not in (None, "batch"))
+            store.out.mkdir(parents=True, exist_ok=True)
+            store.write_manifest(manifest)
+        store.mark(complete=False)
+        already = int(total - todo.sum())
+        if start is not None:
+            start(total, already)
+        loop_start = time.perf_counter()
         limit = 2 * executor.workers
 
         def collect(done: set) -> None:
@@ -242,19 +329,29 @@ def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | N
                 if progress is not None:
                     progress(len(chunk), total)
 
-        for chunk in chunks(manifest["sources"], todo, manifest["chunk_size"],
-                            manifest["period"]):
-            while len(pending) >= limit:
+        try:
+            for chunk in chunks(manifest["sources"], todo, manifest["chunk_size"],
+                                manifest["period"]):
+                while len(pending) >= limit:
+                    done, _ = executor.wait(set(pending))
+                    collect(done)
+                pending[executor.submit(chunk, opts)] = chunk
+            while pending:
                 done, _ = executor.wait(set(pending))
                 collect(done)
-            pending[executor.submit(chunk, opts)] = chunk
-        while pending:
-            done, _ = executor.wait(set(pending))
-            collect(done)
+        except (KeyboardInterrupt, _Stop) as stop:
+            why = "interrupted (Ctrl-C)" if isinstance(stop, KeyboardInterrupt) else str(stop)
+            with contextlib.suppress(BaseException):  # keep what is finished
+                collect({f for f in pending if f.done()})
+            executor.terminate()
+            raise BatchInterrupted(store.out, already + solved, total, why) from None
         loop_seconds = time.perf_counter() - loop_start
     finally:
+        if restore is not None:
+            signal.signal(signal.SIGTERM, restore)
         executor.close()
     rows = store.finalize(total)
+    store.mark(complete=True)
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -263,6 +360,14 @@ def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | N
                 for v in pc.value_counts(status).to_pylist()}
     return BatchReport(store.out, total, solved, statuses, rows,
                        time.perf_counter() - started, executor.workers, loop_seconds)
+
+
+def _executor(scheduler: str | None, jobs: int) -> Any:
+    if scheduler:
+        return _Dask(scheduler, max(jobs, 1))
+    if jobs > 1:
+        return _Pool(jobs)
+    return _Inline()
 
 
 def cpu_count() -> int:

@@ -16,6 +16,8 @@ appears exactly once.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +32,9 @@ from landalloc.batch.worker import SCHEMAS
 from landalloc.errors import InputError
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+#: What --resume needs from a manifest.
+MANIFEST_KEYS = ("version", "inputs", "sources", "total", "chunk_size")
 CHUNKS = "chunks"
 TABLES = ("summary", "allocation", "rules")
 #: Up to this many scenarios, CSV copies of the tables are written too.
@@ -52,24 +57,105 @@ class Store:
         return (self.out / MANIFEST).exists()
 
     def read_manifest(self) -> dict[str, Any]:
+        file = str(self.out / MANIFEST)
         try:
-            return json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
+            data = json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            raise InputError.one(f"cannot read the batch manifest: {e}",
-                                 file=str(self.out / MANIFEST)) from None
+            raise InputError.one(f"cannot read the batch manifest: {type(e).__name__}",
+                                 file=file) from None
+        missing = [k for k in MANIFEST_KEYS if not isinstance(data, dict) or k not in data]
+        if missing:
+            raise InputError.one(f"not a complete batch manifest (missing: "
+                                 f"{', '.join(missing)}); start again with --overwrite",
+                                 file=file)
+        return data
+
+    # ------------------------------------------------------------ one run at a time
+    def lock(self) -> None:
+        """Hold this folder for this process: a second batch into it is refused, by PID."""
+        import fcntl
+
+        self.out.mkdir(parents=True, exist_ok=True)
+        path = self.out / LOCK
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise InputError.one(f"another batch (PID {other}) is writing into this folder; "
+                                 "wait for it or choose another --out",
+                                 file=str(self.out)) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            self._lock_fd = None
+
+    def mark(self, complete: bool) -> None:
+        """The marker says what the folder holds; `complete` only once the tables are merged."""
+        from landalloc.atomic import MARKER, write_json
+
+        write_json(self.out / MARKER, {"kind": "batch", "complete": complete,
+                                       "pid": os.getpid()})
+
+    def complete(self) -> bool:
+        from landalloc.atomic import MARKER
+
+        try:
+            return bool(json.loads((self.out / MARKER).read_text("utf-8"))["complete"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         from landalloc.atomic import write_json
 
         write_json(self.out / MANIFEST, manifest)
 
-    def clear(self) -> None:
-        """Remove what an earlier batch wrote here (only the batch's own files)."""
+    def clear(self, everything: bool = False) -> None:
+        """Remove what an earlier batch wrote here (only the batch's own files), or with
+        `everything` all of another kind of run (--overwrite), but never the lock."""
+        if everything and self.out.is_dir():
+            for p in self.out.iterdir():
+                if p.name == LOCK:
+                    continue
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
+            return
+        from landalloc.atomic import MARKER
+
+        (self.out / MARKER).unlink(missing_ok=True)
         if self.chunks.exists():
             shutil.rmtree(self.chunks)
         for name in [MANIFEST, "results.xlsx",
                      *(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))]:
             (self.out / name).unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ inputs
+    @staticmethod
+    def input_hashes(sources: list[dict[str, Any]]) -> dict[str, str]:
+        """SHA-256 of every input file (scenario files, override tables): --resume checks
+        them, so a file regenerated at the same path is never merged with the old results."""
+        out: dict[str, str] = {}
+        for src in sources:
+            for p in (src["paths"] if src["kind"] == "files" else [src["path"]]):
+                h = hashlib.sha256()
+                try:
+                    with open(p, "rb") as f:
+                        for block in iter(lambda f=f: f.read(1 << 20), b""):
+                            h.update(block)
+                except OSError:
+                    out[p] = "unreadable"
+                    continue
+                out[p] = h.hexdigest()
+        return out
 
     # ------------------------------------------------------------ chunks
     def _chunk_dirs(self) -> list[Path]:
@@ -89,8 +175,15 @@ class Store:
         """A bool mask over ids: True where a complete chunk holds the scenario."""
         mask = np.zeros(total, dtype=bool)
         for d in self._chunk_dirs():
-            ids = pq.read_table(d / "summary.parquet", columns=["id"]).column("id")
-            ids = ids.to_numpy()
+            try:
+                ids = pq.read_table(d / "summary.parquet", columns=["id"]).column("id")
+                ids = ids.to_numpy()
+                for name in TABLES[1:]:
+                    pq.read_metadata(d / f"{name}.parquet")
+            except (OSError, ValueError, KeyError) as e:
+                raise InputError.one(f"chunk {d.name} cannot be read ({type(e).__name__}); "
+                                     "delete that folder and --resume again to solve its "
+                                     "scenarios anew", file=str(d)) from None
             mask[ids[(ids >= 0) & (ids < total)]] = True
         return mask
 

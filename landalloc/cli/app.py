@@ -7,6 +7,13 @@ import sys
 
 import typer
 
+from landalloc.cli.failure import (
+    EXIT_BAD_INPUT,
+    EXIT_CODES_HELP,
+    EXIT_INTERRUPTED,
+    internal_error,
+    os_error_message,
+)
 from landalloc.errors import InputError
 
 app = typer.Typer(
@@ -17,8 +24,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
 
 @app.callback()
 def _root() -> None:
@@ -42,11 +47,36 @@ COMMAND_MODULES = [
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
+for _cmd in app.registered_commands:  # every command's --help lists the exit codes
+    _cmd.epilog = EXIT_CODES_HELP
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the command; return its exit code. Never lets a traceback reach the terminal."""
+    try:
+        app(args=args)  # usage errors: click's message and exit 2 (SystemExit)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as e:
+        msg = os_error_message(e)
+        if msg is None:
+            return internal_error(e)
+        print(f"error: {msg}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError as e:
+        print("error: out of memory", file=sys.stderr)
+        return internal_error(e)
+    except Exception as e:
+        return internal_error(e)
+    return 0
+
 
 def main() -> None:
     """Entry point: bad input is one clear message and exit 2, never a traceback."""
-    try:
-        app()
-    except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
-        sys.exit(2)
+    sys.exit(run())

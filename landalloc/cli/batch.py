@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import PeriodOpt, TimeLimitOpt
+from landalloc.cli.common import JobsOpt, PeriodOpt, SchedulerOpt, TimeLimitOpt, choice
 
 
 def batch_cmd(
@@ -16,11 +16,8 @@ def batch_cmd(
              "override tables (.parquet/.csv: a 'scenario' column and one column per "
              "--set path)")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Results folder")] = Path("results"),
-    jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", help="Worker processes (1: solve in this process)")] = 1,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address (tcp://host:8786), or 'local' to start "
-                            "a LocalCluster of --jobs workers")] = None,
+    jobs: JobsOpt = 1,
+    scheduler: SchedulerOpt = None,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Finish an interrupted batch in --out: solve only what is missing")]
         = False,
@@ -39,7 +36,8 @@ def batch_cmd(
         "--report", help="Also write a report (HTML, Excel, charts) of the best scenario, "
                          "with the distribution of objective values over the batch")] = None,
     lang: Annotated[str, typer.Option(
-        "--lang", help="Names in the report: zh, en or both")] = "both",
+        "--lang", callback=choice("zh", "en", "both"),
+        help="Names in the report: zh, en or both")] = "both",
 ) -> None:
     """Solve every scenario, in parallel, into summary / allocation / rules tables.
 
@@ -93,11 +91,19 @@ def batch_cmd(
     def step(n: int, total: int) -> None:
         bar.advance(task, n)
 
-    with bar:
-        report = run_batch(list(inputs or []), out, jobs=jobs, scheduler=scheduler,
-                           resume=resume, overwrite=overwrite, base=base, period=period,
-                           chunk_size=chunk_size, options=SolverOptions(time_limit=time_limit),
-                           progress=step, start=start)
+    from landalloc.batch.run import BatchInterrupted
+    from landalloc.cli.failure import EXIT_INTERRUPTED
+
+    try:
+        with bar:
+            report = run_batch(list(inputs or []), out, jobs=jobs, scheduler=scheduler,
+                               resume=resume, overwrite=overwrite, base=base, period=period,
+                               chunk_size=chunk_size,
+                               options=SolverOptions(time_limit=time_limit),
+                               progress=step, start=start)
+    except BatchInterrupted as stop:
+        console.print(str(stop), highlight=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     counts = ", ".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
     console.print(f"{report.total:,} scenarios ({counts}); solved {report.solved_now:,} now "
                   f"in {report.seconds:.1f} s ({report.rate:,.0f}/s on {report.workers} "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -29,8 +32,62 @@ BackendOpt = Annotated[str | None, typer.Option(
     help="Solver backend: highs (highspy, the default and fastest), pulp or pyomo "
          "(each solving with HiGHS through its own interface); default: the scenario's "
          "solver setting, else highs")]
-TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", help="Seconds")]
-ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads")]
+def _positive_seconds(value: float | None) -> float | None:
+    """A time limit is a finite number of seconds above zero."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value:g} is not a time limit: give seconds above 0")
+    return value
+
+
+def _at_least_one(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise typer.BadParameter(f"{value} is below 1")
+    return value
+
+
+def _scheduler(value: str | None) -> str | None:
+    """'local' or tcp://host:port, checked before anything is written."""
+    if value is None or value == "local":
+        return value
+    m = _SCHEDULER.match(value)
+    if m is None or not 0 < int(m.group(2)) < 65536:
+        raise typer.BadParameter(f"'{value[:80]}' is not a scheduler address: give 'local' "
+                                 "or tcp://host:port (e.g. tcp://10.0.0.5:8786)")
+    return value
+
+
+def choice(*allowed: str) -> Callable[[str | None], str | None]:
+    """A callback that accepts exactly one of `allowed` (the list shown when it does not)."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(f"'{value[:80]}' is not one of: {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+_SCHEDULER = re.compile(r"^tcp://([A-Za-z0-9_.\-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$")
+
+TimeLimitOpt = Annotated[float | None, typer.Option(
+    "--time-limit", callback=_positive_seconds, help="Seconds (above 0)")]
+ThreadsOpt = Annotated[int | None, typer.Option(
+    "--threads", callback=_at_least_one, help="Solver threads (1 or more)")]
+JobsOpt = Annotated[int, typer.Option(
+    "--jobs", "-j", callback=_at_least_one,
+    help="Worker processes, 1 or more (1: solve in this process)")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", callback=_scheduler,
+    help="Dask scheduler address (tcp://host:port), or 'local' to start a LocalCluster of "
+         "--jobs workers; an unreachable scheduler is an error after a few seconds")]
+ScaleRulesOpt = Annotated[str, typer.Option(
+    "--scale-rules", callback=choice("proportional", "none"),
+    help="proportional: scale quotas, caps and zone totals by new/old increment; none: "
+         "change only the total")]
+IncrementFromOpt = Annotated[str, typer.Option(
+    "--increment-from", callback=choice("plan", "forecast"),
+    help="plan: the period's new land as the plan fixes it; forecast: from `landalloc "
+         "forecast` (final total at the period's end minus at its start)")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log")]
 
 

@@ -13,7 +13,9 @@ from landalloc.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_NOT_SOLVED,
     BackendOpt,
+    IncrementFromOpt,
     PeriodOpt,
+    ScaleRulesOpt,
     SetOpt,
     ThreadsOpt,
     TimeLimitOpt,
@@ -38,16 +40,11 @@ def solve_cmd(
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,
-    increment_from: Annotated[str, typer.Option(
-        "--increment-from", help="plan: the period's new land as the plan fixes it; forecast: "
-                                 "from `landalloc forecast` (final total at the period's end "
-                                 "minus at its start)")] = "plan",
+    increment_from: IncrementFromOpt = "plan",
     forecast_set: Annotated[list[str] | None, typer.Option(
         "--forecast-set", help="Change a forecast parameter PATH=VALUE (with --increment-from "
                                "forecast), e.g. combine.anchor=quota")] = None,
-    scale_rules: Annotated[str, typer.Option(
-        "--scale-rules", help="proportional: scale quotas, caps and zone totals by new/old "
-                              "increment; none: change only the total")] = "proportional",
+    scale_rules: ScaleRulesOpt = "proportional",
 ) -> None:
     """Solve one period: the sector x district allocation of the new industrial land.
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.overrides import Override, parse_set
+from landalloc.plan.safefile import excerpt
 from landalloc.plan.yamlio import Where
 
 
@@ -125,6 +126,6 @@ def validation_problems(err: ValidationError, where: Where, fallback: str,
         elif e["type"] == "missing":
             msg = "required key is missing"
         elif "input" in e and e["type"] != "value_error":
-            msg += f" (got {e['input']!r})"
+            msg += f" (got {excerpt(e['input'])})"
         problems.append(Problem(msg, file, ".".join(sloc) or None, line))
     return problems

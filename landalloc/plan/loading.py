@@ -18,6 +18,7 @@ from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.model import Instance
 from landalloc.plan.overrides import Override, apply_collect, normalise, parse_set
+from landalloc.plan.safefile import excerpt
 from landalloc.plan.scenario import (
     Scenario,
     ScenarioChain,
@@ -70,7 +71,8 @@ def _read_output_csv(path: Path, period: str) -> dict[str, dict[str, float]]:
                     value = float(row["output_per_ha"])
                 except (KeyError, TypeError, ValueError):
                     raise InputError.one(
-                        f"row {i}: output_per_ha is not a number: {row.get('output_per_ha')!r}",
+                        f"row {i}: output_per_ha is not a number: "
+                        f"{excerpt(row.get('output_per_ha'))}",
                         file=str(path), key="output_per_ha") from None
                 out.setdefault(row["sector"], {})[row["district"]] = value
     except FileNotFoundError:
@@ -109,13 +111,39 @@ def _read_roles_csv(path: Path, period: str) -> dict[str, dict[str, dict]]:
     return out
 
 
+def _check_shape(data: dict, file: Path, where: Where, top: bool = True) -> None:
+    """An instance folder's files have mappings where mappings go: all problems at once."""
+    problems = []
+    keys = [*PERIOD_KEYS, *(["periods"] if top else [])]
+    for key in keys:
+        value = data.get(key)
+        if value is None and key not in data:
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(f"expected a mapping of ids, got {type(value).__name__}",
+                                    str(file), key, where.get((key,), (None, None))[1]))
+            continue
+        for k, item in value.items():
+            ok = isinstance(item, str) if key == "periods" else isinstance(item, dict)
+            if not ok:
+                what = "a file name" if key == "periods" else "a mapping of fields"
+                problems.append(Problem(f"expected {what}, got {type(item).__name__}",
+                                        str(file), f"{key}.{k}",
+                                        where.get((key, k), (None, None))[1]))
+    if top and isinstance(data.get("periods"), dict) and not data["periods"]:
+        problems.append(Problem("no periods listed", str(file), "periods"))
+    if problems:
+        raise InputError(problems)
+
+
 def read_instance(instance_file: Path, period: str | None, where: Where,
                   inputs: dict[str, str]) -> dict:
     """Merge instance.yaml with one period's file into one plain dict."""
-    base = read_yaml(instance_file, where)
+    base = read_yaml(instance_file, where, nulls=False)
     inputs[str(instance_file)] = _sha(instance_file)
     if not isinstance(base, dict) or "periods" not in base:
         raise InputError.one("not an instance file: no 'periods' key", file=str(instance_file))
+    _check_shape(base, instance_file, where)
     periods = base["periods"]
     period = period or base.get("default_period") or next(iter(periods))
     if period not in periods:
@@ -123,10 +151,11 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
                              file=str(instance_file), key="periods")
     period_file = instance_file.parent / str(periods[period])
     pwhere: Where = {}
-    pdata = read_yaml(period_file, pwhere)
+    pdata = read_yaml(period_file, pwhere, nulls=False)
     inputs[str(period_file)] = _sha(period_file)
     if not isinstance(pdata, dict):
         raise InputError.one("expected a mapping", file=str(period_file))
+    _check_shape(pdata, period_file, pwhere, top=False)
     where.update(pwhere)
 
     merged: dict[str, Any] = {

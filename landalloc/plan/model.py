@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 BoundKind = Literal["exact", "max", "min"]
 
@@ -48,6 +48,8 @@ class Provenance(Strict):
     source: str | None = Field(None, description="Where in the plan (chapter, section, table)")
     assumption: str | None = Field(None, description="Not in the plan: what was assumed and why")
     note: str | None = Field(None, description="Another reading of the plan, kept visible")
+    plan: str | None = Field(None, description="The plan's own figure and source, kept beside "
+                                               "a figure a scenario or --set changed")
 
 
 class Bound(Provenance):
@@ -101,7 +103,7 @@ class ShareBound(Bound):
 def _bound(kind: BoundKind) -> BeforeValidator:
     def read(value: Any) -> Any:
         if isinstance(value, str):
-            raise ValueError(f"expected a number or {{min: .., max: ..}}, got {value!r}")
+            raise ValueError(f"expected a number or {{min: .., max: ..}}, got {value[:40]!r}")
         return as_bound(value, kind)
 
     return BeforeValidator(read)
@@ -171,10 +173,22 @@ Positive = Annotated[float, Field(gt=0)]
 Weight = Annotated[float, Field(ge=0)]
 
 
+#: The solver backends (landalloc.solver.BACKENDS; a test keeps the two equal).
+BACKEND_NAMES = ("highs", "pulp", "pyomo")
+
+
 class SolverSettings(Strict):
     """Solver settings a scenario may fix; the command line wins over them."""
 
-    backend: str | None = Field(None, description="Solver backend, e.g. highs")
+    backend: str | None = Field(None, description="Solver backend: highs, pulp or pyomo")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, name: str | None) -> str | None:
+        if name is not None and name not in BACKEND_NAMES:
+            raise ValueError(f"unknown backend '{name[:40]}' (known: {', '.join(BACKEND_NAMES)})")
+        return name
+
     time_limit: Positive | None = Field(None, description="Seconds")
     threads: Annotated[int, Field(ge=1)] | None = Field(None, description="Solver threads")
     primal_tolerance: Positive | None = None

@@ -1,8 +1,15 @@
-"""`--set PATH=VALUE` and scenario `set:` blocks: dotted paths into the period instance."""
+"""`--set PATH=VALUE` and scenario `set:` blocks: dotted paths into the period instance.
+
+A changed bound cites the change (`--set …` or file:line) as its source and keeps the
+plan's figure beside it; `unbounded` removes a bound (or one side of it) on purpose —
+an empty value never does.
+"""
 
 from __future__ import annotations
 
 import copy
+import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +21,17 @@ from landalloc.plan.yamlio import Where, parse_scalar
 COLLECTIONS = ("sectors", "districts", "zones", "sector_groups", "area_classes")
 #: Keys addressed as <sector>.<district>.
 CELL_MAPS = ("allowed", "output")
+#: The explicit spelling that removes a bound (or one side: `….cap.max=unbounded`).
+UNBOUNDED = "unbounded"
+#: Top-level keys that are not plan figures, and where they are set instead.
+NOT_FIGURES = {
+    "period": "choose the period with --period (or `period:` in a scenario file)",
+    "name": "name a scenario with `name:` in its file",
+    "description": "describe a scenario with `description:` in its file",
+    "title": "the plan's title is not a figure",
+    "objective_unit": "the objective's unit is not a figure",
+    "output_source": "the source of output per ha is not a figure",
+}
 
 
 @dataclass(frozen=True)
@@ -34,8 +52,76 @@ def parse_set(text: str) -> tuple[str, Any]:
     path, _, raw = text.partition("=")
     path = path.strip()
     if not path:
-        raise InputError.one(f"empty path in '{text}'", file="--set")
-    return path, parse_scalar(raw.strip())
+        raise InputError.one(f"empty path in '{text[:60]}'", file="--set")
+    try:
+        return path, parse_scalar(raw.strip())
+    except InputError as e:
+        raise InputError([Problem(p.message, "--set", path) for p in e.problems]) from None
+
+
+def _figure(bound: Any) -> str:
+    """A bound in the analyst's words: = 1,100, ≤ 1,100, ≥ 0.6, 1,000–1,200."""
+    if not isinstance(bound, dict):
+        return "none"
+    lo, hi = bound.get("min"), bound.get("max")
+
+    def f(v: Any) -> str:
+        return f"{v:,.4g}" if isinstance(v, float) and abs(v) < 1 else f"{v:,}"
+
+    if lo is not None and lo == hi:
+        return f"= {f(lo)}"
+    if lo is None and hi is None:
+        return "unbounded"
+    if lo is None:
+        return f"≤ {f(hi)}"
+    if hi is None:
+        return f"≥ {f(lo)}"
+    return f"{f(lo)}–{f(hi)}"
+
+
+def cite(ov: Override) -> str:
+    """Where a change comes from, as a source: `--set PATH=VALUE` or `file:line set PATH`."""
+    if ov.origin == "--set":
+        return f"--set {ov.path}={_text(ov.value)}"
+    try:
+        shown = os.path.relpath(ov.origin)
+    except ValueError:
+        shown = ov.origin
+    if shown.startswith(".."):
+        shown = ov.origin
+    return f"{shown}:{ov.line} set {ov.path}" if ov.line else f"{shown} set {ov.path}"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _value_problem(path: str, keys: list[str], value: Any) -> str | None:
+    """What is wrong with a value at a path before it is applied, or None."""
+    if keys[0] in NOT_FIGURES:
+        return f"'{keys[0]}' is not a plan figure: {NOT_FIGURES[keys[0]]}"
+    if value is None:
+        from landalloc.plan.yamlio import NULL_HINT
+
+        return NULL_HINT
+    if keys[0] == "allowed" and not isinstance(value, bool):
+        shown = str(value)[:40]
+        return f"expected true or false, got '{shown}' (booleans are exactly true/false)"
+    if value == UNBOUNDED and not _bound_path(keys):
+        return "`unbounded` removes a bound: only quota, cap, total, share, " \
+               "total_increment (or their .min/.max) take it"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    return None
+
+
+def _bound_path(keys: list[str]) -> bool:
+    return keys[-1] in BOUND_KEYS or (len(keys) > 1 and keys[-1] in ("min", "max")
+                                      and keys[-2] in BOUND_KEYS)
 
 
 def _normalise(data: dict) -> None:
@@ -78,9 +164,13 @@ def apply_collect(data: dict, overrides: list[Override], where: Where
     done: list[Override] = []
     problems: list[Problem] = []
     for ov in overrides:
+        why = _value_problem(ov.path, ov.path.split("."), ov.value)
+        if why is not None:
+            problems.append(Problem(why, ov.origin, ov.path, ov.line))
+            continue
         try:
             _copy_path(data, ov.path.split("."))
-            old = _apply_one(data, ov.path, ov.value)
+            old = _apply_one(data, ov.path, ov.value, cite(ov))
         except KeyError as e:
             problems.append(Problem(str(e.args[0]), ov.origin, ov.path, ov.line))
             continue
@@ -106,11 +196,12 @@ def _copy_path(data: dict, keys: list[str]) -> None:
         node = child
 
 
-def _apply_one(data: dict, path: str, value: Any) -> Any:
+def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> Any:
     keys = path.split(".")
     top = keys[0]
     if top not in data and top not in BOUND_KEYS and top != "rules":
-        raise KeyError(f"unknown key '{top}' (known: {', '.join(sorted(data))})")
+        known = sorted(k for k in data if k not in NOT_FIGURES)
+        raise KeyError(f"unknown key '{top}' (known: {', '.join(known)})")
     if top in COLLECTIONS:
         if len(keys) < 3:
             raise KeyError(f"give a field: {top}.<id>.<field>")
@@ -132,7 +223,7 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
         if top == "allowed" and value is False:
             row.pop(district, None)
         elif top == "allowed" and value is True:
-            row[district] = "override"
+            row[district] = source
         else:
             row[district] = value
         return old
@@ -149,11 +240,45 @@ def _apply_one(data: dict, path: str, value: Any) -> Any:
     last = keys[-1]
     old = copy.deepcopy(node.get(last))
     if last in BOUND_KEYS:
+        if value == UNBOUNDED:
+            node.pop(last, None)
+            return old
         value = as_bound(value, BOUND_KEYS[last])
-        if isinstance(value, dict) and isinstance(old, dict):
-            value = {**{k: v for k, v in old.items() if k not in ("min", "max")}, **value}
+        if isinstance(value, dict):
+            before = old if isinstance(old, dict) else {}
+            value = {**_cited(before, source), **value}
+    elif last in ("min", "max") and len(keys) > 1 and keys[-2] in BOUND_KEYS:
+        before = copy.deepcopy(node)
+        node.update(_cited(before, source))
+        if value == UNBOUNDED:
+            node[last] = None
+            if node.get("min") is None and node.get("max") is None:
+                _remove(data, keys[:-1])
+            return old
     node[last] = value
     return old
+
+
+def _cited(before: dict, source: str) -> dict:
+    """Provenance of a changed bound: the change as source, the plan's figure kept beside."""
+    rest = {k: v for k, v in before.items()
+            if k not in ("min", "max", "source", "assumption", "plan")}
+    plan = before.get("plan")
+    if plan is None and before:
+        where = before.get("source") or (before.get("assumption") and
+                                         f"assumption: {before['assumption']}")
+        plan = _figure(before) + (f" — {where}" if where else "")
+    out = {**rest, "source": f"{source} (plan: {plan})" if plan else source}
+    if plan:
+        out["plan"] = plan
+    return out
+
+
+def _remove(data: dict, keys: list[str]) -> None:
+    node = data
+    for k in keys[:-1]:
+        node = node[k]
+    node.pop(keys[-1], None)
 
 
 def _apply_rule(data: dict, keys: list[str], value: Any) -> Any:

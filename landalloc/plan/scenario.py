@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.model import BOUND_KEYS, MaxOutput, Rule, SolverSettings
 from landalloc.plan.overrides import Override
+from landalloc.plan.safefile import read_text
 from landalloc.plan.validation import problems_from
 from landalloc.plan.yamlio import Where, read_yaml
 
@@ -52,6 +53,17 @@ class Scenario(_Forbid):
                           "district_weights: ...}}")
     solver: SolverSettings | None = Field(None, description="Solver settings")
     rules: list[Rule] = Field(default_factory=list, description="Custom linear rules")
+
+    @field_validator("rules")
+    @classmethod
+    def _unique_rules(cls, rules: list[Rule]) -> list[Rule]:
+        seen: set[str] = set()
+        for r in rules:
+            if r.name in seen:
+                raise ValueError(f"two rules are named '{r.name}'; a rule's name must be "
+                                 "unique in its file (a child file may replace a parent's)")
+            seen.add(r.name)
+        return rules
 
     def max_output(self) -> MaxOutput:
         """The objective, normalised."""
@@ -98,13 +110,43 @@ class ScenarioChain:
 
 
 def _parse(path: Path, where: Where) -> Scenario:
-    data = read_yaml(path, where)
-    if not isinstance(data, dict):
-        raise InputError.one("a scenario is a mapping with name, extends, set", file=str(path))
+    """Read and check a scenario file; every problem it has on its own is reported at once.
+
+    A file that is not a scenario at all (no mapping, no `extends`, no known key) gets one
+    message that quotes none of it: `extends` may point at any file, secrets included.
+    """
+    problems: list[Problem] = []
+    data = read_yaml(path, where, nulls=False, problems=problems)
+    known = set(Scenario.model_fields)
+    if not isinstance(data, dict) or "extends" not in data or not known & set(data):
+        raise InputError.one("not a scenario file: a scenario is a mapping with `extends` "
+                             f"and any of {', '.join(sorted(known - {'extends'}))}",
+                             file=str(path))
+    if isinstance(data.get("set"), dict):
+        problems += _set_problems(data["set"], where, str(path))
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        raise InputError(problems_from(err, where, str(path))) from None
+        problems += problems_from(err, where, str(path))
+    unique = list({(p.key, p.message): p for p in problems}.values())
+    if unique:
+        raise InputError(unique)
+    return scenario
+
+
+def _set_problems(block: dict, where: Where, file: str) -> list[Problem]:
+    """What can be said of a `set:` block without the instance: non-figures, nulls, flags."""
+    from landalloc.plan.overrides import _value_problem
+
+    out = []
+    for keys, value in flatten_set(block):
+        path = ".".join(keys)
+        why = _value_problem(path, path.split("."), value)
+        if why is None or value is None:  # a null was reported where it was read
+            continue
+        line = where.get(("set", *keys), where.get(("set", keys[0]), (None, None)))[1]
+        out.append(Problem(why, file, f"set.{path}", line))
+    return out
 
 
 def _target(path: Path, extends: str) -> Path:
@@ -137,14 +179,7 @@ def is_instance_file(path: Path, cache: dict | None = None) -> bool:
             key = None
         if key is not None and key in cache:
             return cache[key]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.one("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise InputError.one("is a directory, expected a YAML file", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError.one(f"cannot read: {e}", file=str(path)) from None
+    text = read_text(path)
     found = bool(_PERIODS_KEY.search(text))
     if cache is not None and found and key is not None:
         cache[key] = found  # instance files only: the cache stays small

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from landalloc.errors import Problem
+from landalloc.plan.safefile import excerpt
 from landalloc.plan.yamlio import Where
 
 #: pydantic's names for the BeforeValidator wrappers of bound types: not part of a key path.
@@ -84,13 +85,15 @@ def problems_from(err: ValidationError, where: Where, fallback: str,
         key = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc)
         key = key.replace(".[", "[") or None
         msg = e["msg"].removeprefix("Value error, ")
+        if len(msg) > 300:
+            msg = msg[:300] + "…"
         if e["type"] == "extra_forbidden":
             known = known_keys(model, loc[len(prefix):-1]) if model is not None else []
             msg = "unknown key" + (f" (expected one of: {', '.join(known)})" if known else "")
         elif e["type"] == "missing":
             msg = "required key is missing"
         elif "input" in e and e["type"] != "value_error":
-            msg = f"expected: {msg.removeprefix('Input should be ')}; got {e['input']!r}"
+            msg = f"expected: {msg.removeprefix('Input should be ')}; got {excerpt(e['input'])}"
         if (key, msg) in seen:  # a union reports the same problem once per branch
             continue
         seen.add((key, msg))

@@ -1,4 +1,8 @@
-"""Files written by `sensitivity`, `sweep` and `tornado --out DIR`: each one atomically."""
+"""Files written by `sensitivity`, `sweep` and `tornado --out DIR`: each folder whole.
+
+Each folder is built in a temporary sibling and swapped into place (atomic.run_folder):
+stale files of an earlier run never sit beside new ones.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landalloc.atomic import atomic_write, atomic_write_text, write_json
+from landalloc.atomic import atomic_write, atomic_write_text, run_folder, write_json
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -15,7 +19,26 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _in(out: Path, files: list[Path], tmp: Path) -> list[Path]:
+    return [Path(out) / f.relative_to(tmp) for f in files]
+
+
 def write_sensitivity(out: Path, rep) -> list[Path]:
+    with run_folder(out, "sensitivity") as tmp:
+        return _in(out, _sensitivity(tmp, rep), tmp)
+
+
+def write_sweep(out: Path, df: pd.DataFrame) -> list[Path]:
+    with run_folder(out, "sweep") as tmp:
+        return _in(out, _sweep(tmp, df), tmp)
+
+
+def write_tornado(out: Path, df: pd.DataFrame) -> list[Path]:
+    with run_folder(out, "tornado") as tmp:
+        return _in(out, _tornado(tmp, df), tmp)
+
+
+def _sensitivity(out: Path, rep) -> list[Path]:
     files = [out / "rules.csv", out / "cells.csv", out / "sensitivity.json"]
     atomic_write_text(files[0], _plain(rep.rules).drop(columns=["members"]).to_csv(index=False))
     atomic_write_text(files[1], _plain(rep.cells).to_csv(index=False))
@@ -23,7 +46,7 @@ def write_sensitivity(out: Path, rep) -> list[Path]:
     return files
 
 
-def write_sweep(out: Path, df: pd.DataFrame) -> list[Path]:
+def _sweep(out: Path, df: pd.DataFrame) -> list[Path]:
     from landalloc.present.plots import plot_sweep
 
     files = [out / "sweep.csv", out / "sweep.parquet", out / "sweep.png", out / "record.json"]
@@ -34,7 +57,7 @@ def write_sweep(out: Path, df: pd.DataFrame) -> list[Path]:
     return files
 
 
-def write_tornado(out: Path, df: pd.DataFrame) -> list[Path]:
+def _tornado(out: Path, df: pd.DataFrame) -> list[Path]:
     from landalloc.present.plots import plot_tornado
 
     files = [out / "tornado.csv", out / "tornado.png", out / "record.json"]

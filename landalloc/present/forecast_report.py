@@ -181,8 +181,13 @@ def write_forecast(out: Path, fc: Forecast, methods: list[str]) -> list[Path]:
     png = plot_trend(fc)  # build everything first: a failure writes nothing
     csv_methods = method_table(fc, methods)
     csv_fits = fits_table(fc)
-    write_json(out / "forecast.json", fc.to_dict())
-    write_csv(out / "methods.csv", csv_methods)
-    write_csv(out / "trend-fits.csv", csv_fits)
-    atomic_write_bytes(out / "trend.png", png)
+    from landalloc.atomic import run_folder
+
+    final = out
+    with run_folder(final, "forecast") as out:
+        write_json(out / "forecast.json", fc.to_dict())
+        write_csv(out / "methods.csv", csv_methods)
+        write_csv(out / "trend-fits.csv", csv_fits)
+        atomic_write_bytes(out / "trend.png", png)
+    out = final
     return [out / n for n in ("forecast.json", "methods.csv", "trend-fits.csv", "trend.png")]

@@ -61,11 +61,12 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
         grid = df.pivot_table(index=p2, columns=p1, values="objective", aggfunc="first",
                               dropna=False)
         fig, ax = plt.subplots(figsize=(8, 6))
-        mesh = ax.pcolormesh(grid.columns, grid.index, np.ma.masked_invalid(grid.values),
+        values = grid.to_numpy(dtype=float, na_value=np.nan)  # all-infeasible: object NaNs
+        mesh = ax.pcolormesh(grid.columns, grid.index, np.ma.masked_invalid(values),
                              shading="nearest", cmap="viridis")
         fig.colorbar(mesh, ax=ax, label=f"projected output ({unit})")
         if grid.notna().sum().sum() > 3 and len(grid.index) > 1 and len(grid.columns) > 1:
-            ax.contour(grid.columns, grid.index, grid.values, colors="white", linewidths=0.6)
+            ax.contour(grid.columns, grid.index, values, colors="white", linewidths=0.6)
         bad = df[~ok]
         if len(bad):
             ax.scatter(bad[p1], bad[p2], marker="x", color="grey", label="infeasible")

@@ -7,7 +7,6 @@ from typing import Any
 
 import pandas as pd
 
-from landalloc.atomic import atomic_write_bytes
 from landalloc.errors import InputError
 from landalloc.present.report import charts, compare_charts, excel, html, tables
 from landalloc.present.report.figure import Chart, style
@@ -79,8 +78,10 @@ def _extra_charts(extras: dict[str, Any], lb: Labels, sectors: list[str],
 
 
 def _write_all(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Each file to a temporary name first, then renamed: no reader sees half a file."""
-    return [atomic_write_bytes(out_dir / rel, data) for rel, data in files.items()]
+    """The whole folder at once (built beside it, then swapped in): never half a report."""
+    from landalloc.atomic import write_folder
+
+    return write_folder(out_dir, "report", files)
 
 
 def _files(charts_: list[Chart], xlsx: bytes, page: str) -> dict[str, bytes]:

@@ -57,9 +57,25 @@ def _candidates() -> list[Path]:
     return out
 
 
+def _check_env_font(path: Path) -> None:
+    """LANDALLOC_CJK_FONT names a font the user chose: a bad one is their input, exit 2."""
+    from landalloc.errors import InputError
+
+    if not path.is_file():
+        raise InputError.one("LANDALLOC_CJK_FONT: no such font file", file=str(path))
+    try:
+        _cmap(str(path))
+    except Exception as e:  # fontTools raises many kinds for a file that is not a font
+        raise InputError.one(f"LANDALLOC_CJK_FONT: not a font file ({type(e).__name__})",
+                             file=str(path)) from None
+
+
 @lru_cache(maxsize=1)
 def cjk_font_path() -> Path | None:
     """The font file used for Chinese text, or None when no font on this machine has it."""
+    env = os.environ.get("LANDALLOC_CJK_FONT")
+    if env:
+        _check_env_font(Path(env))
     for p in _candidates():
         if p.is_file() and covers(p, PROBE):
             return p
