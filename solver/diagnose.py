@@ -82,6 +82,8 @@ class IIS:
     seconds: float = 0.0
     solves: int = 0
     note: str = ""
+    verified: bool | None = None  # None: not checked yet
+    verification: str = ""
 
     def names(self, lp: LinearProgram, structural: bool = False) -> list[str]:
         """Rule names, LP order, each once; x >= 0 bounds only when asked."""
@@ -96,6 +98,10 @@ class IIS:
 
 
 # ---------------------------------------------------------------- feasibility checks
+
+
+class Undecided(Exception):
+    """A feasibility check that ended neither optimal nor infeasible (time limit, error)."""
 
 
 def _finite(v: float) -> float:
@@ -154,7 +160,12 @@ class _Subsystem:
         self.h.setOptionValue("presolve", "off")
         self.h.run()
         self.h.setOptionValue("presolve", "choose")
-        return self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return True
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return False
+        raise Undecided(self.h.modelStatusToString(status))
 
 
 def all_bounds(lp: LinearProgram) -> list[Member]:
@@ -226,7 +237,9 @@ def certificate(lp: LinearProgram, members: list[Member],
     # variables lam (k), rows: G^T lam = 0 (n rows), h·lam = 1
     M = sp.vstack([G.T, sp.csr_matrix(h.reshape(1, -1))], format="csc")
     rhs = np.zeros(lp.num_col + 1)
-    rhs[-1] = 1.0
+    # h·lam = the largest |h|, not 1: weights of order one whatever the bounds' size (a
+    # quota of 1e12 ha would otherwise need weights below the solver's tolerance)
+    rhs[-1] = max(1.0, float(np.abs(h).max(initial=0.0)))
     hl = highspy.HighsLp()
     hl.num_col_, hl.num_row_ = k, lp.num_col + 1
     hl.col_cost_ = cost
@@ -247,6 +260,41 @@ def certificate(lp: LinearProgram, members: list[Member],
     lam = np.asarray(hs.getSolution().col_value, float)
     lam[lam < 1e-9 * max(1.0, lam.max(initial=0.0))] = 0.0
     return lam
+
+
+def verify(lp: LinearProgram, iis: IIS) -> IIS:
+    """Check an IIS at the end, whatever found it: its Farkas certificate algebraically
+    (lam >= 0, the weighted members cancel in x, their bounds sum to a positive number,
+    so adding them reads 0 >= that number) and, by solving, that dropping any one member
+    leaves a feasible system. Sets `verified` and says what was checked."""
+    G, h = _inequalities(lp, iis.members)
+    lam = certificate(lp, iis.members)
+    problems = []
+    if lam is None:
+        problems.append("no Farkas certificate: the set is feasible")
+    else:
+        scale = max(1.0, float(abs(G).max()) * float(lam.max(initial=0.0)))
+        residual = float(np.abs(G.T @ lam).max(initial=0.0))
+        bound = float(h @ lam)
+        if lam.min(initial=0.0) < 0:
+            problems.append("a negative certificate weight")
+        if residual > 1e-7 * scale:
+            problems.append(f"the weighted members do not cancel (residual {residual:.1e})")
+        if not bound > 1e-9 * max(1.0, float(np.abs(h).max(initial=0.0))):
+            problems.append("the weighted bounds do not contradict")
+    try:
+        irreducible = is_irreducible(lp, iis.members)
+    except Undecided as e:
+        irreducible = None
+        problems.append(f"a feasibility check ended undecided ({e})")
+    if irreducible is False:
+        problems.append("dropping one member does not make the rest feasible")
+    iis.verified = not problems
+    iis.verification = ("verified: Farkas certificate checked (weights ≥ 0, members cancel, "
+                        f"bounds contradict); each of the {len(iis.members)} one-member-"
+                        "dropped subsets solved feasible") if not problems else \
+        "NOT verified: " + "; ".join(problems)
+    return iis
 
 
 def _highs_iis(lp: LinearProgram, time_limit: float) -> IIS | None:
@@ -308,11 +356,19 @@ def deletion_filter(lp: LinearProgram, candidates: list[Member] | None = None,
             return None
         return deletion_filter(lp, candidates, seed_with_certificate=False)
     kept: list[Member] = []
+    undecided = 0
     for m in sorted(cands, key=_deletion_order):
         sub.switch(m, False)
-        if sub.feasible():
+        try:
+            needed = sub.feasible()
+        except Undecided:  # not proven droppable: keep it, and say so
+            needed, undecided = True, undecided + 1
+        if needed:
             sub.switch(m, True)
             kept.append(m)
+    if undecided:
+        note = (note + "; " if note else "") + (
+            f"{undecided} feasibility checks ended undecided; those bounds were kept")
     return IIS(sorted(kept, key=Member.sort_key), "deletion", time.perf_counter() - t0,
                sub.solves, note)
 
@@ -342,6 +398,13 @@ def _simplicity(iis: IIS) -> tuple[int, int]:
 
 def find_iis(lp: LinearProgram, method: str = "auto",
              time_limit: float = DEFAULT_IIS_TIME_LIMIT) -> IIS | None:
+    """An IIS (verified at the end: see `verify`), or None if the LP is feasible."""
+    got = _find_iis(lp, method, time_limit)
+    return verify(lp, got) if got is not None else None
+
+
+def _find_iis(lp: LinearProgram, method: str = "auto",
+              time_limit: float = DEFAULT_IIS_TIME_LIMIT) -> IIS | None:
     """An IIS, or None if the LP is feasible.
 
     method: "highs" (HiGHS's IIS, irreducible strategy, `iis_time_limit`), "deletion" (our

@@ -287,3 +287,33 @@ def test_cli_bad_relax_is_exit_2_without_traceback():
                         "diagnose", "--relax", "nonsense"], capture_output=True, text=True)
     assert p.returncode == 2
     assert "nonsense" in p.stderr and "Traceback" not in p.stderr + p.stdout
+
+
+def test_every_iis_is_verified_at_the_end():
+    """Whatever found it, the IIS's Farkas certificate is checked and each one-member-
+    dropped subset solved feasible; a set that is not irreducible is not verified."""
+    from landalloc.solver.diagnose import IIS, find_iis, verify
+
+    import landalloc
+    from landalloc.problem.build import load_problem
+
+    for sets in (["zones.integration.total=0"], ["sectors.electronics.quota=1e12"]):
+        d = landalloc.diagnose(sets=sets)
+        assert d.verified is True and d.verification.startswith("verified")
+    lp = load_problem(sets=["zones.integration.total=0"]).lp
+    iis = find_iis(lp, "deletion")
+    assert iis.verified
+    padded = IIS([*iis.members, *[m for m in find_iis(lp, "certificate").members
+                                  if m not in iis.members][:1]], "test")
+    if len(padded.members) > len(iis.members):  # a superset is not irreducible
+        assert verify(lp, padded).verified is False
+
+
+def test_a_huge_quota_reads_in_its_own_scale():
+    """1e12 ha of electronics: the sentence says so, never 'at least 0 ... short by 0'."""
+    import landalloc
+
+    d = landalloc.diagnose(sets=["sectors.electronics.quota=1e12"])
+    text = " ".join(d.sentences) + d.arithmetic
+    assert "1,000,000,000,000" in text and "Short by 0 ha" not in text
+    assert "0 × " not in text

@@ -317,6 +317,8 @@ class Diagnosis:
     method: str = ""
     seconds: float = 0.0
     note: str = ""
+    verified: bool | None = None
+    verification: str = ""
 
     def repair_block(self) -> str:
         """A ready-to-paste scenario `set:` block, with what each line changes."""
@@ -346,6 +348,8 @@ class Diagnosis:
             "method": self.method,
             "seconds": self.seconds,
             "note": self.note,
+            "verified": self.verified,
+            "verification": self.verification,
             "repair": self.repair_dict(),
         }
 
@@ -526,7 +530,8 @@ def explain(lp: LinearProgram, instance: Instance | None = None,
     infos, structural, sentences, arithmetic = _explain(lp, iis, namer)
     d = Diagnosis(feasible=False, iis=iis.names(lp), members=infos, structural=structural,
                   sentences=sentences, arithmetic=arithmetic, method=iis.method,
-                  seconds=iis.seconds, note=note)
+                  seconds=iis.seconds, note=note, verified=iis.verified,
+                  verification=iis.verification)
     relax = relax or RelaxSpec()
     d.relaxed = sorted(relax.kinds) + sorted(relax.names)
     el = elastic(lp, lambda m: relax.weight(lp, m))

@@ -45,6 +45,8 @@ def print_diagnosis(d, console=None) -> None:
     out(d.arithmetic)
     if d.note:
         out(f"({d.method}: {d.note})", style="dim")
+    if d.verification:
+        out(f"({d.verification})", style="dim" if d.verified else "bold red")
     if d.repair_items:
         out(f"Smallest repair ({d.repair_cost:,.2f} weighted ha; may change: "
             f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", style="bold")
