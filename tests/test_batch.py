@@ -258,3 +258,33 @@ def test_compare_shows_what_moved(tmp_path):
     obj = t[t["kind"] == "objective"].iloc[0]
     assert obj["change: airport-expansion"] == pytest.approx(
         obj["airport-expansion"] - obj["zhengzhou 2021-2025"])
+
+
+def test_resume_keeps_every_solver_setting(mc_table, tmp_path):
+    """The manifest records every solver setting; --resume solves with all of them."""
+    import json
+
+    from landalloc.solver import SolverOptions
+
+    from landalloc.batch import run as batch_run
+
+    opts = SolverOptions(time_limit=30.0, primal_tolerance=1e-8, dual_tolerance=1e-8)
+    run_batch([str(mc_table)], tmp_path, chunk_size=400, options=opts)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    saved = manifest["solver_options"]
+    assert saved["time_limit"] == 30.0 and saved["primal_tolerance"] == 1e-8
+    assert saved["dual_tolerance"] == 1e-8 and saved["threads"] == 1
+    seen = []
+    real = batch_run.SolverOptions
+
+    def spy(**kw):
+        seen.append(kw)
+        return real(**kw)
+
+    batch_run.SolverOptions = spy
+    try:
+        run_batch([], tmp_path, resume=True)
+    finally:
+        batch_run.SolverOptions = real
+    assert any(kw.get("primal_tolerance") == 1e-8 and kw.get("dual_tolerance") == 1e-8
+               for kw in seen)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -222,6 +223,7 @@ def _manifest(inputs: list[str], base: str | None, period: str | None,
             versions[pkg] = None
     return {"version": MANIFEST_VERSION, "inputs": inputs, "base": base, "period": period,
             "chunk_size": chunk_size, "time_limit": options.time_limit,
+            "solver_options": dataclasses.asdict(options),
             "versions": versions, "sources": sources, "total": count(sources)}
 
 
@@ -284,7 +286,9 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
             raise InputError.one(f"inputs changed since this batch started ({shown}); its "
                                  "results would mix old and new: --overwrite to start again",
                                  file=str(store.out / "manifest.json"))
-        opts = SolverOptions(time_limit=manifest.get("time_limit"), threads=1)
+        # every solver setting of the run being finished, not only its time limit
+        saved = manifest.get("solver_options") or {"time_limit": manifest.get("time_limit")}
+        opts = SolverOptions(**{**saved, "threads": 1})
         store.clean_partial()
         total = manifest["total"]
         todo = ~store.done(total)
