@@ -26,7 +26,7 @@ def solve_problem(problem: Problem, analysis: bool = True) -> Result:
     else:
         raw = tie_broken(lp, get_backend(problem.backend), opts)
         an = analyse(lp, opts, probe=analysis) if raw.x is not None else None
-    return label(problem.instance, lp, raw, problem.record(), an)
+    return label(problem.instance, lp, raw, problem.record(), an, opts.tolerance())
 
 
 def solve_instance(instance: Instance, backend: str = "highs",

@@ -26,7 +26,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram
-from landalloc.solver.highs import new_highs
+from landalloc.solver.base import Status
+from landalloc.solver.highs import new_highs, status_of
 
 LOWER, UPPER = "lower", "upper"
 ROW, COL = "row", "col"
@@ -150,22 +151,22 @@ class _Subsystem:
     def feasible(self) -> bool:
         self.solves += 1
         self.h.run()
-        status = self.h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
+        status = status_of(self.h.getModelStatus())
+        if status is Status.OPTIMAL:
             return True
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if status is Status.INFEASIBLE:
             return False
         # Anything else (a warm start gone astray): once more from scratch, no presolve.
         self.h.clearSolver()
         self.h.setOptionValue("presolve", "off")
         self.h.run()
         self.h.setOptionValue("presolve", "choose")
-        status = self.h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
+        status = status_of(self.h.getModelStatus())
+        if status is Status.OPTIMAL:
             return True
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if status is Status.INFEASIBLE:
             return False
-        raise Undecided(self.h.modelStatusToString(status))
+        raise Undecided(self.h.modelStatusToString(self.h.getModelStatus()))
 
 
 def all_bounds(lp: LinearProgram) -> list[Member]:
@@ -255,7 +256,7 @@ def certificate(lp: LinearProgram, members: list[Member],
     hs.setOptionValue("solver", "simplex")  # a vertex: one IIS, not a mixture
     hs.passModel(hl)
     hs.run()
-    if hs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    if status_of(hs.getModelStatus()) is not Status.OPTIMAL:
         return None
     lam = np.asarray(hs.getSolution().col_value, float)
     lam[lam < 1e-9 * max(1.0, lam.max(initial=0.0))] = 0.0
@@ -550,7 +551,7 @@ def elastic(lp: LinearProgram, weight_of: Callable[[Member], float | None]) -> E
     h.passModel(hl)
     h.run()
     status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
+    if status_of(status) is not Status.OPTIMAL:
         return Elastic(False, None, message=h.modelStatusToString(status))
     obj = float(h.getInfo().objective_function_value)
     sol = _sparsest(h, obj, n, k, list(cell_members), hl.col_upper_)
@@ -588,7 +589,7 @@ def _sparsest(h: highspy.Highs, best: float, n: int, k: int, cells: list[int],
         tried.add(j)
         h.changeColBounds(j, 0.0, 0.0)
         h.run()
-        if (h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        if (status_of(h.getModelStatus()) is Status.OPTIMAL
                 and h.getInfo().objective_function_value <= best + tol):
             sol = np.asarray(h.getSolution().col_value, float)
         else:

@@ -27,8 +27,6 @@ from landalloc.solver import SolverOptions, get_backend
 from landalloc.solver.base import RawSolution, Status, Tolerance
 from landalloc.solver.stages import SecondStage, tie_broken
 
-HA_TOL = 1e-6
-
 SUMMARY = pa.schema([
     ("id", pa.int64()), ("scenario", pa.string()), ("file", pa.string()),
     ("row", pa.int64()), ("status", pa.string()), ("objective", pa.float64()),
@@ -67,7 +65,7 @@ class _Tables:
     def solution(self, sid: int, name: str, lp: LinearProgram, raw: RawSolution,
                  row_lower: np.ndarray, row_upper: np.ndarray) -> None:
         x = raw.x
-        nz = np.flatnonzero(x > HA_TOL)
+        nz = np.flatnonzero(x > Tolerance().ha)
         sectors, districts, rules = _labels(lp)
         a = self.cols["allocation"]
         a["id"].extend([sid] * nz.size)

@@ -9,8 +9,10 @@ import pandas as pd
 import typer
 
 from landalloc.cli.common import PeriodOpt
+from landalloc.solver.base import Tolerance
 
-HA_TOL = 1e-6
+#: Hectares closer than this are the same (the default tolerance policy's).
+HA_TOL = Tolerance().ha
 
 
 def solve_all(refs: list[str], period: str | None = None) -> list:

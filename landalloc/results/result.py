@@ -15,7 +15,7 @@ from landalloc.plan.model import Instance
 from landalloc.solver.base import RawSolution, Status, Tolerance
 from landalloc.solver.sensitivity import Analysis
 
-#: Hectares below this are shown as 0 (the default tolerance policy's).
+#: Hectares below this are 0 under the default tolerance policy (a Result uses its own).
 HA_TOL = Tolerance().ha
 
 
@@ -36,6 +36,7 @@ class Result:
     max_violation: float | None
     record: dict[str, Any] = field(default_factory=dict)
     analysis: Analysis | None = None
+    tolerance: Tolerance = field(default_factory=Tolerance)  # the solve's own policy
 
     @property
     def status(self) -> str:
@@ -52,7 +53,7 @@ class Result:
     def matrix(self) -> pd.DataFrame:
         """Hectares, sectors x districts (zeros where nothing goes)."""
         x = self.raw.x if self.raw.x is not None else np.zeros(self.lp.num_col)
-        grid = np.where(np.abs(x) < HA_TOL, 0.0, x).reshape(len(self.lp.sectors),
+        grid = np.where(np.abs(x) < self.tolerance.ha, 0.0, x).reshape(len(self.lp.sectors),
                                                               len(self.lp.districts))
         return pd.DataFrame(grid, index=pd.Index(self.lp.sectors, name="sector"),
                             columns=pd.Index(self.lp.districts, name="district"))
@@ -60,7 +61,7 @@ class Result:
     def allocation(self) -> pd.DataFrame:
         """Long format: sector, district, hectares (non-zero cells only)."""
         long = self.matrix().stack().rename("hectares").reset_index()
-        return long[long["hectares"] > HA_TOL].reset_index(drop=True)
+        return long[long["hectares"] > self.tolerance.ha].reset_index(drop=True)
 
     def totals(self, kind: str) -> pd.DataFrame:
         """Hectares per sector, district or zone beside the plan's figure."""
@@ -163,7 +164,8 @@ class Result:
 
 
 def label(instance: Instance, lp: LinearProgram, raw: RawSolution,
-          record: dict[str, Any] | None = None, analysis: Analysis | None = None) -> Result:
+          record: dict[str, Any] | None = None, analysis: Analysis | None = None,
+          tolerance: Tolerance | None = None) -> Result:
     """Check the answer independently (A·x against the bounds) and attach the names."""
     viol = lp.max_violation(raw.x) if raw.x is not None else None
-    return Result(instance, lp, raw, viol, record or {}, analysis)
+    return Result(instance, lp, raw, viol, record or {}, analysis, tolerance or Tolerance())

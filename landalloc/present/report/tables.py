@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landalloc.results.result import HA_TOL as TOL  # the tolerance policy's hectares
 from landalloc.results.result import Result
-
-TOL = 1e-6
 
 #: Totals-against-plan states, in the order of how much they should catch the eye.
 AT_PLAN, WITHIN, OUTSIDE, NO_PLAN = "at_plan", "within", "outside", "no_plan"
