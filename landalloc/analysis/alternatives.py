@@ -569,7 +569,7 @@ class ExplainReport:
 
 
 def _yaml_num(v: float) -> str:
-    return f"{v:g}" if abs(v) < 1 else f"{v:.2f}".rstrip("0").rstrip(".")
+    return f"{v:.4f}".rstrip("0").rstrip(".")
 
 
 def explain_problem(problem: Problem, sector: str, district: str, slack: float = 0.0,
