@@ -14,10 +14,10 @@ import argparse
 import time
 
 import numpy as np
+from landalloc.solver import alternatives as al
 
 from landalloc.problem.build import load_problem
 from landalloc.problem.synthetic import random_lp
-from landalloc.solver import alternatives as al
 
 
 def bench(name: str, lp, slack: float, cold_sample: int | None) -> tuple:
