@@ -6,7 +6,16 @@
 """
 
 from landalloc.analysis.sensitivity import sensitivity, sweep, tornado
-from landalloc.api import diagnose, diagnose_instance, solve, solve_instance
+from landalloc.api import (
+    alternatives,
+    check,
+    diagnose,
+    diagnose_instance,
+    explain,
+    ranges,
+    solve,
+    solve_instance,
+)
 from landalloc.errors import InputError
 from landalloc.formulations import LinearProgram, formulate
 from landalloc.plan.loading import load, load_instance
@@ -18,11 +27,15 @@ __all__ = [
     "Instance",
     "LinearProgram",
     "Result",
+    "alternatives",
+    "check",
     "diagnose",
     "diagnose_instance",
+    "explain",
     "formulate",
     "load",
     "load_instance",
+    "ranges",
     "sensitivity",
     "solve",
     "solve_instance",

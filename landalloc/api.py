@@ -81,3 +81,41 @@ def diagnose(ref: str | Path | None = None, period: str | None = None,
     """
     return diagnose_problem(load_problem(ref, period, sets), relax, weights, method,
                             time_limit)
+
+
+# ------------------------------------------------------------------ alternative allocations
+def check(table: str | Path, ref: str | Path | Instance | None = None,
+          period: str | None = None, sets: list[str] | None = None):
+    """What an allocation table (CSV long or wide, or the report workbook) breaks, its output
+    against the optimum, and the nearest feasible / optimal allocation (a CheckReport)."""
+    from landalloc.analysis.alternatives import check_problem
+
+    return check_problem(load_problem(ref, period, sets), table)
+
+
+def ranges(ref: str | Path | Instance | None = None, period: str | None = None,
+           sets: list[str] | None = None, slack: float = 0.0):
+    """Min and max ha of every allowed cell over the allocations of output ≥ (1 - slack) ×
+    optimum (a RangesReport; `.cells` is a DataFrame)."""
+    from landalloc.analysis.alternatives import ranges_problem
+
+    return ranges_problem(load_problem(ref, period, sets), slack)
+
+
+def alternatives(ref: str | Path | Instance | None = None, period: str | None = None,
+                 sets: list[str] | None = None, slack: float = 0.02, n: int = 3,
+                 seed: int = 0, directions: list[str] | None = None):
+    """n allocations within the slack, as different as possible (an AlternativesReport)."""
+    from landalloc.analysis.alternatives import alternatives_problem
+
+    return alternatives_problem(load_problem(ref, period, sets), slack, n, seed, directions)
+
+
+def explain(sector: str, district: str, ref: str | Path | Instance | None = None,
+            period: str | None = None, sets: list[str] | None = None, slack: float = 0.0,
+            target: float | None = None):
+    """Why a cell gets what it gets: the reduced cost split over the rules' prices, the
+    forcing curve, and the least change of rules for `target` ha (an ExplainReport)."""
+    from landalloc.analysis.alternatives import explain_problem
+
+    return explain_problem(load_problem(ref, period, sets), sector, district, slack, target)

@@ -42,6 +42,10 @@ COMMAND_MODULES = [
     "landalloc.cli.scenarios",
     "landalloc.cli.compare",
     "landalloc.cli.tradeoff",
+    "landalloc.cli.check",
+    "landalloc.cli.ranges",
+    "landalloc.cli.alternatives",
+    "landalloc.cli.explain",
 ]
 
 for _name in COMMAND_MODULES:

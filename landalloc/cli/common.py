@@ -97,3 +97,37 @@ def options_from(time_limit: float | None, threads: int | None, verbose: bool) -
 #: Exit codes every solving command shares (2, bad input, is the CLI's own).
 EXIT_INFEASIBLE = 3
 EXIT_NOT_SOLVED = 4
+
+
+def _slack(value: float | None) -> float | None:
+    """A slack is a fraction of the optimum in [0, 1)."""
+    if value is not None and not (math.isfinite(value) and 0 <= value < 1):
+        raise typer.BadParameter(f"{value:g} is not a slack: give a fraction in [0, 1), "
+                                 "e.g. 0.02 for 2 %")
+    return value
+
+
+SlackOpt = Annotated[float, typer.Option(
+    "--slack", "-S", callback=_slack,
+    help="Output may fall this fraction below the optimum (0: optimal allocations only; "
+         "0.02: within 2 %)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document")]
+PathArg = Annotated[str | None, typer.Argument(
+    help="Instance name (zhengzhou), instance folder, or scenario YAML file")]
+
+
+def solved_or_exit(compute: Callable):
+    """Run `compute()`; a scenario without any feasible allocation is exit 3, one the solver
+    did not finish is exit 4 (a message, no traceback)."""
+    import sys
+
+    from landalloc.analysis.alternatives import Infeasible, NotSolved
+
+    try:
+        return compute()
+    except Infeasible as e:
+        print(f"infeasible: {e}", file=sys.stderr)
+        raise typer.Exit(EXIT_INFEASIBLE) from None
+    except NotSolved as e:
+        print(str(e), file=sys.stderr)
+        raise typer.Exit(EXIT_NOT_SOLVED) from None

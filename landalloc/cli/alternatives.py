@@ -1,0 +1,69 @@
+"""`landalloc alternatives`: near-optimal allocations as different as possible."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from landalloc.cli.common import (
+    JsonOpt,
+    PathArg,
+    PeriodOpt,
+    SetOpt,
+    SlackOpt,
+    _at_least_one,
+    solved_or_exit,
+)
+
+
+def alternatives_cmd(
+    path: PathArg = None,
+    period: PeriodOpt = None,
+    set_: SetOpt = None,
+    slack: SlackOpt = 0.02,
+    n: Annotated[int, typer.Option("-n", "--number", callback=_at_least_one,
+                                   help="How many alternatives (1 or more)")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random tie-breaks")] = 0,
+    direction: Annotated[list[str] | None, typer.Option(
+        "--direction", "-d",
+        help="more:NAMES or less:NAMES (districts, zones or sectors, comma separated), "
+             "e.g. more:transformation or less:airport; one alternative each, first")] = None,
+    as_json: JsonOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write alternatives.json and alternative-K.csv (an allocation table "
+                      "`landalloc check` reads) here")] = None,
+) -> None:
+    """N allocations with output ≥ (1 − slack) × optimum, as different from each other
+    as possible (modelling to generate alternatives), each with its output loss and the
+    cells that differ from the optimum.
+
+    Exit codes: 0 done, 2 bad input, 3 infeasible, 4 not solved.
+    """
+    import pandas as pd
+
+    from landalloc.analysis.alternatives import alternatives_problem
+    from landalloc.present.alternatives_screen import (
+        print_alternatives,
+        write_alternatives_folder,
+    )
+    from landalloc.problem.build import load_problem
+
+    problem = load_problem(path, period, set_ or [])
+    rep = solved_or_exit(lambda: alternatives_problem(problem, slack, n, seed, direction))
+    doc = rep.to_dict()
+    if out is not None:
+        tables = {f"alternative-{a['id']}.csv": pd.DataFrame(
+            a["allocation"], columns=["sector", "district", "hectares"]) for a in rep.items}
+        write_alternatives_folder(out, "alternatives", doc, tables)
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_alternatives(rep)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("alternatives")(alternatives_cmd)

@@ -1,0 +1,61 @@
+"""`landalloc check`: test an allocation table against the plan's rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, solved_or_exit
+
+
+def check_cmd(
+    allocation: Annotated[Path, typer.Argument(
+        help="The table: CSV sector,district,hectares (ids or names), or the district x "
+             "sector matrix as `report` writes it (CSV or the report workbook .xlsx)")],
+    path: PathArg = None,
+    period: PeriodOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write check.json, violations.csv and nearest.csv here")] = None,
+) -> None:
+    """Check an allocation table: every rule it breaks, in the plan's words, its output
+    against the optimum, and the nearest feasible (or optimal) allocation.
+
+    Exit codes: 0 checked (whether or not the table meets the rules), 2 bad input (a bad
+    table: file and line named), 3 the scenario itself is infeasible, 4 not solved.
+    """
+    import pandas as pd
+
+    from landalloc.analysis.alternatives import allocation_frame, check_problem
+    from landalloc.present.alternatives_screen import print_check, write_alternatives_folder
+    from landalloc.problem.build import load_problem
+
+    problem = load_problem(path, period, set_ or [])
+    rep = solved_or_exit(lambda: check_problem(problem, allocation))
+    doc = rep.to_dict()
+    if out is not None:
+        tables = {"violations.csv": pd.DataFrame(doc["violations"] + doc["cells_not_allowed"])}
+        import numpy as np
+
+        for key, name in (("nearest", "nearest.csv"), ("nearest_optimal",
+                                                       "nearest_optimal.csv")):
+            blk = doc.get(key)
+            if blk is not None:
+                x = np.zeros(problem.lp.num_col)
+                for a in blk["allocation"]:
+                    x[problem.lp.col_index(a["sector"], a["district"])] = a["hectares"]
+                tables[name] = allocation_frame(problem, x)
+        write_alternatives_folder(out, "check", doc, tables)
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_check(rep)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check_cmd)

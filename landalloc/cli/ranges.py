@@ -1,0 +1,45 @@
+"""`landalloc ranges`: how far every cell can move without losing (much) output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, SlackOpt, solved_or_exit
+
+
+def ranges_cmd(
+    path: PathArg = None,
+    period: PeriodOpt = None,
+    set_: SetOpt = None,
+    slack: SlackOpt = 0.0,
+    as_json: JsonOpt = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write ranges.json and ranges.csv here")] = None,
+) -> None:
+    """Min and max hectares of every allowed cell over all allocations with output ≥
+    (1 − slack) × optimum: which cells the rules fix and which are free, and by how much.
+
+    Exit codes: 0 done, 2 bad input, 3 infeasible, 4 not solved.
+    """
+    from landalloc.analysis.alternatives import ranges_problem
+    from landalloc.present.alternatives_screen import print_ranges, write_alternatives_folder
+    from landalloc.problem.build import load_problem
+
+    problem = load_problem(path, period, set_ or [])
+    rep = solved_or_exit(lambda: ranges_problem(problem, slack))
+    doc = rep.to_dict()
+    if out is not None:
+        write_alternatives_folder(out, "ranges", doc, {"ranges.csv": rep.cells})
+    if as_json:
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_ranges(rep)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ranges")(ranges_cmd)
