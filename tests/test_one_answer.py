@@ -183,3 +183,42 @@ def test_batch_allocations_equal_solve_for_sampled_scenarios(tmp_path: Path):
         assert np.allclose(got.to_numpy(), m.to_numpy(), atol=1e-6), sets
         checked += 1
     assert checked >= 100
+
+
+def test_compare_separates_scenario_moves_from_ties():
+    """Each moved cell is labelled: a tie when the variant's optimal face can hold it at the
+    base's value (checked by an independent LP: scipy's linprog over that face), else moved
+    by the scenario."""
+    from landalloc.solver.stages import face_lp
+    from scipy.optimize import linprog
+
+    from landalloc.cli.compare import comparison, moved_cells
+
+    base = landalloc.solve()
+    variant = landalloc.solve(str(ROOT / "instances/zhengzhou/scenarios/airport-expansion.yaml"))
+    table = comparison([base, variant])
+    moved = moved_cells(table)
+    why = [c for c in table.columns if c.startswith("why: ")]
+    assert len(moved) and set(moved[why[0]]) <= {"tie", "scenario"}
+    region = face_lp(variant.lp, variant.raw, variant.tolerance,
+                     costs=np.zeros(variant.lp.num_col))
+    eq = region.row_lower == region.row_upper
+    A = region.A.toarray()
+    a_ub = np.vstack([A[~eq & np.isfinite(region.row_upper)],
+                      -A[~eq & np.isfinite(region.row_lower)]])
+    b_ub = np.concatenate([region.row_upper[~eq & np.isfinite(region.row_upper)],
+                           -region.row_lower[~eq & np.isfinite(region.row_lower)]])
+    bounds = list(zip(region.col_lower, region.col_upper, strict=True))
+    for _, row in moved.iterrows():
+        s, d = row["item"].split(",")
+        j = variant.lp.col_index(s, d)
+        c = np.zeros(region.num_col)
+        ends = []
+        for sign in (1.0, -1.0):
+            c[j] = sign
+            r = linprog(c, A_ub=a_ub if len(b_ub) else None, b_ub=b_ub if len(b_ub) else None,
+                        A_eq=A[eq], b_eq=region.row_lower[eq], bounds=bounds, method="highs")
+            ends.append(r.x[j])
+        lo, hi = ends
+        keeps = lo - 1e-6 <= float(base.matrix().loc[s, d]) <= hi + 1e-6
+        assert row[why[0]] == ("tie" if keeps else "scenario"), (s, d, lo, hi)

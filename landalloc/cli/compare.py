@@ -64,6 +64,16 @@ def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFram
     table = table.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
     for other in names[1:]:
         table[f"change: {other}"] = table[other] - table[names[0]]
+    from landalloc.results.moves import move_reasons
+
+    cell = table["kind"] == "cell"
+    for other, result in zip(names[1:], results[1:], strict=True):
+        change = table[f"change: {other}"]
+        moved = cell & (change.abs() > HA_TOL)
+        keys = [tuple(i.split(",")) for i in table.loc[moved, "item"]]
+        why = move_reasons(results[0], result, keys)
+        table[f"why: {other}"] = [why.get(tuple(i.split(",")), "") if m else ""
+                                  for i, m in zip(table["item"], moved, strict=True)]
     return table
 
 
@@ -89,7 +99,11 @@ def compare_cmd(
     lang: Annotated[str, typer.Option(
         "--lang", help="Names in the report: zh, en or both")] = "both",
 ) -> None:
-    """Totals side by side, and the sector x district cells that moved (ha)."""
+    """Totals side by side, and the sector x district cells that moved (ha).
+
+    Moved cells are split in two: those the scenario moved (its optimum cannot keep them
+    at the base's value) and those that moved only among allocations of equal output.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -105,7 +119,7 @@ def compare_cmd(
     results = solve_all(scenarios, period)
     table = comparison(results)
     names = [c for c in table.columns if c not in ("kind", "item", "label")
-             and not c.startswith("change: ")]
+             and not c.startswith(("change: ", "why: "))]
     console = Console()
 
     def show(title: str, part: pd.DataFrame) -> None:
@@ -128,7 +142,15 @@ def compare_cmd(
     if moved.empty:
         console.print("No cell moved.")
     else:
-        show(f"Cells that moved (ha): {len(moved)}", moved)
+        why = [c for c in table.columns if c.startswith("why: ")]
+        tie = moved[why].eq("tie").all(axis=1) if why else moved["kind"].ne(moved["kind"])
+        forced = moved[~tie]
+        if not forced.empty:
+            show(f"Cells the scenario moved (ha): {len(forced)}", forced)
+        if tie.any():
+            show(f"Cells that moved among equally good allocations (ha): {int(tie.sum())} — "
+                 "the scenario's optimum could keep them at the base's value; the tie-break "
+                 "chose otherwise", moved[tie])
     if out is not None:
         write_csv(out, table)
         console.print(f"written: {out}", highlight=False)
