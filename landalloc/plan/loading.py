@@ -122,8 +122,8 @@ def _read_coefficients(folder: Path, period: str, inputs: dict[str, str],
         for sector, value in every.items():
             cells[sector] = {**dict.fromkeys(districts, value), **cells.get(sector, {})}
         out[path.stem] = (cells,
-                          heads.get("source") or heads.get("assumption") and
-                          f"assumption: {heads['assumption']}", heads.get("unit"))
+                          heads.get("source") or (heads.get("assumption") and
+                          f"assumption: {heads['assumption']}"), heads.get("unit"))
     return out
 
 

@@ -498,8 +498,9 @@ class Instance(Strict):
                       f"{where}.area_classes")
                 for attr in sel.where or {}:
                     if attr not in District.model_fields and attr not in Sector.model_fields:
-                        problems.append(f"{where}.where: unknown attribute '{attr}' (known: "
-                                        f"{', '.join([*District.model_fields, *Sector.model_fields])})")
+                        known = ", ".join([*District.model_fields, *Sector.model_fields])
+                        problems.append(f"{where}.where: unknown attribute '{attr}' "
+                                        f"(known: {known})")
             t = r.table()
             if t is not None and t not in self.coefficients:
                 problems.append(f"rules[{i}].coef: no coefficient table '{t}' (a number, one, "
