@@ -159,7 +159,7 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
     hz = head.horizon
     for d, item in hz.districts.items():
         cols = cols_where(pred_district=lambda _i, dd, d=d: dd == d)
-        name = head.districts[d] if d in head.districts else None
+        name = head.districts.get(d)
         add(cols, 1.0, item.cap.lower, item.cap.upper,
             (f"horizon_district_cap[{d}]", "horizon_district_cap", d,
              f"{name.zh if name else d}规划期新增用地上限",
@@ -214,7 +214,7 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
                     parts.setdefault(row_meta[0], []).append(
                         (row_meta, cols + col_offset[k], vals, low, high,
                          m.shifted(col_offset[k]), m))
-            for name, pieces in parts.items():
+            for pieces in parts.values():
                 row_meta, _, _, low, high, _, m0 = pieces[0]
                 cols = np.concatenate([p[1] for p in pieces])
                 vals = np.concatenate([p[2] for p in pieces])
