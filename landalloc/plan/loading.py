@@ -318,7 +318,11 @@ def load(ref: str | Path | None = None, period: str | None = None,
     else:
         chain = load_scenario_chain(path, inputs, cache)
         instance_file = chain.instance_file
-        period = period or chain.scenario.period
+        own = chain.scenario.period
+        linked = own is not None and (own.strip() == "all" or "," in own)
+        # a scenario of linked periods, read one period at a time (batch, sensitivity, the
+        # Python API's single-period calls): the instance's default period
+        period = period or (None if linked else own)
     data, base_where, base_inputs = _base(instance_file, period, cache)
     where: Where = dict(base_where)
     inputs = {**base_inputs, **inputs}
