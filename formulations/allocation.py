@@ -7,13 +7,119 @@ rule kind at a time with vectorised numpy (no loop over nonzeros).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.formulations.objective import weighted_costs
 from landalloc.formulations.tie_break import cell_weights
 
-from landalloc.plan.model import Bound, Instance
+from landalloc.plan.model import Bound, Instance, Rule, Selection
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a row's figure measures, in its own unit: Σ vals · x[cols] (over Σ x[base] for
+    a share), against [lower, upper] in that unit. Columns index the LP's columns."""
+
+    cols: np.ndarray
+    vals: np.ndarray | None  # None: all ones
+    base: np.ndarray | None  # a share's base columns; None: not a share
+    unit: str
+    lower: float
+    upper: float
+
+    def value(self, x: np.ndarray) -> float:
+        v = x[self.cols] if self.vals is None else self.vals * x[self.cols]
+        total = float(np.sum(v))
+        if self.base is None:
+            return total
+        den = float(np.sum(x[self.base]))
+        return total / den if den > 1e-9 else float("nan")
+
+    def shifted(self, offset: int) -> Measure:
+        return Measure(self.cols + offset, self.vals,
+                       None if self.base is None else self.base + offset,
+                       self.unit, self.lower, self.upper)
+
+
+def select(inst: Instance, sel: Selection, sectors: list[str], districts: list[str]
+           ) -> np.ndarray:
+    """The (sector, district) cells a selection names, as a boolean (ns, nd) grid: every
+    key given must match; `groups` matches a sector in any of them (groups may overlap)."""
+    smask = np.ones(len(sectors), bool)
+    dmask = np.ones(len(districts), bool)
+    if sel.sectors is not None:
+        smask &= np.isin(sectors, sel.sectors)
+    if sel.groups is not None:
+        smask &= np.array([bool(set(inst.groups_of(s)) & set(sel.groups)) for s in sectors],
+                          dtype=bool)
+    if sel.districts is not None:
+        dmask &= np.isin(districts, sel.districts)
+    if sel.zones is not None:
+        dmask &= np.array([inst.districts[d].zone in sel.zones for d in districts], bool)
+    if sel.area_classes is not None:
+        dmask &= np.array([inst.districts[d].area_class in sel.area_classes
+                           for d in districts], bool)
+    for attr, values in (sel.where or {}).items():
+        if attr in type(next(iter(inst.districts.values()))).model_fields:
+            dmask &= np.array([str(getattr(inst.districts[d], attr)) in values
+                               for d in districts], bool)
+        else:
+            smask &= np.array([str(getattr(inst.sectors[s], attr)) in values
+                               for s in sectors], bool)
+    return smask[:, None] & dmask[None, :]
+
+
+def rule_coefficients(inst: Instance, rule: Rule, sectors: list[str], districts: list[str],
+                      output: np.ndarray) -> tuple[np.ndarray, str]:
+    """Per-cell coefficient grid (ns, nd) of a rule and the unit of its value."""
+    table = rule.table()
+    if table is not None:
+        rows = inst.coefficients.get(table, {})
+        grid = np.array([[rows.get(s, {}).get(d, 0.0) for d in districts] for s in sectors],
+                        dtype=float).reshape(len(sectors), len(districts))
+        return grid, rule.unit or inst.coefficient_units.get(table) or table
+    if rule.coef == "output":
+        return output, rule.unit or inst.objective_unit
+    if rule.coef == "one":
+        return np.ones(output.shape), rule.unit or "ha"
+    return np.full(output.shape, float(rule.coef)), rule.unit or "ha"
+
+
+def rule_rows(inst: Instance, rule: Rule, sectors: list[str], districts: list[str],
+              output: np.ndarray) -> list[tuple]:
+    """A custom rule's rows: (meta, cols, vals, lo, hi, Measure); columns are sector-major
+    over `sectors` x `districts`. A share gives one row per bound side."""
+    chosen = select(inst, rule, sectors, districts).ravel()
+    label = rule.label or rule.name
+    source = rule.source or (rule.assumption and f"assumption: {rule.assumption}") \
+        or "scenario"
+    if rule.share_of is None:
+        coef, unit = rule_coefficients(inst, rule, sectors, districts, output)
+        cols = np.flatnonzero(chosen)
+        vals = coef.ravel()[cols]
+        lo = -np.inf if rule.min is None else rule.min
+        hi = np.inf if rule.max is None else rule.max
+        return [((f"rule[{rule.name}]", "rule", rule.name, label, label, source),
+                 cols, vals, lo, hi, Measure(cols, vals, None, unit, lo, hi))]
+    base = select(inst, rule.share_of, sectors, districts).ravel()
+    cols = np.flatnonzero(chosen | base)
+    out = []
+    for side, share in (("min", rule.min), ("max", rule.max)):
+        if share is None:
+            continue
+        # sum_sel x - share * sum_base x  >= 0 (min),  <= 0 (max)
+        vals = chosen[cols].astype(float) - share * base[cols].astype(float)
+        lo, hi = (0.0, np.inf) if side == "min" else (-np.inf, 0.0)
+        suffix = "" if rule.min is None or rule.max is None else f"_{side}"
+        measure = Measure(np.flatnonzero(chosen), None, np.flatnonzero(base), "share",
+                          *((share, np.inf) if side == "min" else (-np.inf, share)))
+        out.append(((f"rule_share{suffix}[{rule.name}]", "rule_share", rule.name, label,
+                     f"{label} share {side} {share:g}", source, side),
+                    cols, vals, lo, hi, measure))
+    return out
 
 
 class _Rows:
@@ -81,6 +187,7 @@ def formulate(inst: Instance) -> LinearProgram:
     col_lower = np.zeros(n)
 
     rows = _Rows()
+    measures: dict[str, Measure] = {}
     every = np.arange(n)
     t = inst.total_increment
     rows.add(every, 1.0, t.lower, t.upper,
@@ -99,10 +206,10 @@ def formulate(inst: Instance) -> LinearProgram:
           f"{inst.sectors[sectors[i]].zh}新增用地", f"{inst.sectors[sectors[i]].en} quota",
           _src(inst.sectors[sectors[i]].quota)) for i in with_q])
 
-    # sector groups: totals and shares of the period's increment
-    group_of_sector = np.array([inst.sectors[s].group for s in sectors], dtype=object)
+    # sector groups: totals and shares of the period's increment (groups may overlap)
     for g, grp in inst.sector_groups.items():
-        member = (group_of_sector == g)[col_sector]
+        in_group = np.array([g in inst.groups_of(s) for s in sectors], dtype=bool)
+        member = in_group[col_sector]
         if not member.any():
             continue
         if grp.total is not None:
@@ -116,10 +223,14 @@ def formulate(inst: Instance) -> LinearProgram:
                     continue
                 lo, hi = (0.0, np.inf) if side == "min" else (-np.inf, 0.0)
                 suffix = "" if grp.share.min is None or grp.share.max is None else f"_{side}"
+                name = f"sector_group_share{suffix}[{g}]"
                 rows.add(every, member.astype(float) - share, lo, hi,
-                         (f"sector_group_share{suffix}[{g}]", "sector_group_share", g,
+                         (name, "sector_group_share", g,
                           f"{grp.zh}占比", f"{grp.en} share {side} {share:g}",
                           _src(grp.share), side))
+                measures[name] = Measure(np.flatnonzero(member), None, every, "share",
+                                         *((share, np.inf) if side == "min"
+                                           else (-np.inf, share)))
 
     # district caps
     with_cap = [j for j, d in enumerate(districts) if inst.districts[d].cap is not None]
@@ -144,25 +255,14 @@ def formulate(inst: Instance) -> LinearProgram:
         [(f"zone_total[{z}]", "zone_total", z, f"{inst.zones[z].zh}新增用地",
           f"{inst.zones[z].en} total", _src(inst.zones[z].total)) for z in zones])
 
-    # custom rules
-    s_index = {s: i for i, s in enumerate(sectors)}
+    # custom rules (a rule over several periods together is the horizon's)
     for rule in inst.rules:
-        smask = np.ones(ns, bool) if rule.sectors is None else np.isin(
-            np.arange(ns), [s_index[s] for s in rule.sectors])
-        dmask = np.ones(nd, bool) if rule.districts is None else np.isin(
-            np.arange(nd), [d_index[d] for d in rule.districts])
-        cols = np.flatnonzero((smask[:, None] & dmask[None, :]).ravel())
-        if rule.coef == "one":
-            vals = np.ones(cols.size)
-        elif rule.coef == "output":
-            vals = output.ravel()[cols]
-        else:
-            vals = np.full(cols.size, float(rule.coef))
-        lo = -np.inf if rule.min is None else rule.min
-        hi = np.inf if rule.max is None else rule.max
-        rows.add(cols, vals, lo, hi,
-                 (f"rule[{rule.name}]", "rule", rule.name, rule.label or rule.name,
-                  rule.label or rule.name, rule.source or rule.assumption or "scenario"))
+        if not rule.applies_to(inst.period):
+            continue
+        for meta, cols, vals, lo, hi, measure in rule_rows(inst, rule, sectors, districts,
+                                                             output):
+            rows.add(cols, vals, lo, hi, meta)
+            measures[meta[0]] = measure
 
     tie = plan_fit_weights(inst, sectors, districts) + cell_weights(sectors, districts)
 
@@ -180,7 +280,7 @@ def formulate(inst: Instance) -> LinearProgram:
         rows=row_table(rows.meta),
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
         objective_unit=unit, name=f"{inst.name} {inst.period}",
-        output=c if weighted else None, tie_break=tie)
+        output=c if weighted else None, tie_break=tie, meta={"measures": measures})
 
 
 def plan_fit_weights(inst: Instance, sectors: list[str] | None = None,

@@ -29,6 +29,19 @@ KINDS: dict[str, RuleKind] = {k.kind: k for k in (
              "districts"),
     RuleKind("zone_total", "zones.{}.total", "zone total", "片区新增用地", "ha", "zones"),
     RuleKind("rule", "rules.{}", "bound", "自定义规则", "rule", "rules"),
+    RuleKind("rule_share", "rules.{}", "share bound", "自定义占比规则", "share", "rules"),
+    # rules across linked periods (--period all): members are ids of the plan's items
+    RuleKind("horizon_district_cap", "horizon.districts.{}.cap", "horizon cap",
+             "规划期区县新增用地上限", "ha", "horizon"),
+    RuleKind("horizon_zone_total", "horizon.zones.{}.total", "horizon zone total",
+             "规划期片区新增用地", "ha", "horizon"),
+    RuleKind("horizon_sector_total", "horizon.sectors.{}.quota", "horizon sector total",
+             "规划期产业用地", "ha", "horizon"),
+    RuleKind("stock_target", "horizon.stock_targets.{}.total", "stock target",
+             "工业用地总规模目标", "ha", "stock"),
+    RuleKind("carry_over", "carry_over.max", "carry-over limit", "结转用地上限", "ha",
+             "carry_over"),
+    RuleKind("horizon_rule", "rules.{}", "horizon bound", "跨期自定义规则", "rule", "rules"),
 )}
 
 
@@ -45,11 +58,13 @@ def figure_path(kind: str, member: str, part: str = "", lower_only: bool = False
     written as a bare number is a minimum, so its path is `.min` too.
     """
     k = KINDS.get(kind)
-    if k is None or k.kind == "rule" or k.path is None:
+    if k is None or k.kind in ("rule", "rule_share", "horizon_rule") or k.path is None:
         return None
     path = k.path.format(member)
     if kind == "sector_group_share":
         return f"{path}.{part or 'min'}"
+    if kind == "carry_over":
+        return path
     return path
 
 

@@ -119,3 +119,56 @@ def explain(sector: str, district: str, ref: str | Path | Instance | None = None
     from landalloc.analysis.alternatives import explain_problem
 
     return explain_problem(load_problem(ref, period, sets), sector, district, slack, target)
+
+
+def solve_horizon(ref=None, period: str | None = "all", sets: list[str] | None = None,
+                  backend: str | None = None, options: SolverOptions | None = None,
+                  mode: str = "joint"):
+    """Solve linked periods (`period`: all, or p1,p2,...) as one LP (`mode="joint"`) or
+    each in turn with the earlier ones fixed (`"sequential"`); both report the other's
+    objective beside their own and the difference (the value of planning together)."""
+    from landalloc.problem.horizon import load_horizon
+
+    return solve_horizon_problem(load_horizon(ref, period, sets, backend, options), mode)
+
+
+def solve_horizon_problem(problem, mode: str = "joint", analysis: bool = True):
+    """A HorizonProblem -> HorizonResult (HiGHS: prices come from the joint LP)."""
+    from landalloc.errors import InputError
+    from landalloc.results.horizon import HorizonResult
+
+    if mode not in ("joint", "sequential"):
+        raise InputError.one(f"--mode is joint or sequential, not '{mode[:20]}'", file="--mode")
+    h, opts = problem.horizon, problem.options
+    an = analyse(h.lp, opts, probe=analysis)
+    seq = sequential(h, opts)
+    if mode == "joint":
+        raw = an.solution
+    else:
+        x = seq["x"]
+        status = seq["status"]
+        from landalloc.solver.base import RawSolution, Status
+
+        raw = RawSolution(Status(status), seq["objective"], x,
+                          None if x is None else h.lp.A @ x, backend="highs",
+                          message=seq.get("message", ""))
+        an = None
+    return HorizonResult(h, raw, an, mode, problem.record(), seq)
+
+
+def sequential(h, opts) -> dict:
+    """Each period in turn, the earlier ones fixed at their answers (myopic planning)."""
+    from landalloc.formulations.horizon import restricted
+    from landalloc.solver.base import Status
+
+    backend = get_backend("highs")
+    x = None
+    per: dict = {}
+    for k, p in enumerate(h.periods):
+        raw = tie_broken(restricted(h, k, x), backend, opts)
+        if raw.status is not Status.OPTIMAL:
+            return {"status": raw.status.value, "objective": None, "per_period": per,
+                    "failed_at": p, "message": raw.message, "x": None}
+        x = raw.x
+        per[p] = float(h.blocks[k].c @ x[h.period_cols(k)])
+    return {"status": "optimal", "objective": float(h.lp.c @ x), "per_period": per, "x": x}

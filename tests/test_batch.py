@@ -125,6 +125,10 @@ def test_files_batch_matches_landalloc_solve(tmp_path):
     s = tables(out)["summary"]
     assert report.total == len(s) == 6 + len(list(SCENARIOS.glob("*.yaml")))
     for row in s.itertuples():
+        if "period: all" in Path(row.file).read_text(encoding="utf-8"):
+            # linked periods: a batch reads one period, so the row says why it stops
+            assert row.status == "invalid" and "links periods" in row.message
+            continue
         alone = solve(row.file)
         assert row.status == alone.status and row.scenario == alone.record["scenario"]
         if alone.optimal:

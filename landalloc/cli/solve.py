@@ -45,6 +45,9 @@ def solve_cmd(
         "--forecast-set", help="Change a forecast parameter PATH=VALUE (with --increment-from "
                                "forecast), e.g. combine.anchor=quota")] = None,
     scale_rules: ScaleRulesOpt = "proportional",
+    mode: Annotated[str, typer.Option(
+        "--mode", help="Linked periods (--period all or p1,p2): joint (one LP) or "
+                       "sequential (each period in turn, the earlier ones fixed)")] = "joint",
 ) -> None:
     """Solve one period: the sector x district allocation of the new industrial land.
 
@@ -55,7 +58,13 @@ def solve_cmd(
     from landalloc.api import solve
     from landalloc.atomic import write_result
     from landalloc.present.screen import print_result
+    from landalloc.problem.horizon import linked_spec
 
+    spec = linked_spec(path, period)
+    if spec is not None:
+        _solve_linked(path, spec, list(set_ or []), mode, as_json, out, backend,
+                      options_from(time_limit, threads, verbose))
+        return
     sets, increment = list(set_ or []), None
     if increment_from == "forecast":
         from landalloc.analysis.forecast import increment_overrides
@@ -100,6 +109,25 @@ def solve_cmd(
                 print_diagnosis(diagnosis)
         else:
             print_result(result)
+    if result.status == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if not result.optimal:
+        raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _solve_linked(path, spec, sets, mode, as_json, out, backend, options) -> None:
+    """`--period all` (or a comma list): the linked periods, as one LP or in turn."""
+    from landalloc.api import solve_horizon
+    from landalloc.present.horizon_screen import print_horizon
+
+    if out is not None:
+        raise InputError.one("--out is not written for linked periods yet; use --json",
+                             file="--out")
+    result = solve_horizon(path, spec, sets, backend, options, mode)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_horizon(result)
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:

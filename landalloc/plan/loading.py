@@ -80,6 +80,53 @@ def _read_output_csv(path: Path, period: str) -> dict[str, dict[str, float]]:
     return out
 
 
+def _read_coefficients(folder: Path, period: str, inputs: dict[str, str],
+                       districts: list[str]) -> dict[str, tuple[dict, str | None, str | None]]:
+    """coefficients/<name>.csv: sector,district[,period],value per cell (a blank district:
+    every district; a blank or missing period: every period) -> name -> (sector -> district
+    -> value, source, unit). A `# source: ...` and `# unit: ...` comment line may head the
+    file. A table may name sectors a period lacks; they are simply not selected."""
+    out: dict[str, tuple[dict, str | None, str | None]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        inputs[str(path)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        heads = {}
+        lines = []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                key, _, value = line[1:].partition(":")
+                heads[key.strip()] = value.strip()
+            elif line.strip():
+                lines.append(line)
+        reader = csv.DictReader(lines)
+        missing = [c for c in ("sector", "district", "value") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError.one(f"missing column(s) {', '.join(missing)}", file=str(path))
+        cells: dict[str, dict[str, float]] = {}
+        every: dict[str, float] = {}
+        for i, row in enumerate(reader, start=2):
+            if (row.get("period") or "") not in ("", period):
+                continue
+            try:
+                value = float(row["value"])
+            except (TypeError, ValueError):
+                raise InputError.one(f"row {i}: value is not a number: "
+                                     f"{excerpt(row.get('value'))}", file=str(path),
+                                     key="value") from None
+            if not row["district"]:
+                every[row["sector"]] = value
+            else:
+                cells.setdefault(row["sector"], {})[row["district"]] = value
+        for sector, value in every.items():
+            cells[sector] = {**dict.fromkeys(districts, value), **cells.get(sector, {})}
+        out[path.stem] = (cells,
+                          heads.get("source") or (heads.get("assumption") and
+                          f"assumption: {heads['assumption']}"), heads.get("unit"))
+    return out
+
+
 ROLE_COLUMNS = ("period", "sector", "district", "role", "source", "reading", "assumption")
 
 
@@ -189,6 +236,16 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
                          **((pdata.get("plan_fit") or {}).get("weights") or {})}
         merged["plan_fit"] = pf
     merged["output_citywide"] = dict(base.get("output_citywide") or {})
+    # rules across linked periods (instance.yaml `horizon:`), and how much unused land a
+    # period may leave to the next (0 by default: periods stay exact)
+    merged["horizon"] = dict(base.get("horizon") or {})
+    merged["carry_over"] = {"max": 0.0, **(base.get("carry_over") or {})}
+    tables = _read_coefficients(instance_file.parent / "coefficients", period, inputs,
+                                list(merged["districts"]))
+    if tables:
+        merged["coefficients"] = {k: v[0] for k, v in tables.items()}
+        merged["coefficient_sources"] = {k: v[1] for k, v in tables.items() if v[1]}
+        merged["coefficient_units"] = {k: v[2] for k, v in tables.items() if v[2]}
     for key, value in pdata.items():
         if key in PERIOD_KEYS or key in ("roles", "layout", "plan_fit"):
             continue
@@ -261,7 +318,16 @@ def load(ref: str | Path | None = None, period: str | None = None,
     else:
         chain = load_scenario_chain(path, inputs, cache)
         instance_file = chain.instance_file
-        period = period or chain.scenario.period
+        own = chain.scenario.period
+        linked = own is not None and (own.strip() == "all" or "," in own)
+        # a scenario of linked periods is read one named period at a time (by the
+        # linked-period model); read without one, it would silently be one period only
+        if linked and period is None:
+            raise InputError.one(
+                f"this scenario links periods (period: {own}); `landalloc solve` solves "
+                "them together. This command reads one period: give --period with one of "
+                "them", file=str(path), key="period")
+        period = period or own
     data, base_where, base_inputs = _base(instance_file, period, cache)
     where: Where = dict(base_where)
     inputs = {**base_inputs, **inputs}

@@ -129,6 +129,9 @@ class SectorGroup(Named):
 
 class Sector(Named):
     group: str
+    groups: list[str] = Field(default_factory=list,
+                              description="More groups the sector belongs to (groups may "
+                                          "overlap); `group` is its first")
     quota: Exact | None = Field(None, description="New land for this sector (ha)")
 
 
@@ -147,15 +150,44 @@ class District(Named):
     cap: Cap | None = Field(None, description="New land this district can take (ha)")
 
 
-class Rule(Provenance):
-    """A custom linear rule: sum of coef * x over the selected cells, within [min, max]."""
+class Selection(Strict):
+    """Cells chosen by the sectors' and districts' attributes; every key given must match
+    (an omitted key selects all). `where` names any other attribute: `{dev_zone: [..]}`."""
+
+    sectors: list[str] | None = Field(None, description="Selected sectors; omitted = all")
+    districts: list[str] | None = Field(None, description="Selected districts; omitted = all")
+    zones: list[str] | None = Field(None, description="Districts in these zones")
+    groups: list[str] | None = Field(None, description="Sectors in any of these groups")
+    area_classes: list[str] | None = Field(None, description="Districts of these area classes")
+    where: dict[str, list[str]] | None = Field(
+        None, description="Any other district or sector attribute -> the values selected, "
+                          "e.g. {dev_zone: [郑州航空港经济综合实验区]}")
+
+
+#: Rule coefficients that are not a table: 1 per ha, the output per ha.
+BUILTIN_COEFS = ("one", "output")
+
+
+class Rule(Selection, Provenance):
+    """A custom linear rule over the selected cells, within [min, max]: either
+    Σ coef · x (coef 1, the output per ha, a number, or a named per-cell table shipped with
+    the instance: `coef: water` reads coefficients/water.csv), or with `share_of` a share
+    of a base selection, written linearly: Σ_selection x − s · Σ_base x ≥ 0 (min s), ≤ 0
+    (max s). `periods` (a list, or `all`) makes it one rule over those periods together
+    (linked periods only); omitted, it applies to each period on its own."""
 
     name: str
     label: str | None = None
-    sectors: list[str] | None = Field(None, description="Selected sectors; omitted = all")
-    districts: list[str] | None = Field(None, description="Selected districts; omitted = all")
-    coef: Literal["one", "output"] | float = Field(
-        "one", description="Coefficient: 1, the output per ha, or a number")
+    coef: str | float = Field(
+        "one", description="Coefficient: one, output, a number, or the name of a table in "
+                           "the instance's coefficients/ folder (sector,district[,period],value)")
+    share_of: Selection | None = Field(
+        None, description="The base of a share: min/max are fractions of Σ x over it")
+    periods: list[str] | Literal["all"] | None = Field(
+        None, description="Periods the rule sums over together; omitted: each period alone")
+    unit: str | None = Field(None, description="Unit of the rule's value (default: ha, the "
+                                               "objective's unit for coef output, or the "
+                                               "table's unit)")
     min: float | None = None
     max: float | None = None
 
@@ -165,7 +197,75 @@ class Rule(Provenance):
             raise ValueError("a rule needs min or max")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        if self.share_of is not None:
+            for side in ("min", "max"):
+                v = getattr(self, side)
+                if v is not None and not 0 <= v <= 1:
+                    raise ValueError(f"a share is a fraction between 0 and 1; {side} is {v:g}")
+            if self.coef != "one":
+                raise ValueError("share_of takes no coef: a share is of hectares")
         return self
+
+    def table(self) -> str | None:
+        """The coefficient table this rule reads, or None."""
+        if isinstance(self.coef, str) and self.coef not in BUILTIN_COEFS:
+            return self.coef
+        return None
+
+    def linked(self) -> bool:
+        """True: one rule over several periods (formulated by the horizon)."""
+        return self.periods == "all" or (self.periods is not None and len(self.periods) > 1)
+
+    def applies_to(self, period: str) -> bool:
+        return self.periods is None or (not self.linked() and period in self.periods)
+
+
+class StockTarget(Provenance):
+    """Total industrial land at the end of a period: existing stock + cumulative new land."""
+
+    total: Exact
+
+
+class HorizonDistrict(Provenance):
+    cap: Cap
+
+
+class HorizonZone(Provenance):
+    total: Exact
+
+
+class HorizonSector(Provenance):
+    quota: Exact
+
+
+class Horizon(Provenance):
+    """Rules across linked periods (`--period all`): each period keeps its own rules."""
+
+    existing_stock: float | None = Field(
+        None, ge=0, description="Industrial land at the start of the first period (ha); "
+                                "needed for stock targets")
+    existing_stock_source: str | None = Field(
+        None, description="Where the existing stock comes from (or `assumption: ...`)")
+    stock_targets: dict[str, StockTarget] = Field(
+        default_factory=dict, description="period -> total industrial land at its end (ha)")
+    districts: dict[str, HorizonDistrict] = Field(
+        default_factory=dict, description="district -> cap on its new land over the horizon")
+    zones: dict[str, HorizonZone] = Field(
+        default_factory=dict, description="zone -> its new land over the horizon")
+    sectors: dict[str, HorizonSector] = Field(
+        default_factory=dict, description="sector -> its new land over the horizon")
+
+    @model_validator(mode="after")
+    def _stock(self) -> Horizon:
+        if self.stock_targets and self.existing_stock is None:
+            raise ValueError("stock targets need existing_stock (ha), with its source")
+        return self
+
+
+class CarryOver(Provenance):
+    """Unused new land one period may leave to the next (ha); 0 keeps periods exact."""
+
+    max: float = Field(0.0, ge=0, description="Hectares per pair of consecutive periods")
 
 
 NonNegative = Annotated[float, Field(ge=0)]
@@ -306,6 +406,15 @@ class Instance(Strict):
         default_factory=dict,
         description="period -> one output per ha (亿元/ha) for every allowed cell of that "
                     "period, replacing `output` (the city-wide reading of Annex 2 §2(2))")
+    coefficients: dict[str, dict[str, dict[str, float]]] = Field(
+        default_factory=dict,
+        description="table name -> sector -> district -> value (coefficients/<name>.csv, "
+                    "this period's rows)")
+    coefficient_sources: dict[str, str] = Field(default_factory=dict)
+    coefficient_units: dict[str, str] = Field(default_factory=dict)
+    horizon: Horizon = Field(default_factory=Horizon,
+                             description="Rules across linked periods")
+    carry_over: CarryOver = Field(default_factory=CarryOver)
     #: Cells `layout.allowed_roles` removed from `allowed` (sector -> districts), for reports.
     narrowed: dict[str, list[str]] = Field(default_factory=dict)
 
@@ -315,6 +424,7 @@ class Instance(Strict):
         """Apply `layout.allowed_roles`: allowed cells without a listed role are dropped."""
         if not isinstance(data, dict):
             return data
+        data = _expand_allowed(data)
         city = (data.get("output_citywide") or {}).get(str(data.get("period")))
         if isinstance(city, int | float) and isinstance(data.get("allowed"), dict):
             data = {**data, "output": {s: dict.fromkeys(row, float(city))
@@ -350,6 +460,7 @@ class Instance(Strict):
                     problems.append(f"{where}: unknown {what} '{i}' (known: {', '.join(known)})")
 
         for sid, s in self.sectors.items():
+            check(s.groups, self.sector_groups, "sector group", f"sectors.{sid}.groups")
             check([s.group], self.sector_groups, "sector group", f"sectors.{sid}.group")
         for did, d in self.districts.items():
             check([d.zone], self.zones, "zone", f"districts.{did}.zone")
@@ -374,9 +485,34 @@ class Instance(Strict):
         for i, r in enumerate(self.rules):
             check(r.sectors or [], self.sectors, "sector", f"rules[{i}].sectors")
             check(r.districts or [], self.districts, "district", f"rules[{i}].districts")
+            for sel, where in ((r, f"rules[{i}]"), (r.share_of, f"rules[{i}].share_of")):
+                if sel is None:
+                    continue
+                if sel is not r:
+                    check(sel.sectors or [], self.sectors, "sector", f"{where}.sectors")
+                    check(sel.districts or [], self.districts, "district",
+                          f"{where}.districts")
+                check(sel.zones or [], self.zones, "zone", f"{where}.zones")
+                check(sel.groups or [], self.sector_groups, "sector group", f"{where}.groups")
+                check(sel.area_classes or [], self.area_classes, "area class",
+                      f"{where}.area_classes")
+                for attr in sel.where or {}:
+                    if attr not in District.model_fields and attr not in Sector.model_fields:
+                        known = ", ".join([*District.model_fields, *Sector.model_fields])
+                        problems.append(f"{where}.where: unknown attribute '{attr}' "
+                                        f"(known: {known})")
+            t = r.table()
+            if t is not None and t not in self.coefficients:
+                problems.append(f"rules[{i}].coef: no coefficient table '{t}' (a number, one, "
+                                f"output, or coefficients/<name>.csv in the instance folder)")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def groups_of(self, sector: str) -> list[str]:
+        """Every group the sector belongs to (its `group` first; groups may overlap)."""
+        s = self.sectors[sector]
+        return [s.group, *[g for g in s.groups if g != s.group]]
 
     def is_allowed(self, sector: str, district: str) -> bool:
         return district in self.allowed.get(sector, {})
@@ -390,3 +526,48 @@ class Instance(Strict):
             return []
         return [(s, d) for s, row in self.allowed.items() for d in row
                 if self.role(s, d) is None]
+
+
+def _expand_allowed(data: dict) -> dict:
+    """`allowed` may name a sector group for its sectors, `all` for every district, and a
+    zone for its districts: expand to sector -> district -> where (before validation)."""
+    allowed = data.get("allowed")
+    if not isinstance(allowed, dict):
+        return data
+    sectors = data.get("sectors") or {}
+    groups = data.get("sector_groups") or {}
+    districts = data.get("districts") or {}
+    zones = data.get("zones") or {}
+
+    def members(key: str) -> list[str]:
+        if key in sectors or key not in groups:
+            return [key]
+        return [s for s, v in sectors.items() if isinstance(v, dict) and (
+            v.get("group") == key or key in (v.get("groups") or []))]
+
+    def cells(row: Any) -> Any:
+        if row == "all":
+            return dict.fromkeys(districts, "all")
+        if isinstance(row, list):
+            row = dict.fromkeys(row, "listed")
+        if not isinstance(row, dict):
+            return row
+        out: dict = {}
+        for k, v in row.items():
+            if k == "all":
+                out.update(dict.fromkeys(districts, v))
+            elif k not in districts and k in zones:
+                out.update({d: v for d, dv in districts.items()
+                            if isinstance(dv, dict) and dv.get("zone") == k})
+            else:
+                out[k] = v
+        return out
+
+    changed = False
+    new: dict = {}
+    for key, row in allowed.items():
+        expanded = cells(row)
+        changed |= expanded is not row or key not in sectors
+        for s in members(key):
+            new[s] = {**new.get(s, {}), **expanded} if isinstance(expanded, dict) else expanded
+    return {**data, "allowed": new} if changed else data

@@ -26,6 +26,16 @@ def _num(v: float | None) -> float | None:
     return float(v)
 
 
+def achieved_columns(measure, x: np.ndarray | None) -> dict[str, Any]:
+    """A rule's achieved value in its own unit (a share as a fraction, ha, a table's unit)
+    beside its bounds in that unit; empty when the row has no measure."""
+    if measure is None:
+        return {}
+    value = None if x is None else _num(measure.value(x))
+    return {"achieved": value, "achieved_unit": measure.unit,
+            "achieved_lower": _num(measure.lower), "achieved_upper": _num(measure.upper)}
+
+
 @dataclass
 class Result:
     """A solved (or unsolvable) period, in plan terms."""
@@ -145,6 +155,7 @@ class Result:
                                 for _, r in self.totals(kind).iterrows()}
                          for kind in ("sector", "district", "zone")}
         an = self.analysis
+        measures = self.lp.meta.get("measures") or {}
         out["duals_unique"] = None if an is None else bool(an.duals_unique)
         out["allocation_unique"] = None if an is None else bool(an.allocation_unique)
         out["tie_break"] = TIE_BREAK_RULE
@@ -158,8 +169,30 @@ class Result:
              "value_one_less_ha": _num(r["value_one_less_ha"]),
              "range_lower": _num(r["range_lower"]), "range_upper": _num(r["range_upper"]),
              "unit": r.get("unit"), "meaning": r.get("meaning"),
-             "binding": bool(r["binding"]), "source": r["source"]}
+             "binding": bool(r["binding"]), "source": r["source"],
+             **achieved_columns(measures.get(r["name"]), self.raw.x)}
             for _, r in self.rules().iterrows()]
+        out["groups"] = self.groups()
+        return out
+
+    def groups(self) -> dict[str, dict[str, Any]]:
+        """Each sector group's hectares and achieved share of the period's new land (groups
+        may overlap: a sector counts in every group it belongs to), beside its bounds."""
+        if self.raw.x is None:
+            return {}
+        inst, m = self.instance, self.matrix()
+        by_sector = m.sum(axis=1)
+        total = float(by_sector.sum())
+        out = {}
+        for g, grp in inst.sector_groups.items():
+            members = [s for s in inst.sectors if g in inst.groups_of(s)]
+            ha = float(by_sector.reindex(members).fillna(0.0).sum())
+            out[g] = {"members": members, "hectares": ha,
+                      "share": ha / total if total > 0 else None,
+                      "share_min": None if grp.share is None else grp.share.min,
+                      "share_max": None if grp.share is None else grp.share.max,
+                      "total_min": None if grp.total is None else grp.total.min,
+                      "total_max": None if grp.total is None else grp.total.max}
         return out
 
 
