@@ -42,6 +42,7 @@ COMMAND_MODULES = [
     "landalloc.cli.scenarios",
     "landalloc.cli.compare",
     "landalloc.cli.tradeoff",
+    "landalloc.cli.serve",
 ]
 
 for _name in COMMAND_MODULES:
