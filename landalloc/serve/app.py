@@ -9,7 +9,6 @@ time limit, and the only files a request can name are those `Inputs` lists.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 import threading
@@ -44,6 +43,7 @@ class SolveRequest(BaseModel):
 
 class DiagnoseRequest(SolveRequest):
     relax: list[str] | None = Field(None, max_length=100)
+    weight: list[str] | None = Field(None, max_length=100, description="KIND=W, as --weight")
 
 
 class SessionRequest(BaseModel):
@@ -165,7 +165,9 @@ def create_app(path: str | None = None, period: str | None = None,
         from landalloc.problem.build import load_problem
 
         problem = load_problem(inputs.resolve(req.path), req.period, check_sets(req.set))
-        return diagnose_problem(problem, req.relax).to_dict()
+        d = diagnose_problem(problem, req.relax, req.weight or [])
+        return {"name": problem.instance.name, "period": problem.instance.period,
+                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
 
     @app.post("/api/session")
     def new_session(req: SessionRequest) -> dict[str, Any]:
