@@ -267,6 +267,15 @@ def create_app(path: str | None = None, period: str | None = None,
         return Response(data, media_type=media[format], headers={
             "Content-Disposition": f'attachment; filename="{name}"'})
 
+    @app.get("/font/cjk.woff", include_in_schema=False)
+    def cjk_font() -> Response:
+        """The package's Chinese font cut to the characters the page can show."""
+        data = _page_font(path)
+        if data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="font/woff",
+                        headers={"Cache-Control": "max-age=86400"})
+
     @app.get("/api/health", include_in_schema=False)
     def health() -> dict[str, Any]:
         return {"ok": True, "time": time.time()}
@@ -280,6 +289,38 @@ class BodyLimitApp(BodyLimit):
     @property
     def state(self):
         return self.app.state
+
+
+_FONT: dict[str | None, bytes | None] = {}
+
+
+def _page_font(start: str | None) -> bytes | None:
+    """WOFF subset with every character of the page, the bundled instances (and the one
+    the server was started with), rule labels and diagnosis sentences."""
+    if start not in _FONT:
+        from landalloc.plan.locate import instances_root, resolve_input
+        from landalloc.present.report.fonts import subset_woff
+
+        texts = []
+        pkg = resources.files("landalloc")
+        for part in ("serve/static/index.html", "serve/static/app.js",
+                     "analysis/diagnosis.py", "formulations/rule_kinds.py"):
+            f = pkg.joinpath(part)
+            if f.is_file():
+                texts.append(f.read_text(encoding="utf-8"))
+        spec = resources.files("landalloc.formulations") / "rule_kinds.py"
+        if spec.is_file():
+            texts.append(spec.read_text(encoding="utf-8"))
+        folders = [instances_root()]
+        if start:
+            folders.append(resolve_input(start).parent)
+        for folder in folders:
+            for f in sorted(Path(folder).rglob("*")):
+                if f.suffix in (".yaml", ".csv", ".md") and f.stat().st_size < 2_000_000:
+                    texts.append(f.read_text(encoding="utf-8", errors="ignore"))
+        text = "".join(sorted(set("".join(texts))))
+        _FONT[start] = subset_woff(text)
+    return _FONT[start]
 
 
 def _safe(name: str) -> str:
