@@ -24,7 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
-from landalloc.serve.state import Inputs, Sessions, check_sets, matrix_diff, solve_once
+from landalloc.serve.state import (
+    Inputs,
+    Sessions,
+    UnknownSession,
+    check_sets,
+    matrix_diff,
+    solve_once,
+)
 from landalloc.solver import SolverOptions
 
 MAX_BODY = 1 << 20  # bytes per request body
@@ -139,8 +146,8 @@ def create_app(path: str | None = None, period: str | None = None,
     async def _input_error(request: Request, e: InputError):
         return _bad(e)
 
-    @app.exception_handler(KeyError)
-    async def _no_session(request: Request, e: KeyError):
+    @app.exception_handler(UnknownSession)
+    async def _no_session(request: Request, e: UnknownSession):
         return JSONResponse({"error": "unknown or expired session: reload the page"},
                             status_code=404)
 

@@ -107,7 +107,7 @@ class Inputs:
             if ext is not None and (not isinstance(ext, str) or (
                     ext not in [b for b in self.bundled() if "/" not in b] and ext != self.start)):
                 raise InputError.one(
-                    f"extends: an uploaded scenario may extend only a bundled instance "
+                    f"an uploaded scenario may extend only a bundled instance "
                     f"({', '.join(b for b in self.bundled() if '/' not in b)}) or the "
                     f"server's PATH", file=name, key="extends")
             load(path)  # every problem of the file, as the CLI reports them
@@ -214,6 +214,10 @@ class Session:
         return solve_problem(problem)
 
 
+class UnknownSession(LookupError):
+    """No session of that id (never made, or dropped as the least recently used)."""
+
+
 class Sessions:
     """At most MAX_SESSIONS warm models; the one used longest ago goes first."""
 
@@ -235,7 +239,7 @@ class Sessions:
         with self._lock:
             s = self._all.get(sid or "")
             if s is None:
-                raise KeyError(sid)
+                raise UnknownSession(sid)
             self._all.move_to_end(s.id)
             s.used = time.monotonic()
             return s
