@@ -225,6 +225,9 @@ def test_save_compare_and_report(client, capsys, tmp_path):
     cmp = client.post("/api/session/compare", json={"against": "airport"},
                       headers={HDR: sid}).json()
     assert cmp["cells"] and cmp["objective_change"] is not None
+    other = client.post("/api/session/compare", headers={HDR: sid}, json={
+        "against": "zhengzhou/scenarios/airport-expansion.yaml"}).json()
+    assert other["objective_change"] is not None
     assert client.post("/api/session/compare", json={"against": "nope"},
                        headers={HDR: sid}).status_code == 400
     x = client.get(f"/api/session/report?format=xlsx&session={sid}")

@@ -141,3 +141,16 @@ def test_workbench_in_the_browser(capsys, tmp_path):
         assert page.locator("#compare-out li").count() >= 1
         page.locator("#lang").click()
         assert page.locator("#matrix").get_by_text("Airport", exact=False).count() >= 1
+
+        # a second tab has its own session: the plan, untouched by the first tab's changes
+        tab = page.context.new_page()
+        tab.goto(url)
+        tab.wait_for_function("document.querySelector('#objective').textContent"
+                              ".includes('亿元')", timeout=30000)
+        assert tab.locator("#objective").inner_text() == "3,112 亿元"
+        assert tab.evaluate("currentSets()") == []
+        assert tab.evaluate("window.__workbench.sid") != page.evaluate("window.__workbench.sid")
+        n = solves(page)
+        page.locator("#reset").click()
+        wait_solved(page, n)
+        assert objective_text(page) == "3,112 亿元"

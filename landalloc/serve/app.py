@@ -79,7 +79,8 @@ class UploadRequest(BaseModel):
 class CompareRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     against: str = Field("plan", max_length=300,
-                         description="'plan', the name of a scenario saved in this session")
+                         description="'plan', a scenario saved in this session, or an "
+                                     "instance or scenario the server offers")
 
 
 class BodyLimit:
@@ -232,9 +233,18 @@ def create_app(path: str | None = None, period: str | None = None,
                 other = s.result_for([])
             elif req.against in s.saved:
                 other = s.result_for(s.saved[req.against])
+            elif req.against in inputs.choices():
+                from landalloc.api import solve_problem
+                from landalloc.problem.build import load_problem
+
+                ref = inputs.resolve(req.against)
+                scenario = ref.endswith((".yaml", ".yml"))
+                other = solve_problem(load_problem(ref, None if scenario else s.period,
+                                                   None, None, options))
             else:
-                raise InputError.one(f"'{req.against[:80]}' is neither 'plan' nor a scenario "
-                                     f"saved in this session ({', '.join(s.saved) or 'none'})",
+                raise InputError.one(f"'{req.against[:80]}' is not 'plan', a scenario saved in "
+                                     f"this session ({', '.join(s.saved) or 'none'}) or one "
+                                     f"of the server's instances and scenarios",
                                      file="against")
             current = s.last
         if not (other.optimal and current.optimal):

@@ -70,6 +70,11 @@ async function start(path) {
     const o = document.createElement("option"); o.value = c; o.textContent = c;
     if (c === S.info.ref) o.selected = true; base.appendChild(o);
   }
+  const cw = $("compare-with");
+  cw.innerHTML = `<option value="plan" data-t="the_plan">${t("the_plan")}</option>`;
+  for (const c of S.info.choices) if (c.endsWith(".yaml") && c !== S.info.ref) {
+    const o = document.createElement("option"); o.value = c; o.textContent = c.split("/").pop(); cw.appendChild(o);
+  }
   $("period").textContent = S.info.meta.period;
   $("plan-title").textContent = S.info.meta.title || S.info.meta.name;
   const plan = await api("/api/session/solve", {set: []});
