@@ -241,6 +241,8 @@ def test_page_and_openapi(client):
     r = client.get("/")
     assert r.status_code == 200 and "/static/app.js" in r.text
     assert client.get("/static/app.js").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/openapi.json" in docs.text and "cdn" not in docs.text
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/solve", "/api/diagnose", "/api/session/solve"} <= set(paths)
 

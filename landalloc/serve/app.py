@@ -134,7 +134,8 @@ def create_app(path: str | None = None, period: str | None = None,
     """The app for one server: PATH and --period are what the page opens with."""
     app = FastAPI(title="landalloc workbench", version="1",
                   description="Solve, diagnose and compare land allocations; `/api/solve` "
-                              "answers with the document of `landalloc solve --json`.")
+                              "answers with the document of `landalloc solve --json`.",
+                  docs_url=None, redoc_url=None)  # their pages load from a CDN
     options = SolverOptions(time_limit=time_limit)
     inputs = Inputs(path)
     sessions = Sessions(inputs, options)
@@ -155,6 +156,11 @@ def create_app(path: str | None = None, period: str | None = None,
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
         return (static / "index.html").read_text(encoding="utf-8")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> str:
+        """The API page, drawn offline from /openapi.json."""
+        return (static / "api.html").read_text(encoding="utf-8")
 
     @app.get("/api/choices")
     def choices() -> dict[str, Any]:
