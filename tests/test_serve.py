@@ -162,6 +162,13 @@ def test_body_and_request_limits(client):
     r = client.post("/api/solve", content=b'{"set": ["' + b"x" * (2 << 20) + b'"]}',
                     headers={"content-type": "application/json"})
     assert r.status_code == 413
+
+    def chunks():  # streamed, with no Content-Length
+        for _ in range(40):
+            yield b"x" * 65536
+
+    r = client.post("/api/solve", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
     r = client.post("/api/solve", json={"set": ["districts.airport.cap=1"] * 401})
     assert r.status_code == 422
     r = client.post("/api/solve", json={"set": ["districts.airport.cap=1" + "0" * 400]})

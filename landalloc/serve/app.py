@@ -84,7 +84,8 @@ class CompareRequest(BaseModel):
 
 
 class BodyLimit:
-    """Refuse request bodies above `limit` bytes (413), announced or streamed."""
+    """Refuse request bodies above `limit` bytes (413): announced by Content-Length or
+    streamed (chunked); the body is read whole, up to the limit, before the app runs."""
 
     def __init__(self, app, limit: int = MAX_BODY) -> None:
         self.app, self.limit = app, limit
@@ -95,25 +96,29 @@ class BodyLimit:
         for k, v in scope.get("headers", []):
             if k == b"content-length" and (not v.isdigit() or int(v) > self.limit):
                 return await _too_large(send, self.limit)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
+        chunks, seen = [], 0
+        while True:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return msg
+            if msg["type"] != "http.request":
+                return  # the client went away
+            body = msg.get("body", b"")
+            seen += len(body)
+            if seen > self.limit:
+                return await _too_large(send, self.limit)
+            chunks.append(body)
+            if not msg.get("more_body", False):
+                break
+        whole = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        sent = False
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send, self.limit)
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return whole
+            return await receive()
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send, limit: int) -> None:
@@ -186,7 +191,8 @@ def create_app(path: str | None = None, period: str | None = None,
     @app.post("/api/session")
     def new_session(req: SessionRequest) -> dict[str, Any]:
         """A warm model for one tab; returns its id (send it as X-Landalloc-Session)."""
-        s = sessions.new(req.path or path, req.period or (period if not req.path else None))
+        ref = req.path or path
+        s = sessions.new(ref, req.period or (period if ref == path else None))
         inst = s.base.instance
         tiles = None
         try:
