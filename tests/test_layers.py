@@ -1,7 +1,7 @@
 """The dependency direction, checked on every import the code makes (lazy ones too).
 
     plan  <-  formulations  <-  solver  <-  problem  <-  analysis  <-  results
-          <-  present  <-  api  <-  batch  <-  cli
+          <-  present  <-  api  <-  batch  <-  serve  <-  cli
 
 A module may import its own layer and the layers to its left; `errors` and `atomic` are
 shared by all. Modules are found through pyproject's package-dir map, as installed.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["plan", "formulations", "solver", "problem", "analysis", "results",
-         "present", "api", "batch", "cli"]
+         "present", "api", "batch", "serve", "cli"]
 SHARED = {"errors", "atomic", "instances", "__init__", "__main__"}
 
 

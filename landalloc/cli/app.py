@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "landalloc.cli.ranges",
     "landalloc.cli.alternatives",
     "landalloc.cli.explain",
+    "landalloc.cli.serve",
 ]
 
 for _name in COMMAND_MODULES:

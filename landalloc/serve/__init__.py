@@ -1,0 +1,1 @@
+"""The analyst's workbench: a local web page and JSON API over warm HiGHS models."""

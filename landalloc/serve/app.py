@@ -1,0 +1,377 @@
+"""The workbench's ASGI app (FastAPI on Starlette): the page, its session API and the JSON
+API that answers as the CLI does.
+
+`POST /api/solve` returns the document of `landalloc solve --json`; bad input is HTTP 400
+with the CLI's own message (`error`), one entry per problem in `problems`. Requests are
+validated by the loader the CLI uses, request bodies are limited in size, every solve has a
+time limit, and the only files a request can name are those `Inputs` lists.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from landalloc.errors import InputError
+from landalloc.serve.fields import allowed_cells, editable, meta
+from landalloc.serve.state import (
+    Inputs,
+    Sessions,
+    UnknownSession,
+    check_sets,
+    matrix_diff,
+    solve_once,
+)
+from landalloc.solver import SolverOptions
+
+MAX_BODY = 1 << 20  # bytes per request body
+SESSION_HEADER = "X-Landalloc-Session"
+_REPORT_LOCK = threading.Lock()  # matplotlib's font cache and state are shared
+
+
+class SolveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str | None = Field(None, max_length=300,
+                             description="Instance name, bundled scenario or uploaded one")
+    period: str | None = Field(None, max_length=40)
+    set: list[str] = Field(default_factory=list, max_length=400,
+                           description="PATH=VALUE overrides, as `--set`")
+
+
+class DiagnoseRequest(SolveRequest):
+    relax: list[str] | None = Field(None, max_length=100)
+    weight: list[str] | None = Field(None, max_length=100, description="KIND=W, as --weight")
+
+
+class SessionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str | None = Field(None, max_length=300)
+    period: str | None = Field(None, max_length=40)
+
+
+class SetsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    set: list[str] = Field(default_factory=list, max_length=400)
+
+
+class SaveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field("my-scenario", min_length=1, max_length=80)
+    description: str | None = Field(None, max_length=500)
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field("scenario.yaml", min_length=1, max_length=120)
+    text: str = Field(max_length=256 * 1024)
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    against: str = Field("plan", max_length=300,
+                         description="'plan', a scenario saved in this session, or an "
+                                     "instance or scenario the server offers")
+
+
+class BodyLimit:
+    """Refuse request bodies above `limit` bytes (413): announced by Content-Length or
+    streamed (chunked); the body is read whole, up to the limit, before the app runs."""
+
+    def __init__(self, app, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        for k, v in scope.get("headers", []):
+            if k == b"content-length" and (not v.isdigit() or int(v) > self.limit):
+                return await _too_large(send, self.limit)
+        chunks, seen = [], 0
+        while True:
+            msg = await receive()
+            if msg["type"] != "http.request":
+                return  # the client went away
+            body = msg.get("body", b"")
+            seen += len(body)
+            if seen > self.limit:
+                return await _too_large(send, self.limit)
+            chunks.append(body)
+            if not msg.get("more_body", False):
+                break
+        whole = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return whole
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(send, limit: int) -> None:
+    body = f'{{"error": "request body above {limit} bytes"}}'.encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _bad(e: InputError) -> JSONResponse:
+    return JSONResponse({"error": str(e), "problems": [
+        {"message": p.message, "file": p.file, "key": p.key, "line": p.line}
+        for p in e.problems]}, status_code=400)
+
+
+def create_app(path: str | None = None, period: str | None = None,
+               time_limit: float = 20.0) -> FastAPI:
+    """The app for one server: PATH and --period are what the page opens with."""
+    app = FastAPI(title="landalloc workbench", version="1",
+                  description="Solve, diagnose and compare land allocations; `/api/solve` "
+                              "answers with the document of `landalloc solve --json`.",
+                  docs_url=None, redoc_url=None)  # their pages load from a CDN
+    options = SolverOptions(time_limit=time_limit)
+    inputs = Inputs(path)
+    sessions = Sessions(inputs, options)
+    app.state.inputs, app.state.sessions = inputs, sessions
+    app.state.default = (path, period)
+    static = resources.files("landalloc.serve") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.exception_handler(InputError)
+    async def _input_error(request: Request, e: InputError):
+        return _bad(e)
+
+    @app.exception_handler(UnknownSession)
+    async def _no_session(request: Request, e: UnknownSession):
+        return JSONResponse({"error": "unknown or expired session: reload the page"},
+                            status_code=404)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> str:
+        return (static / "index.html").read_text(encoding="utf-8")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> str:
+        """The API page, drawn offline from /openapi.json."""
+        return (static / "api.html").read_text(encoding="utf-8")
+
+    @app.get("/api/choices")
+    def choices() -> dict[str, Any]:
+        """The instances and scenarios a request may name."""
+        return {"choices": inputs.choices(), "default": path, "period": period}
+
+    @app.post("/api/solve")
+    def api_solve(req: SolveRequest) -> dict[str, Any]:
+        """The document of `landalloc solve PATH --period P --set ... --json`."""
+        return solve_once(inputs.resolve(req.path), req.period, check_sets(req.set), options)
+
+    @app.post("/api/diagnose")
+    def api_diagnose(req: DiagnoseRequest) -> dict[str, Any]:
+        """The document of `landalloc diagnose PATH --set ... --json`."""
+        from landalloc.api import diagnose_problem
+        from landalloc.problem.build import load_problem
+
+        problem = load_problem(inputs.resolve(req.path), req.period, check_sets(req.set))
+        d = diagnose_problem(problem, req.relax, req.weight or [])
+        return {"name": problem.instance.name, "period": problem.instance.period,
+                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
+
+    @app.post("/api/session")
+    def new_session(req: SessionRequest) -> dict[str, Any]:
+        """A warm model for one tab; returns its id (send it as X-Landalloc-Session)."""
+        ref = req.path or path
+        s = sessions.new(ref, req.period or (period if ref == path else None))
+        inst = s.base.instance
+        tiles = None
+        try:
+            from landalloc.present.report.tiles import layout_for
+            from landalloc.results.result import label
+
+            empty = label(inst, s.base.lp, s.live.run(), s.base.record())
+            lay = layout_for(empty)
+            tiles = None if lay is None else {d: list(rc) for d, rc in lay.tiles.items()}
+        except InputError:
+            tiles = None
+        return {"id": s.id, "ref": s.ref, "meta": meta(inst), "fields": editable(inst),
+                "cells": allowed_cells(inst), "tiles": tiles, "choices": inputs.choices()}
+
+    @app.post("/api/session/solve")
+    def session_solve(req: SetsRequest, x_landalloc_session: str | None = Header(None)
+                      ) -> dict[str, Any]:
+        """Re-solve this tab's live model with these changes (all of them, each time)."""
+        s = sessions.get(x_landalloc_session)
+        with s.lock:
+            doc = s.solve(req.set)
+            return {**doc, "server_ms": round(s.solve_ms, 2), "warm": s.warm,
+                    "set": s.sets}
+
+    @app.post("/api/session/save")
+    def session_save(req: SaveRequest, x_landalloc_session: str | None = Header(None)
+                     ) -> Response:
+        """The current changes as a scenario YAML (also kept for comparisons by name)."""
+        s = sessions.get(x_landalloc_session)
+        with s.lock:
+            text = scenario_yaml(s, req.name, req.description)
+            s.saved[req.name] = list(s.sets)
+        return Response(text, media_type="application/x-yaml", headers={
+            "Content-Disposition": f'attachment; filename="{_safe(req.name)}.yaml"'})
+
+    @app.post("/api/upload")
+    def upload(req: UploadRequest) -> dict[str, Any]:
+        """Keep a scenario file the user chose; it becomes one of the choices."""
+        return {"path": inputs.add_upload(req.name, req.text), "choices": inputs.choices()}
+
+    @app.post("/api/session/compare")
+    def session_compare(req: CompareRequest, x_landalloc_session: str | None = Header(None)
+                        ) -> dict[str, Any]:
+        """Cells that moved and the change in output, from `against` to the current state."""
+        s = sessions.get(x_landalloc_session)
+        with s.lock:
+            if s.last is None:
+                s.solve(s.sets)
+            if req.against == "plan":
+                other = s.result_for([])
+            elif req.against in s.saved:
+                other = s.result_for(s.saved[req.against])
+            elif req.against in inputs.choices():
+                from landalloc.api import solve_problem
+                from landalloc.problem.build import load_problem
+
+                ref = inputs.resolve(req.against)
+                scenario = ref.endswith((".yaml", ".yml"))
+                other = solve_problem(load_problem(ref, None if scenario else s.period,
+                                                   None, None, options))
+            else:
+                raise InputError.one(f"'{req.against[:80]}' is not 'plan', a scenario saved in "
+                                     f"this session ({', '.join(s.saved) or 'none'}) or one "
+                                     f"of the server's instances and scenarios",
+                                     file="against")
+            current = s.last
+        if not (other.optimal and current.optimal):
+            return {"against": req.against, "status": [other.status, current.status],
+                    "cells": [], "objective_change": None}
+        return {"against": req.against, **matrix_diff(other, current)}
+
+    @app.get("/api/session/report")
+    def session_report(format: str = "html", session: str | None = None,
+                       x_landalloc_session: str | None = Header(None)) -> Response:
+        """The report of the current state: html, xlsx (or pdf when the report has one)."""
+        from landalloc.present.report import write_report
+
+        if format not in ("html", "xlsx", "pdf"):
+            raise InputError.one(f"format: html, xlsx or pdf, got '{format[:20]}'",
+                                 file="format")
+        s = sessions.get(x_landalloc_session or session)
+        with s.lock:
+            if s.last is None:
+                s.solve(s.sets)
+            result = s.last
+        if not result.optimal:
+            raise InputError.one(f"no report of a {result.status} state: apply a repair first")
+        tmp = Path(tempfile.mkdtemp(prefix="landalloc-report-"))
+        try:
+            with _REPORT_LOCK:
+                files = write_report(result, tmp / "rep")
+            want = [f for f in files if f.name == f"report.{format}"]
+            if not want:
+                raise InputError.one(f"the report has no {format} file", file="format")
+            data = want[0].read_bytes()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        media = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        name = f"landalloc-{result.instance.name}-{result.instance.period}.{format}"
+        return Response(data, media_type=media[format], headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/font/cjk.woff", include_in_schema=False)
+    def cjk_font() -> Response:
+        """The package's Chinese font cut to the characters the page can show."""
+        data = _page_font(path)
+        if data is None:
+            return Response(status_code=404)
+        return Response(data, media_type="font/woff",
+                        headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/api/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "time": time.time()}
+
+    return BodyLimitApp(app)
+
+
+class BodyLimitApp(BodyLimit):
+    """The app wrapped in its body limit; `.app` is the FastAPI app (its `.state`)."""
+
+    @property
+    def state(self):
+        return self.app.state
+
+
+_FONT: dict[str | None, bytes | None] = {}
+
+
+def _page_font(start: str | None) -> bytes | None:
+    """WOFF subset with every character of the page, the bundled instances (and the one
+    the server was started with), rule labels and diagnosis sentences."""
+    if start not in _FONT:
+        from landalloc.plan.locate import instances_root, resolve_input
+        from landalloc.present.report.fonts import subset_woff
+
+        texts = []
+        pkg = resources.files("landalloc")
+        for part in ("serve/static/index.html", "serve/static/app.js",
+                     "analysis/diagnosis.py", "formulations/rule_kinds.py"):
+            f = pkg.joinpath(part)
+            if f.is_file():
+                texts.append(f.read_text(encoding="utf-8"))
+        spec = resources.files("landalloc.formulations") / "rule_kinds.py"
+        if spec.is_file():
+            texts.append(spec.read_text(encoding="utf-8"))
+        folders = [instances_root()]
+        if start:
+            folders.append(resolve_input(start).parent)
+        for folder in folders:
+            for f in sorted(Path(folder).rglob("*")):
+                if f.suffix in (".yaml", ".csv", ".md") and f.stat().st_size < 2_000_000:
+                    texts.append(f.read_text(encoding="utf-8", errors="ignore"))
+        text = "".join(sorted(set("".join(texts))))
+        _FONT[start] = subset_woff(text)
+    return _FONT[start]
+
+
+def _safe(name: str) -> str:
+    return "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:60] or "scenario"
+
+
+def scenario_yaml(s, name: str, description: str | None) -> str:
+    """A scenario file: extends the session's base, its `set:` the current changes (each
+    value as it was typed, already checked by the loader)."""
+    import json
+
+    base = s.ref
+    if "/" in base and not base.startswith("/"):
+        base = s.path  # a bundled or uploaded scenario: by its file
+    lines = ["# written by landalloc serve", f"name: {json.dumps(_safe(name))}",
+             f"extends: {json.dumps(base, ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
+    lines.append(f"period: {json.dumps(s.period)}")
+    if s.sets:
+        lines.append("set:")
+        for text in s.sets:
+            p, _, raw = text.partition("=")
+            lines.append(f"  {p.strip()}: {raw.strip()}")
+    return "\n".join(lines) + "\n"

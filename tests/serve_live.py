@@ -1,0 +1,71 @@
+"""A live workbench server (uvicorn in a thread) for the browser test and the screenshot."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    for p in (os.environ.get("LANDALLOC_CHROMIUM"), "/usr/bin/chromium",
+              shutil.which("chromium"), shutil.which("chromium-browser")):
+        if p and os.path.exists(p):
+            return p
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_server(path: str | None = None, period: str | None = None) -> Iterator[str]:
+    """Start `create_app` under uvicorn on a free local port; yield its URL."""
+    import uvicorn
+
+    from landalloc.serve.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(path, period), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    th = threading.Thread(target=server.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not th.is_alive():
+            raise RuntimeError("the workbench server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        th.join(10)
+
+
+@contextlib.contextmanager
+def browser_page(url: str, tmp_dir: str, width: int = 1500, height: int = 1100):
+    """A Playwright page of Debian's chromium (a fresh profile in tmp_dir) at url."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            os.path.join(tmp_dir, "profile"), executable_path=chromium_path(),
+            args=CHROMIUM_ARGS, headless=True, accept_downloads=True,
+            viewport={"width": width, "height": height})
+        try:
+            page = ctx.new_page()
+            page.goto(url)
+            yield page
+        finally:
+            ctx.close()
