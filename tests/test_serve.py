@@ -266,3 +266,31 @@ def test_serve_command_checks_input_and_warns_on_other_hosts(capsys, monkeypatch
     assert "warning" in err and seen["host"] == "0.0.0.0"
     assert run(["serve", "--no-browser"]) == 0
     assert "warning" not in capsys.readouterr().err and seen["host"] == "127.0.0.1"
+
+
+def test_api_check_and_ranges_are_the_commands_documents(client):
+    """/api/check of the optimum's own table: feasible, gap 0 — as `landalloc.check`; a
+    table 50 ha over the airport cap names that cap. /api/ranges equals `landalloc.ranges`."""
+    import landalloc
+
+    alloc = landalloc.solve().to_dict()["allocation"]
+    r = client.post("/api/check", json={"allocation": alloc})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["feasible"] is True and abs(doc["gap"]) < 1e-6
+    over = [dict(a) for a in alloc]
+    at_airport = next(a for a in over if a["district"] == "airport")
+    elsewhere = next(a for a in over if a["district"] != "airport")
+    at_airport["hectares"] += 50
+    elsewhere["hectares"] -= 50
+    bad = client.post("/api/check", json={"allocation": over}).json()
+    assert not bad["feasible"]
+    cap = next(v for v in bad["violations"] if v["rule"] == "district_cap[airport]")
+    assert abs(cap["excess"] - 50) < 1e-6
+    blank = client.post("/api/check", json={"allocation": [{"sector": "food"}]})
+    assert blank.status_code == 400
+    got = client.post("/api/ranges", json={"slack": 0}).json()
+    want = landalloc.ranges(slack=0).to_dict()
+    assert [(c["sector"], c["district"], round(c["min"], 6), round(c["max"], 6))
+            for c in got["cells"]] == [(c["sector"], c["district"], round(c["min"], 6),
+                                        round(c["max"], 6)) for c in want["cells"]]

@@ -53,6 +53,15 @@ class DiagnoseRequest(SolveRequest):
     weight: list[str] | None = Field(None, max_length=100, description="KIND=W, as --weight")
 
 
+class CheckRequest(SolveRequest):
+    allocation: list[dict[str, Any]] = Field(
+        max_length=10_000, description="[{sector, district, hectares}, ...], as a long CSV")
+
+
+class RangesRequest(SolveRequest):
+    slack: float = Field(0.0, ge=0, le=1, description="Output may fall by this fraction")
+
+
 class SessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str | None = Field(None, max_length=300)
@@ -187,6 +196,36 @@ def create_app(path: str | None = None, period: str | None = None,
         d = diagnose_problem(problem, req.relax, req.weight or [])
         return {"name": problem.instance.name, "period": problem.instance.period,
                 "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
+
+    @app.post("/api/check")
+    def api_check(req: CheckRequest) -> dict[str, Any]:
+        """The document of `landalloc check allocation.csv PATH --set ... --json`; the
+        allocation comes as rows of {sector, district, hectares}."""
+        import csv
+        import tempfile
+
+        from landalloc.analysis.alternatives import check_problem
+        from landalloc.problem.build import load_problem
+
+        problem = load_problem(inputs.resolve(req.path), req.period, check_sets(req.set))
+        with tempfile.TemporaryDirectory() as tmp:
+            table = Path(tmp) / "allocation.csv"
+            with table.open("w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["sector", "district", "hectares"])
+                for row in req.allocation:
+                    w.writerow([row.get("sector", ""), row.get("district", ""),
+                                row.get("hectares", "")])
+            return check_problem(problem, table).to_dict()
+
+    @app.post("/api/ranges")
+    def api_ranges(req: RangesRequest) -> dict[str, Any]:
+        """The document of `landalloc ranges PATH --slack S --set ... --json`."""
+        from landalloc.analysis.alternatives import ranges_problem
+        from landalloc.problem.build import load_problem
+
+        problem = load_problem(inputs.resolve(req.path), req.period, check_sets(req.set))
+        return ranges_problem(problem, req.slack).to_dict()
 
     @app.post("/api/session")
     def new_session(req: SessionRequest) -> dict[str, Any]:
