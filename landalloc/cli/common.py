@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landalloc.solver import SolverOptions
+if TYPE_CHECKING:
+    from landalloc.solver import SolverOptions
+
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", "-p", help="Plan period, e.g. 2021-2025 or 2026-2035")]
@@ -92,6 +94,8 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solv
 
 
 def options_from(time_limit: float | None, threads: int | None, verbose: bool) -> SolverOptions:
+    from landalloc.solver import SolverOptions
+
     return SolverOptions(time_limit=time_limit, threads=threads, verbose=verbose)
 
 #: Exit codes every solving command shares (2, bad input, is the CLI's own).

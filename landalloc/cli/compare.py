@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from landalloc.cli.common import PeriodOpt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HA_TOL = 1e-6
 
@@ -27,6 +29,8 @@ def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFram
     one column per scenario (hectares; 亿元 for the objective), and `change: NAME` against
     the first scenario for each other one.
     """
+    import pandas as pd
+
     from landalloc.results.result import Result
 
     results = refs if refs and isinstance(refs[0], Result) else solve_all(refs, period)
@@ -138,6 +142,8 @@ def compare_cmd(
 
 
 def _fmt(v, signed: bool = False) -> str:
+    import pandas as pd
+
     if v is None or pd.isna(v):
         return "—"
     if signed:

@@ -11,6 +11,7 @@ from landalloc.errors import InputError
 from landalloc.present.report import charts, compare_charts, excel, html, tables
 from landalloc.present.report.figure import Chart, style
 from landalloc.present.report.labels import Labels, check_lang
+from landalloc.present.report.maps_geo import boundaries_for
 from landalloc.present.report.tiles import layout_for
 from landalloc.results.result import Result
 
@@ -161,8 +162,14 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
         if result.optimal:
             made += [charts.heatmap(result, lb), charts.stacked_by_zone(result, lb),
                      charts.stacked_by_district(result, lb), charts.flow(result, lb)]
+            geo = boundaries_for(result)
             layout = layout_for(result)
-            if layout is not None:
+            if geo is not None:
+                made.append(charts.geo_map(result, lb, geo))
+                cu = charts.geo_cap_use(result, lb, geo)
+                if cu is not None:
+                    made.append(cu)
+            elif layout is not None:
                 made.append(charts.tile_map(result, lb, layout))
             sp = charts.shadow_prices(result, lb)
             if sp is not None:
@@ -202,6 +209,7 @@ def build_comparison(results: list[Result], lb: Labels,
                                                                        strict=True)
                                                     if r.optimal], lb))
         layout = layout_for(base) if ok else None
+        geo = boundaries_for(base) if ok else None
         for i, (r, n) in enumerate(zip(results[1:], names[1:], strict=True), start=1):
             if not (ok and r.optimal):
                 summary_rows.append([n, r.status, html.fmt(r.objective, 1), "—", "—", "—"])
@@ -214,7 +222,10 @@ def build_comparison(results: list[Result], lb: Labels,
             mv = compare_charts.moved_cells(base, r, n, lb, f"moved_{i}")
             if mv is not None:
                 made.append(mv)
-            if layout is not None:
+            if geo is not None:
+                made.append(compare_charts.geo_change_map(base, r, n, lb, geo,
+                                                          f"change_map_{i}"))
+            elif layout is not None:
                 made.append(compare_charts.change_map(base, r, n, lb, layout, f"change_map_{i}"))
         made += _extra_charts(extras, lb, list(base.lp.sectors), unit)
     xlsx = excel.comparison_workbook(results, names, lb, extras)

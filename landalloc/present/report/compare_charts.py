@@ -133,3 +133,24 @@ def change_map(base: Result, other: Result, name: str, lb: Labels, layout: TileL
              "Blue districts gain land against the base, red ones lose it (schematic, not "
              "to scale)."))
 
+
+
+def geo_change_map(base: Result, other: Result, name: str, lb: Labels, b, key: str) -> Chart:
+    """The change of new land by district on the real map (diverging colours)."""
+    from landalloc.present.report.charts import _map_source, _map_words
+    from landalloc.present.report.maps_geo import draw_map
+
+    mb, mo = tables.aligned_matrices([base, other])
+    diff = (mo - mb).sum(axis=0).to_dict()
+    zone_of = {d: v.zone for d, v in base.instance.districts.items()}
+    fig = new_figure(10.0, 8.5)
+    ax = fig.add_subplot()
+    draw_map(fig, ax, b, diff, lambda d: lb.district(d, " "), _t(lb, "变化 (公顷)", "change (ha)"),
+             zone_of, lambda z: lb.zone(z, " "), diverging=True,
+             fmt=lambda v: f"{v:+,.0f}" if v else "0", words=_map_words(lb))
+    return finish(
+        fig, key,
+        _t(lb, f"区县用地变化：{name}", f"Change by district: {name}"),
+        _cap(lb, "蓝色区县比基准多得用地，红色减少。行政区界：" + _map_source(b) + "。",
+             "Blue districts gain land against the base, red ones lose it. Boundaries: "
+             + _map_source(b) + "."))
