@@ -315,7 +315,8 @@ def batch_distribution(df: pd.DataFrame, lb: Labels, unit: str) -> Chart | None:
 
 def _map_words(lb: Labels) -> tuple[str, str, str]:
     return (_t(lb, "经度 (°E)", "longitude (°E)"), _t(lb, "纬度 (°N)", "latitude (°N)"),
-            _t(lb, "* 功能区：位置与范围为近似", "* functional zone: approximate position and size"))
+            _t(lb, "* 功能区：位置与范围为近似",
+               "* functional zone: approximate position and size"))
 
 
 def _map_source(b) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from landalloc.errors import InputError
@@ -82,7 +83,7 @@ def boundaries_for(result: Result) -> Boundaries | None:
 
 def _centroid(ring: list[tuple[float, float]]) -> tuple[float, float]:
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(ring):
         c = x0 * y1 - x1 * y0
         a += c
         cx += (x0 + x1) * c
@@ -94,7 +95,7 @@ def _centroid(ring: list[tuple[float, float]]) -> tuple[float, float]:
 
 def _area(ring) -> float:
     return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1)
-                   in zip(ring, ring[1:], strict=False))) / 2
+                   in pairwise(ring))) / 2
 
 
 def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
