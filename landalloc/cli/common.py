@@ -101,3 +101,9 @@ def options_from(time_limit: float | None, threads: int | None, verbose: bool) -
 #: Exit codes every solving command shares (2, bad input, is the CLI's own).
 EXIT_INFEASIBLE = 3
 EXIT_NOT_SOLVED = 4
+
+
+LangOpt = Annotated[str, typer.Option(
+    "--lang", metavar="zh|en|both",
+    help="Language of the screen (and of a report): zh Chinese only, en English only (ids "
+         "for names), both")]

@@ -15,6 +15,7 @@ from landalloc.cli.common import (
     BackendOpt,
     IncrementFromOpt,
     PeriodOpt,
+    LangOpt,
     ScaleRulesOpt,
     SetOpt,
     ThreadsOpt,
@@ -45,6 +46,7 @@ def solve_cmd(
         "--forecast-set", help="Change a forecast parameter PATH=VALUE (with --increment-from "
                                "forecast), e.g. combine.anchor=quota")] = None,
     scale_rules: ScaleRulesOpt = "proportional",
+    lang: LangOpt = "both",
 ) -> None:
     """Solve one period: the sector x district allocation of the new industrial land.
 
@@ -54,6 +56,7 @@ def solve_cmd(
     """
     from landalloc.api import solve
     from landalloc.atomic import write_result
+    from landalloc.present.answer import check_lang
     from landalloc.present.screen import print_result
 
     sets, increment = list(set_ or []), None
@@ -99,11 +102,26 @@ def solve_cmd(
 
                 print_diagnosis(diagnosis)
         else:
-            print_result(result)
+            base, against = _base_objective(result, period, backend)
+            print_result(result, lang=check_lang(lang), base_objective=base, against=against)
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
         raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _base_objective(result, period, backend) -> tuple[float | None, str | None]:
+    """The output of the plan itself, when the run changed it (for 'change against the plan')."""
+    rec = result.record or {}
+    if not rec.get("overrides") or not result.optimal or not rec.get("instance"):
+        return None, None
+    from landalloc.api import solve
+
+    try:
+        base = solve(rec["instance"], rec.get("period") or period, [], backend)
+    except Exception:  # the base is context only; never the reason a run fails
+        return None, None
+    return (base.objective, None) if base.optimal else (None, None)
 
 
 def _overrides(result) -> list:
