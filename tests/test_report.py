@@ -250,7 +250,7 @@ def test_html_is_self_contained_and_has_every_chart(single, base):
     page, doc = parse(out / "report.html")
     pngs = sorted(p for p in files if p.suffix == ".png")
     keys = {p.stem for p in pngs}
-    assert {"heatmap", "stacked_zone", "stacked_district", "flow", "tile_map",
+    assert {"heatmap", "stacked_zone", "stacked_district", "flow", "map_new_land", "map_cap_use",
             "shadow_prices", "sweep_1", "batch_objective"} <= keys
     assert sorted(page.figures) == sorted(keys)
     assert not [u for u in page.urls if u.startswith(("http://", "https://", "//"))]
@@ -443,5 +443,5 @@ def test_page_loads_in_headless_chromium_without_console_errors(single, tmp_path
     assert "Uncaught" not in res.stderr and "ERROR:CONSOLE" not in res.stderr
     assert "net::ERR" not in res.stderr
     dom = res.stdout
-    for key in ("heatmap", "flow", "tile_map", "shadow_prices", "stacked_district"):
+    for key in ("heatmap", "flow", "map_new_land", "shadow_prices", "stacked_district"):
         assert f'id="chart-{key}"' in dom

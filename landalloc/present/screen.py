@@ -86,9 +86,8 @@ def assumed_figures(result: Result, lang: str) -> list[str]:
     """The figures that are assumptions, not the plan's own words."""
     inst = result.instance
     out = []
-    for kind, items, attr in (("sector", inst.sectors, "quota"),
-                              ("district", inst.districts, "cap"),
-                              ("zone", inst.zones, "total")):
+    for items, attr in ((inst.sectors, "quota"), (inst.districts, "cap"),
+                        (inst.zones, "total")):
         for k, item in items.items():
             b = getattr(item, attr, None)
             if b is not None and getattr(b, "assumption", None):
@@ -104,8 +103,8 @@ def warnings(result: Result, lang: str) -> list[str]:
     binding = rules[rules["binding"].astype(bool)]
     n_nu = int((~binding["price_unique"].astype(bool)).sum())
     if an is not None and not an.duals_unique and n_nu:
-        out.append(say(lang, f"{n_nu} 条起约束规则的影子价格不唯一（退化最优解），只给出多 1 / 少 1 "
-                             "公顷时实测的产出变化",
+        out.append(say(lang, f"{n_nu} 条起约束规则的影子价格不唯一（退化最优解），"
+                             "只给出多 1 / 少 1 公顷时实测的产出变化",
                        f"{n_nu} binding rules have no unique shadow price (a degenerate "
                        "optimum): only the measured change for one more / one less ha is shown",
                        "\n  "))

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from landalloc.errors import InputError
-from landalloc.present.report import charts, compare_charts, excel, html, tables
+from landalloc.present.report import charts, compare_charts, excel, html, pdf, tables
 from landalloc.present.report.figure import Chart, style
 from landalloc.present.report.labels import Labels, check_lang
 from landalloc.present.report.maps_geo import boundaries_for
@@ -17,6 +17,7 @@ from landalloc.results.result import Result
 
 REPORT_HTML = "report.html"
 REPORT_XLSX = "report.xlsx"
+REPORT_PDF = "report.pdf"
 FIGURES = "figures"
 
 #: extras key -> columns it must have. Other columns are kept (shown in the workbook).
@@ -190,7 +191,9 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
         sections.append(("", f"<p>{html.escape(msg)}</p>"
                              + "".join(html.figure(c) for c in made)))
     sections.append(("", _record_html(result)))
-    return _files(made, xlsx, html.page(title, sub, sections, lb))
+    files = _files(made, xlsx, html.page(title, sub, sections, lb))
+    files[REPORT_PDF] = pdf.single_pdf(result, lb, made)
+    return files
 
 
 def build_comparison(results: list[Result], lb: Labels,
@@ -239,7 +242,9 @@ def build_comparison(results: list[Result], lb: Labels,
         [[names[0], base.status, html.fmt(base.objective, 1), "", "", ""], *summary_rows])
     sections = [("", head), (lb.text("figures"), "".join(html.figure(c) for c in made)),
                 (lb.text("sheet_changes"), _changes_html(results, names, lb))]
-    return _files(made, xlsx, html.page(title, sub, sections, lb))
+    files = _files(made, xlsx, html.page(title, sub, sections, lb))
+    files[REPORT_PDF] = pdf.comparison_pdf(results, names, lb, made)
+    return files
 
 
 def _changes_html(results: list[Result], names: list[str], lb: Labels) -> str:

@@ -320,7 +320,7 @@ def _map_words(lb: Labels) -> tuple[str, str, str]:
 
 
 def _map_source(b) -> str:
-    return f"{b.source}; {b.licence}"
+    return f"{b.source};\n{b.licence}"
 
 
 def geo_map(result: Result, lb: Labels, b) -> Chart:
@@ -336,9 +336,9 @@ def geo_map(result: Result, lb: Labels, b) -> Chart:
     return finish(
         fig, "map_new_land",
         _t(lb, "各区县新增工业用地 (公顷)", "New industrial land by district (ha)"),
-        _cap(lb, "行政区界：" + _map_source(b) + "（已简化）。边框颜色表示规划片区 (表3-1)；"
+        _cap(lb, "行政区界：" + _map_source(b) + "（已简化）。\n边框颜色表示规划片区 (表3-1)；"
                  "虚线圆为功能区的近似位置与范围，非边界。",
-             "Boundaries: " + _map_source(b) + " (simplified). Outline colour: the plan's "
+             "Boundaries: " + _map_source(b) + " (simplified).\nOutline colour: the plan's "
              "zone (Table 3-1); dashed circles: functional zones, approximate position and "
              "size, not boundaries."))
 

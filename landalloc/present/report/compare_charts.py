@@ -151,6 +151,6 @@ def geo_change_map(base: Result, other: Result, name: str, lb: Labels, b, key: s
     return finish(
         fig, key,
         _t(lb, f"区县用地变化：{name}", f"Change by district: {name}"),
-        _cap(lb, "蓝色区县比基准多得用地，红色减少。行政区界：" + _map_source(b) + "。",
-             "Blue districts gain land against the base, red ones lose it. Boundaries: "
+        _cap(lb, "蓝色区县比基准多得用地，红色减少。\n行政区界：" + _map_source(b) + "。",
+             "Blue districts gain land against the base, red ones lose it.\nBoundaries: "
              + _map_source(b) + "."))

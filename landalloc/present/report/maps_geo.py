@@ -131,8 +131,9 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
             ys += [p[1] for p in ring]
         big = max(rings, key=_area)
         cx, cy = _centroid(big)
+        small = _area(big) < 0.03
         ax.text(cx, cy, f"{name(d)}\n{fmt(values.get(d, 0.0))}", ha="center", va="center",
-                fontsize=7, color=text_color(fill), linespacing=1.05)
+                fontsize=5.5 if small else 7, color=text_color(fill), linespacing=1.05)
     lat0 = sum(ys) / len(ys) if ys else 34.7
     for d, (x, y, r_km) in b.markers.items():
         fill = cmap(norm(values.get(d, 0.0)))
@@ -141,8 +142,7 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
         ax.add_patch(Ellipse((x, y), w, h, facecolor=fill, edgecolor=ec, lw=1.8, ls="--",
                              alpha=0.95, zorder=3))
         ax.text(x, y, f"{name(d)}*\n{fmt(values.get(d, 0.0))}", ha="center", va="center",
-                fontsize=7, color=text_color(fill), zorder=4, linespacing=1.05,
-                fontweight="bold")
+                fontsize=7, color=text_color(fill), zorder=4, linespacing=1.05)
     if xs:
         ax.set_xlim(min(xs) - 0.03, max(xs) + 0.03)
         ax.set_ylim(min(ys) - 0.03, max(ys) + 0.03)
