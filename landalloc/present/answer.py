@@ -97,7 +97,8 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
         lead = say(lang, "起约束作用", "What binds", " ") + ": "
         shown = list(binds[:6])
         more = len(binds) - len(shown)
-        tail = say(lang, f"等共 {len(binds)} 条", f"and {more} more", " ") if more > 0 else ""
+        tail = ({"zh": f"等共 {len(binds)} 条", "en": f"and {more} more"}.get(lang, f"… (+{more})")
+                if more > 0 else "")
         sep = "、" if lang == "zh" else "; "
         console.print(Text(lead, style="bold") + Text(sep.join(shown) + (
             ("" if lang == "zh" else " ") + tail if tail else "")), highlight=False)
@@ -168,3 +169,39 @@ def fit_columns(console: Console, title: str, name_header: str, names: Sequence[
         console.print(build(cols, part))
     if note:
         console.print(note, style="dim", highlight=False)
+
+
+def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
+    """Each binding rule of a rules table in words: label, activity, price where unique."""
+    out = []
+    if rules is None or not len(rules) or "binding" not in rules:
+        return out
+    for _, r in rules[rules["binding"].astype(bool)].iterrows():
+        label = r["label_zh"] if lang != "en" else r["label_en"]
+        a = r["activity"]
+        act = fmt(a) if missing(a) or abs(a) >= 1 else f"{a:.3f}"
+        if bool(r.get("price_unique")) and not missing(r.get("shadow_price")):
+            out.append(f"{label} {act} ({r['shadow_price']:+.3f} {unit}/ha)")
+        else:
+            out.append(f"{label} {act}")
+    return out
+
+
+def price_warnings(rules, duals_unique: bool | None, allocation_unique: bool | None,
+                   lang: str) -> list[str]:
+    """Prices that are not unique; other allocations with the same output."""
+    out = []
+    if rules is not None and len(rules) and "binding" in rules and duals_unique is False:
+        b = rules[rules["binding"].astype(bool)]
+        n = int((~b["price_unique"].astype(bool)).sum())
+        if n:
+            out.append(say(lang, f"{n} 条起约束规则的影子价格不唯一（退化最优解），"
+                                 "只给出多 1 / 少 1 公顷时实测的产出变化",
+                           f"{n} binding rules have no unique shadow price (a degenerate "
+                           "optimum): only the measured change for one more / one less ha "
+                           "is shown", "\n  "))
+    if allocation_unique is False:
+        out.append(say(lang, "另有产出相同的其他分配方案；所示为按固定规则选出的一个",
+                       "other allocations give the same output; the one shown is picked by "
+                       "a fixed tie-break rule", "\n  "))
+    return out

@@ -18,6 +18,8 @@ from landalloc.present.answer import (
     missing,
     name,
     num_column,
+    price_warnings,
+    rule_words,
     say,
     wrap_cjk,
 )
@@ -69,17 +71,8 @@ def _title(inst, lang: str) -> str:
 
 
 def binding_words(result: Result, lang: str) -> list[str]:
-    """Each binding rule in words: its label, its figure, its price (or 'not unique')."""
-    rules = result.rules()
-    out = []
-    for _, r in rules[rules["binding"].astype(bool)].iterrows():
-        label = r["label_zh"] if lang != "en" else r["label_en"]
-        act = f"{fmt(r['activity'])}" if abs(r["activity"]) >= 1 else f"{r['activity']:.3f}"
-        if r["price_unique"] and not missing(r["shadow_price"]):
-            out.append(f"{label} {act} ({r['shadow_price']:+.3f} {result.lp.objective_unit}/ha)")
-        else:
-            out.append(f"{label} {act}")
-    return out
+    """Each binding rule in words: its label, its figure, its price where it is unique."""
+    return rule_words(result.rules(), lang, result.lp.objective_unit)
 
 
 def assumed_figures(result: Result, lang: str) -> list[str]:
@@ -97,21 +90,9 @@ def assumed_figures(result: Result, lang: str) -> list[str]:
 
 def warnings(result: Result, lang: str) -> list[str]:
     """What a reader must not miss: prices not unique, other optima, assumed figures."""
-    out = []
     an = result.analysis
-    rules = result.rules()
-    binding = rules[rules["binding"].astype(bool)]
-    n_nu = int((~binding["price_unique"].astype(bool)).sum())
-    if an is not None and not an.duals_unique and n_nu:
-        out.append(say(lang, f"{n_nu} 条起约束规则的影子价格不唯一（退化最优解），"
-                             "只给出多 1 / 少 1 公顷时实测的产出变化",
-                       f"{n_nu} binding rules have no unique shadow price (a degenerate "
-                       "optimum): only the measured change for one more / one less ha is shown",
-                       "\n  "))
-    if an is not None and not an.allocation_unique:
-        out.append(say(lang, "另有产出相同的其他分配方案；所示为按固定规则选出的一个",
-                       "other allocations give the same output; the one shown is picked by a "
-                       "fixed tie-break rule", "\n  "))
+    out = price_warnings(result.rules(), None if an is None else an.duals_unique,
+                         None if an is None else an.allocation_unique, lang)
     assumed = assumed_figures(result, lang)
     if assumed:
         out.append(say(lang, f"以下指标为假设（非规划原文）：{'、'.join(assumed)}",
