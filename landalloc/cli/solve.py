@@ -96,11 +96,12 @@ def solve_cmd(
                   f"{increment['old_increment']:,.0f} -> {increment['new_increment']:,.0f} ha "
                   f"(rules scaled: {increment['scale_rules']}, x{increment['factor']:.4f})")
         if result.status == "infeasible":
-            print("infeasible")
             if diagnosis is not None:
                 from landalloc.cli.diagnose import print_diagnosis
 
-                print_diagnosis(diagnosis)
+                print_diagnosis(diagnosis, lang=check_lang(lang))
+            else:
+                print("infeasible")
         else:
             base, against = _base_objective(result, period, backend)
             print_result(result, lang=check_lang(lang), base_objective=base, against=against)

@@ -75,7 +75,8 @@ def status_words(lang: str, status: str) -> str:
 def answer(console: Console, lang: str, status: str, objective: float | None,
            unit: str = "亿元", change: float | None = None, against: str | None = None,
            binds: Sequence[str] = (), warnings: Sequence[str] = (),
-           title: str | None = None, extra: Sequence[str] = ()) -> None:
+           title: str | None = None, extra: Sequence[str] = (),
+           binds_label: tuple[str, str] = ("起约束作用", "What binds")) -> None:
     """The headline block. The projected output is on the first or second line."""
     ok = status == "optimal"
     style = "bold green" if ok else "bold red"
@@ -94,7 +95,7 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
     for line in extra:
         console.print(line, highlight=False, markup=False)
     if binds:
-        lead = say(lang, "起约束作用", "What binds", " ") + ": "
+        lead = say(lang, *binds_label, " ") + ": "
         shown = list(binds[:6])
         more = len(binds) - len(shown)
         tail = ({"zh": f"等共 {len(binds)} 条", "en": f"and {more} more"}.get(lang, f"… (+{more})")
