@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landalloc.cli.common import PeriodOpt
+from landalloc.cli.common import LangOpt, PeriodOpt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,12 +88,10 @@ def compare_cmd(
     report: Annotated[Path | None, typer.Option(
         "--report", help="Also write the comparison report (HTML, Excel, charts) here")]
         = None,
-    lang: Annotated[str, typer.Option(
-        "--lang", help="Names in the report: zh, en or both")] = "both",
+    lang: LangOpt = "both",
 ) -> None:
     """Totals side by side, and the sector x district cells that moved (ha)."""
     from rich.console import Console
-    from rich.table import Table
 
     from landalloc.atomic import write_csv
     from landalloc.errors import InputError
@@ -109,28 +107,10 @@ def compare_cmd(
     names = [c for c in table.columns if c not in ("kind", "item", "label")
              and not c.startswith("change: ")]
     console = Console()
+    from landalloc.present.answer import check_lang
+    from landalloc.present.compare_screen import print_comparison
 
-    def show(title: str, part: pd.DataFrame) -> None:
-        t = Table(title=title, title_justify="left")
-        t.add_column("")
-        for n in names:
-            t.add_column(n, justify="right")
-        for n in names[1:]:
-            t.add_column(f"Δ {n}", justify="right")
-        for row in part.to_dict("records"):
-            cells = [_fmt(row[n]) for n in names]
-            deltas = [_fmt(row[f"change: {n}"], signed=True) for n in names[1:]]
-            t.add_row(f"{row['item']} {row['label']}", *cells, *deltas)
-        console.print(t)
-
-    show("Objective", table[table["kind"] == "objective"])
-    for kind in ("sector", "district", "zone"):
-        show(f"{kind.capitalize()} totals (ha)", table[table["kind"] == kind])
-    moved = moved_cells(table)
-    if moved.empty:
-        console.print("No cell moved.")
-    else:
-        show(f"Cells that moved (ha): {len(moved)}", moved)
+    print_comparison(results, table, names, moved_cells(table), console, check_lang(lang))
     if out is not None:
         write_csv(out, table)
         console.print(f"written: {out}", highlight=False)
