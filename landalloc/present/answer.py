@@ -112,6 +112,9 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
 def num_column(table: Table, header: str, values: Sequence[str], **kw) -> None:
     """A right-aligned column that keeps each number whole (rich shrinks other columns)."""
     width = max([len(v) for v in values] + [4])
+    if width > 30:  # a long text value (a list), not a number: let rich wrap it
+        table.add_column(header, justify="right", overflow="fold", min_width=12, **kw)
+        return
     table.add_column(header, justify="right", no_wrap=True, min_width=width,
                      overflow="fold", **kw)
 
