@@ -13,6 +13,7 @@ from rich.table import Table
 from landalloc.present.answer import (
     NARROW,
     answer,
+    fit_columns,
     name,
     num_column,
     price_warnings,
@@ -43,7 +44,8 @@ def _bound(lo: float, hi: float) -> str:
 
 
 def _t(**kw) -> Table:
-    return Table(box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", **kw)
+    kw.setdefault("title_justify", "left")
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw)
 
 
 def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
@@ -61,30 +63,27 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
     answer(console, lang, rep.status, rep.objective, unit,
            binds=rule_words(rep.rules, lang, unit),
            warnings=price_warnings(rep.rules, rep.duals_unique, rep.allocation_unique, lang))
-    t = _t(title=say(lang, f"按影子价格排序的规则（每公顷指标的 {unit}）",
-                     f"Rules, ranked by shadow price ({unit} per ha of the rule's figure)"))
     rows = []
     for _, r in rep.rules.iterrows():
-        state = r["side"] + (" *" if r["degenerate"] else "")
+        state = (_side(str(r["side"]), "zh" if narrow and lang == "both" else lang)
+                 + (" *" if r["degenerate"] else ""))
         price = _f(r["shadow_price"]) if r["price_unique"] else say(lang, "不唯一", "not unique")
         rows.append([_label(r, lang), _f(r["activity"], 1), _bound(r["lower"], r["upper"]),
                      state, price, _f(r["value_one_more_ha"]), _f(r["value_one_less_ha"]),
                      f"[{_f(r['range_lower'], 1)}, {_f(r['range_upper'], 1)}]",
                      "" if lang == "zh" else str(r["meaning"])])
-    t.add_column(say(lang, "规则", "rule"), overflow="fold", ratio=1)
-    heads = [say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
-             say(lang, "状态", "state"), say(lang, "影子价格", "shadow price"),
-             say(lang, "多 1 公顷", "one more ha"), say(lang, "少 1 公顷", "one less ha"),
-             say(lang, "价格成立的界限区间", "price holds for bound in")]
-    for j, h in enumerate(heads, start=1):
-        num_column(t, h, [row[j] for row in rows])
-    wide = not narrow and lang != "zh"
-    if wide:
-        t.add_column(say(lang, "含义", "meaning"), overflow="fold", ratio=1)
-    for row in rows:
-        first = escape(row[0]) + ("" if wide or not row[8] else f"\n[dim]{escape(row[8])}[/]")
-        t.add_row(first, *[escape(c) for c in row[1:8]], *([escape(row[8])] if wide else []))
-    console.print(t)
+    heads = [say(lang, "实际值", "activity", "\n"), say(lang, "界限", "bound", "\n"),
+             say(lang, "状态", "state", "\n"), say(lang, "影子价格", "shadow price", "\n"),
+             say(lang, "多 1 公顷", "one more ha", "\n"),
+             say(lang, "少 1 公顷", "one less ha", "\n"),
+             say(lang, "价格成立的界限区间", "price holds for bound in", "\n")]
+    names = [escape(row[0]) + (f"\n[dim]{escape(row[8])}[/]" if row[8] and not narrow else "")
+             for row in rows]
+    fit_columns(console, say(lang, f"按影子价格排序的规则（每公顷指标的 {unit}）",
+                             f"Rules, ranked by shadow price ({unit} per ha of the rule's "
+                             "figure)"), say(lang, "规则", "rule"), names,
+                [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
+                make=_t, markup_names=True)
     console.print(say(lang, "影子价格：规则指标每提高 1 公顷时产出的变化（仅在唯一时给出）。"
                             "“多 1 / 少 1 公顷”：把指标提高 / 降低 0.1% 重新求解测得的每公顷变化"
                             "（—：仅此一项变动即不可行）。“*”：退化。",
@@ -98,33 +97,37 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
         used = cells[cells["hectares"] > 0]
         unused = cells[cells["hectares"] <= 0].sort_values("reduced_cost", ascending=False)
         cells = pd.concat([used, unused.head(10)])
-    tc = _t(title=say(lang, f"地块：检验数与地均产出区间（{unit}/公顷）",
-                      f"Cells: reduced cost and output-per-ha range ({unit}/ha)"))
     rows = []
     for _, r in cells.iterrows():
-        rows.append([name(lang, r.get("sector_zh"), r["sector"], narrow),
-                     name(lang, r.get("district_zh"), r["district"], narrow),
+        rows.append([f"{name(lang, r.get('sector_zh'), r['sector'], narrow)} × "
+                     f"{name(lang, r.get('district_zh'), r['district'], narrow)}",
                      _f(r["hectares"], 1), _f(r["output_per_ha"]), _f(r["reduced_cost"]),
                      f"[{_f(r['cost_range_lower'])}, {_f(r['cost_range_upper'])}]"
                      + (" *" if r["degenerate"] else ""),
                      "" if lang == "zh" else str(r["meaning"])])
-    tc.add_column(say(lang, "产业", "sector"), overflow="fold")
-    tc.add_column(say(lang, "区县", "district"), overflow="fold")
-    for j, h in enumerate((say(lang, "公顷", "ha"), say(lang, "地均产出", "output/ha"),
-                           say(lang, "检验数", "reduced cost"),
-                           say(lang, "分配保持最优的地均产出区间",
-                               "allocation optimal for output/ha in")), start=2):
-        num_column(tc, h, [row[j] for row in rows])
-    if wide:
-        tc.add_column(say(lang, "含义", "meaning"), overflow="fold", ratio=1)
-    for row in rows:
-        tc.add_row(*[escape(c) for c in row[:6]], *([escape(row[6])] if wide else []))
-    console.print(tc)
+    heads = [say(lang, "公顷", "ha", "\n"), say(lang, "地均产出", "output/ha", "\n"),
+             say(lang, "检验数", "reduced cost", "\n"),
+             say(lang, "分配保持最优的地均产出区间", "allocation optimal for output/ha in", "\n")]
+    names = [escape(row[0]) + (f"\n[dim]{escape(row[5])}[/]" if row[5] and not narrow else "")
+             for row in rows]
+    fit_columns(console, say(lang, f"地块：检验数与地均产出区间（{unit}/公顷）",
+                             f"Cells: reduced cost and output-per-ha range ({unit}/ha)"),
+                say(lang, "产业 × 区县", "sector × district"), names,
+                [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
+                make=_t, markup_names=True)
     if not all_cells:
         console.print(say(lang, "列出有用地的地块，以及最接近进入的 10 个未用地块（--all-cells "
                                 "列出全部允许的地块）。",
                           "Cells with land, and the 10 unused cells closest to entering "
                           "(--all-cells for every allowed cell).", "\n"), style="dim")
+
+
+SIDE_ZH = {"fixed": "定额", "upper": "上限", "lower": "下限", "slack": "有余量",
+           "at bound (basic)": "在界上（基变量）", "basic": "基变量", "free": "无界"}
+
+
+def _side(side: str, lang: str) -> str:
+    return say(lang, SIDE_ZH.get(side, side), side, " ") if lang != "en" else side
 
 
 def _label(r, lang: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -143,21 +144,23 @@ class _Null:
 def fit_columns(console: Console, title: str, name_header: str, names: Sequence[str],
                 columns: Sequence[tuple[str, Sequence[str]]], footer: Sequence[str] | None = None,
                 footer_label: str = "", note: str | None = None,
-                make: Callable[..., Table] | None = None) -> None:
+                make: Callable[..., Table] | None = None, markup_names: bool = False) -> None:
     """Print `names` x `columns` in as few pieces as fit the console's width, each piece
     repeating the name column, every number whole."""
     width = console.width
     make = make or (lambda **kw: Table(**kw))
+    longest = max([cell_len(line) for n in names for line in str(n).split("\n")] + [4])
+    name_max = min(longest, max(16, int(width * 0.4)))
 
     def build(cols: Sequence[int], part: str) -> Table:
         t = make(title=title + part, show_footer=footer is not None, title_justify="left")
-        t.add_column(name_header, footer=footer_label, overflow="fold")
+        t.add_column(name_header, footer=footer_label, overflow="fold", max_width=name_max)
         for j in cols:
             header, values = columns[j]
             vals = [*values, *( [footer[j]] if footer is not None else [])]
             num_column(t, header, vals, footer=footer[j] if footer is not None else "")
         for i, n in enumerate(names):
-            t.add_row(escape(n), *[columns[j][1][i] for j in cols])
+            t.add_row(n if markup_names else escape(n), *[columns[j][1][i] for j in cols])
         return t
 
     pieces: list[list[int]] = []

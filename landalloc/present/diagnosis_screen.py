@@ -8,6 +8,9 @@ from rich.text import Text
 
 from landalloc.present.answer import answer, fmt, say
 
+KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
+            "total": "总量", "zones": "片区", "allowed": "允许布局"}
+
 
 def _label(label: str, lang: str) -> str:
     if " / " in label and lang != "both":
@@ -55,7 +58,8 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
         if d.note:
             out(f"({d.method}: {d.note})", style="dim")
     if d.repair_items:
-        out(say(lang, f"最小修复（{d.repair_cost:,.2f} 加权公顷；可改动：{', '.join(d.relaxed)}）"
+        kinds_zh = "、".join(KINDS_ZH.get(k, k) for k in d.relaxed)
+        out(say(lang, f"最小修复（{d.repair_cost:,.2f} 加权公顷；可改动：{kinds_zh}）"
                       "——可粘贴到情景文件或用 --set 传入：",
                 f"Smallest repair ({d.repair_cost:,.2f} weighted ha; may change: "
                 f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", "\n"),

@@ -54,6 +54,10 @@ def cite(text: str, lang: str) -> str:
         return text
     for pat, rep in _CITE:
         text = pat.sub(rep, text)
+    words = [w for w in re.findall(r"(?<![\w\-./])[A-Za-z]{3,}(?![\w\-./])", text)]
+    if len(words) >= 3:  # an explanation in English (a derived figure): point to it instead
+        files = re.findall(r"[\w\-]+\.(?:csv|yaml|md)", text)
+        return "推算值（非规划原文）" + (f"，说明见 {files[0]}" if files else "，说明见 --lang en")
     return text
 
 

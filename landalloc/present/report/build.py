@@ -113,7 +113,7 @@ def _totals_html(result: Result, lb: Labels) -> str:
         for r in df.itertuples():
             rows.append([getattr(lb, kind)(r.id), html.fmt(r.hectares), html.fmt(r.plan_min),
                          html.fmt(r.plan_max), html.fmt(r.diff, sign=True),
-                         "—" if r.pct is None else f"{r.pct:+.1%}"])
+                         "—" if r.pct is None or r.pct != r.pct else f"{r.pct:+.1%}"])
             state = "" if r.state == tables.NO_PLAN else r.state
             classes.append(["", "", "", "", state, state])
         parts.append(html.table([lb.text(kind), lb.text("allocated"), lb.text("plan_min"),
