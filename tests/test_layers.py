@@ -81,7 +81,8 @@ def test_the_checker_sees_a_wrong_import(tmp_path):
 
 def test_plan_knows_the_backends_by_name():
     """The plan validates a scenario's `solver.backend` without importing the solvers."""
-    from landalloc.plan.model import BACKEND_NAMES
     from landalloc.solver import BACKENDS
+
+    from landalloc.plan.model import BACKEND_NAMES
 
     assert tuple(BACKENDS) == BACKEND_NAMES
