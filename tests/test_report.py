@@ -105,8 +105,13 @@ def _matrix_sheet(ws, lb: Labels, sectors, districts):
     head = [c.value for c in ws[1]]
     got = {}
     for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] is None or (row[0] not in by_d and row[0] not in by_s
+                              and not any(isinstance(v, int | float) for v in row[1:])):
+            continue  # the note under the table
         for name, v in zip(head[1:], row[1:], strict=True):
-            got[(by_s.get(row[0], row[0]), by_d.get(name, name))] = v
+            v = 0.0 if v == "×" else v  # a forbidden cell: no land (shown distinct from 0)
+            # districts down, sectors across (as on screen)
+            got[(by_s.get(name, name), by_d.get(row[0], row[0]))] = v
     return got
 
 
@@ -202,6 +207,7 @@ def test_workbook_names_in_one_language(base, lang):
     wb = load_workbook(io.BytesIO(excel.workbook(base, lb)))
     ws = wb.worksheets[1]
     names = [c.value for c in ws[1]][1:] + [r[0].value for r in ws.iter_rows(min_row=2)]
+    names = [n for n in names if n is not None]  # the blank row above the note
     has_cjk = [bool(CJK.search(n)) for n in names]
     if lang == "zh":
         assert all(has_cjk) and "航空港区" in names
