@@ -207,10 +207,12 @@ def build_comparison(results: list[Result], lb: Labels,
         made.append(compare_charts.objectives(results, names, lb))
         ok = base.optimal
         if ok:
-            made.append(compare_charts.district_totals(
+            dt = compare_charts.district_totals(
                 [r for r in results if r.optimal], [n for r, n in zip(results, names,
                                                                        strict=True)
-                                                    if r.optimal], lb))
+                                                    if r.optimal], lb)
+            if dt is not None:
+                made.append(dt)
         layout = layout_for(base) if ok else None
         geo = boundaries_for(base) if ok else None
         for i, (r, n) in enumerate(zip(results[1:], names[1:], strict=True), start=1):

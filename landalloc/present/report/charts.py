@@ -259,10 +259,12 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
     axes = fig.subplots(2 if cols else 1, 1, sharex=True, squeeze=False)[:, 0]
     ax = axes[0]
     ax.plot(df.loc[ok, "value"], df.loc[ok, "objective"], marker="o", ms=3.5, color="#1c7ed6")
-    if (~ok).any():
-        y0 = float(df.loc[ok, "objective"].min()) if ok.any() else 0.0
-        ax.plot(df.loc[~ok, "value"], np.full(int((~ok).sum()), y0), "x", color="#c92a2a",
-                label=_t(lb, "无最优解", "not optimal"))
+    if (~ok).any():  # infeasible stretches as shaded regions, not as values
+        from landalloc.present.plots import shade_infeasible
+
+        shade_infeasible(ax, df["value"], ok, _t(lb, "无最优解", "not optimal"))
+        if cols:
+            shade_infeasible(axes[1], df["value"], ok, None)
         ax.legend(frameon=False)
     ax.set_ylabel(_t(lb, f"预计产出 ({unit})", f"Projected output ({unit})", "\n"))
     if cols:
