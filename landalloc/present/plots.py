@@ -47,6 +47,18 @@ def _save(fig, path: Path) -> None:
         _plt().close(fig)
 
 
+def axis_label(path: str) -> str:
+    """A swept --set path with its unit: hectares for caps, quotas and totals."""
+    last = path.split(".")[-1]
+    if last in ("cap", "quota", "total", "min", "max") or path == "total_increment":
+        return f"{path} ({_name('公顷', 'ha')})"
+    if last == "share":
+        return f"{path} ({_name('比例', 'share')}, 0–1)"
+    if path.startswith("output"):
+        return f"{path} ({_name('亿元/公顷', '亿元/ha')})"
+    return path
+
+
 def infeasible_spans(values, ok) -> list[tuple[float, float]]:
     """Stretches of the swept value where the plan is infeasible, as (from, to): each runs
     half way to the neighbouring feasible points (a region, not a value)."""
@@ -109,8 +121,8 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
                                        lw=0, label=_name("无可行解", "infeasible") if k == 0
                                        else None))
             ax.legend(loc="best")
-        ax.set_xlabel(p1)
-        ax.set_ylabel(p2)
+        ax.set_xlabel(axis_label(p1))
+        ax.set_ylabel(axis_label(p2))
         ax.set_title(_name("预计产出", f"projected output ({unit}) over {p1} x {p2}"))
         _save(fig, path)
         return
@@ -123,7 +135,7 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     brk = df[ok & df["basis_changed"].astype(bool)]
     if len(brk):
         top.plot(brk[p], brk["objective"], "D", ms=7, mfc="none", mec="C3",
-                 label="optimal basis changes")
+                 label=_name("最优基变化", "optimal basis changes"))
     if (~ok).any():  # infeasible stretches shaded as regions, not drawn as values
         shade_infeasible(top, df[p], ok, _name("无可行解", "infeasible"))
         shade_infeasible(bottom, df[p], ok, None)
@@ -151,7 +163,7 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
         bottom.text(0.5, 0.5, _name("本次扫描没有可行点", "no feasible point in this sweep"),
                     ha="center", va="center", transform=bottom.transAxes)
     bottom.set_ylabel(_name("各产业新增用地", "hectares by sector (ha)"))
-    bottom.set_xlabel(p)
+    bottom.set_xlabel(axis_label(p))
     if keep.any():
         bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     bottom.grid(alpha=0.3)

@@ -276,7 +276,9 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
                       alpha=0.85)
         ax2.set_ylabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)", "\n"))
         ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    axes[-1].set_xlabel(param)
+    from landalloc.present.plots import axis_label
+
+    axes[-1].set_xlabel(axis_label(param))
     return finish(
         fig, key,
         _t(lb, f"参数扫描：{param}", f"Parametric sweep of {param}"),
