@@ -22,6 +22,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
 
 def _known_backend(name: str | None) -> str | None:
     """Reject an unknown backend before anything is loaded (exit 2, the known names listed)."""
+    if name is None:  # nothing to check: do not load the solvers (keeps --help fast)
+        return name
     from landalloc.solver import BACKENDS
 
     if name is not None and name not in BACKENDS:
