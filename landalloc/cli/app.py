@@ -67,7 +67,10 @@ def command():
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
     try:
-        command().main(args=args, prog_name="landalloc")  # usage errors: exit 2 (SystemExit)
+        if isinstance(app, typer.Typer):  # usage errors: click's message, exit 2 (SystemExit)
+            command().main(args=args, prog_name="landalloc")
+        else:  # a stand-in (tests replace the app)
+            app(args=args)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except InputError as e:
