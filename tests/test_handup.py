@@ -357,3 +357,42 @@ def test_a_sector_has_the_same_colour_in_both_periods(zz_2021, zz_2026):
     assert set(a) < set(b)  # 2026-2035 adds a sector: positions differ
     assert all(a[s] == b[s] for s in a)
     assert len(set(b.values())) == len(b)
+
+
+# --- workbook and HTML are printable -------------------------------------------------
+
+
+def test_workbook_prints_and_marks_forbidden_cells(report_dir):
+    from openpyxl import load_workbook
+
+    out, r = report_dir
+    wb = load_workbook(out / "report.xlsx")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows.replace("$", "") == "1:1"
+    ws = wb.worksheets[1]
+    inst = r.instance
+    head = [c.value for c in ws[1]]
+    assert head[1] == inst.sectors[r.lp.sectors[0]].zh  # sectors across, as on screen
+    col = {v: j for j, v in enumerate(head)}
+    forbidden = zero = 0
+    for row in ws.iter_rows(min_row=2):
+        d = next((k for k, v in inst.districts.items() if v.zh == row[0].value), None)
+        if d is None:
+            continue
+        for s in r.lp.sectors:
+            c = row[col[inst.sectors[s].zh]]
+            if inst.is_allowed(s, d):
+                assert isinstance(c.value, int | float)
+                zero += c.value == 0
+            else:
+                assert c.value == "×" and c.fill.fill_type == "darkUp"
+                forbidden += 1
+    assert forbidden and zero  # both kinds exist and look different
+
+
+def test_html_has_a_print_stylesheet(report_dir):
+    out, _ = report_dir
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"@page\s*\{\s*size:\s*A4", page) and "@media print" in page
