@@ -398,13 +398,19 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
         if not r.optimal:
             continue
         ws = book.sheet(f"{i} {n}")
-        m = r.matrix()
-        headers = [f"{lb.text('sector')} \\ {lb.text('district')} (ha)",
-                   *[lb.district(d) for d in m.columns], lb.text("total")]
-        rows = [[lb.sector(s), *m.loc[s].tolist(), float(m.loc[s].sum())] for s in m.index]
+        m = r.matrix().T  # districts down, sectors across (as on screen)
+        headers = [f"{lb.text('district')} \\ {lb.text('sector')} (ha)",
+                   *[lb.sector(s) for s in m.columns], lb.text("total")]
+        rows = [[lb.district(d), *[float(m.loc[d, s]) if r.instance.is_allowed(s, d)
+                                   else FORBIDDEN for s in m.columns], float(m.loc[d].sum())]
+                for d in m.index]
         rows.append([lb.text("total"), *m.sum(axis=0).tolist(), float(m.to_numpy().sum())])
         book.table(ws, headers, rows, dict.fromkeys(range(1, len(headers)), HA),
                    total_last=True)
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if c.value == FORBIDDEN:
+                    c.fill, c.alignment = FORBIDDEN_FILL, Alignment(horizontal="center")
         ws.row_dimensions[1].height = 48
     for i, (r, n) in enumerate(zip(results, names, strict=True), start=1):
         _record(book, r, lb, f"{lb.text('sheet_record', ' ')} {i}")
