@@ -62,6 +62,8 @@ def missing(v: object) -> bool:
 def fmt(v: float | None, digits: int = 0, sign: bool = False) -> str:
     if missing(v):
         return "—"
+    if abs(v) < 0.5 * 10 ** -digits:
+        v = 0.0  # never "-0.0"
     return f"{v:+,.{digits}f}" if sign else f"{v:,.{digits}f}"
 
 
@@ -74,7 +76,8 @@ def status_words(lang: str, status: str) -> str:
 
 
 def answer(console: Console, lang: str, status: str, objective: float | None,
-           unit: str = "亿元", change: float | None = None, against: str | None = None,
+           unit: str = "亿元", change: float | None = None,
+           against: str | tuple[str, str] | None = None,
            binds: Sequence[str] = (), warnings: Sequence[str] = (),
            title: str | None = None, extra: Sequence[str] = (),
            binds_label: tuple[str, str] = ("起约束作用", "What binds")) -> None:
@@ -90,8 +93,9 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
         head.append("   " + say(lang, "预计产出", "projected output", " ") + " ")
         head.append(f"{fmt(objective, 1)} {unit}", style="bold")
         if not missing(change) and against:
+            zh, en = against if isinstance(against, tuple) else (against, against)
             head.append(f"  ({fmt(change, 1, sign=True)} {unit} "
-                        + say(lang, f"较{against}", f"against {against}", " ") + ")")
+                        + say(lang, f"较{zh}", f"against {en}", " ") + ")")
     console.print(head, highlight=False)
     for line in extra:
         console.print(line, highlight=False, markup=False)

@@ -120,14 +120,13 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
     change = None
     if base_objective is not None and result.objective is not None:
         change = result.objective - base_objective
-    if against is None:
-        against = say(lang, "规划", "the plan", " ")
+    against_words = ("规划", "the plan") if against is None else (against, against)
     if not result.optimal:
         answer(console, lang, result.status, None, unit, title=title,
                warnings=[f"{result.raw.message}"])
         return
     answer(console, lang, result.status, result.objective, unit, change,
-           against if change is not None else None, binding_words(result, lang),
+           against_words if change is not None else None, binding_words(result, lang),
            warnings(result, lang), title=title)
 
     m = result.matrix().T  # districts down, sectors across: the same as the report
