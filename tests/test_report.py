@@ -105,8 +105,13 @@ def _matrix_sheet(ws, lb: Labels, sectors, districts):
     head = [c.value for c in ws[1]]
     got = {}
     for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] is None or (row[0] not in by_d and row[0] not in by_s
+                              and not any(isinstance(v, int | float) for v in row[1:])):
+            continue  # the note under the table
         for name, v in zip(head[1:], row[1:], strict=True):
-            got[(by_s.get(row[0], row[0]), by_d.get(name, name))] = v
+            v = 0.0 if v == "×" else v  # a forbidden cell: no land (shown distinct from 0)
+            # districts down, sectors across (as on screen)
+            got[(by_s.get(name, name), by_d.get(row[0], row[0]))] = v
     return got
 
 
@@ -202,6 +207,7 @@ def test_workbook_names_in_one_language(base, lang):
     wb = load_workbook(io.BytesIO(excel.workbook(base, lb)))
     ws = wb.worksheets[1]
     names = [c.value for c in ws[1]][1:] + [r[0].value for r in ws.iter_rows(min_row=2)]
+    names = [n for n in names if n is not None]  # the blank row above the note
     has_cjk = [bool(CJK.search(n)) for n in names]
     if lang == "zh":
         assert all(has_cjk) and "航空港区" in names
@@ -250,7 +256,7 @@ def test_html_is_self_contained_and_has_every_chart(single, base):
     page, doc = parse(out / "report.html")
     pngs = sorted(p for p in files if p.suffix == ".png")
     keys = {p.stem for p in pngs}
-    assert {"heatmap", "stacked_zone", "stacked_district", "flow", "tile_map",
+    assert {"heatmap", "stacked_zone", "stacked_district", "flow", "map_new_land", "map_cap_use",
             "shadow_prices", "sweep_1", "batch_objective"} <= keys
     assert sorted(page.figures) == sorted(keys)
     assert not [u for u in page.urls if u.startswith(("http://", "https://", "//"))]
@@ -443,5 +449,5 @@ def test_page_loads_in_headless_chromium_without_console_errors(single, tmp_path
     assert "Uncaught" not in res.stderr and "ERROR:CONSOLE" not in res.stderr
     assert "net::ERR" not in res.stderr
     dom = res.stdout
-    for key in ("heatmap", "flow", "tile_map", "shadow_prices", "stacked_district"):
+    for key in ("heatmap", "flow", "map_new_land", "shadow_prices", "stacked_district"):
         assert f'id="chart-{key}"' in dom

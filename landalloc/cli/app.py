@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help: reflows text, and starts without rich
 )
 
 @app.callback()
@@ -56,10 +57,25 @@ for _cmd in app.registered_commands:  # every command's --help lists the exit co
     _cmd.epilog = EXIT_CODES_HELP
 
 
+def command():
+    """The click command of the app, with the manual applied (examples, units, exit codes,
+    placeholders and defaults in every --help)."""
+    from typer.main import get_command
+
+    from landalloc.cli import manual
+
+    cmd = get_command(app)
+    manual.apply(cmd, EXIT_CODES_HELP)
+    return cmd
+
+
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
     try:
-        app(args=args)  # usage errors: click's message and exit 2 (SystemExit)
+        if isinstance(app, typer.Typer):  # usage errors: click's message, exit 2 (SystemExit)
+            command().main(args=args, prog_name="landalloc")
+        else:  # a stand-in (tests replace the app)
+            app(args=args)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except InputError as e:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landalloc.solver import SolverOptions
+if TYPE_CHECKING:
+    from landalloc.solver import SolverOptions
+
 
 PeriodOpt = Annotated[str | None, typer.Option(
     "--period", "-p", help="Plan period, e.g. 2021-2025 or 2026-2035")]
@@ -20,6 +22,8 @@ SetOpt = Annotated[list[str] | None, typer.Option(
 
 def _known_backend(name: str | None) -> str | None:
     """Reject an unknown backend before anything is loaded (exit 2, the known names listed)."""
+    if name is None:  # nothing to check: do not load the solvers (keeps --help fast)
+        return name
     from landalloc.solver import BACKENDS
 
     if name is not None and name not in BACKENDS:
@@ -92,6 +96,8 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solv
 
 
 def options_from(time_limit: float | None, threads: int | None, verbose: bool) -> SolverOptions:
+    from landalloc.solver import SolverOptions
+
     return SolverOptions(time_limit=time_limit, threads=threads, verbose=verbose)
 
 #: Exit codes every solving command shares (2, bad input, is the CLI's own).
@@ -131,3 +137,9 @@ def solved_or_exit(compute: Callable):
     except NotSolved as e:
         print(str(e), file=sys.stderr)
         raise typer.Exit(EXIT_NOT_SOLVED) from None
+
+
+LangOpt = Annotated[str, typer.Option(
+    "--lang", metavar="zh|en|both",
+    help="Language of the screen (and of a report): zh Chinese only, en English only (ids "
+         "for names), both")]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from landalloc.cli.common import PeriodOpt
+from landalloc.cli.common import LangOpt, PeriodOpt
 from landalloc.solver.base import Tolerance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Hectares closer than this are the same (the default tolerance policy's).
 HA_TOL = Tolerance().ha
@@ -29,6 +31,8 @@ def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFram
     one column per scenario (hectares; 亿元 for the objective), and `change: NAME` against
     the first scenario for each other one.
     """
+    import pandas as pd
+
     from landalloc.results.result import Result
 
     results = refs if refs and isinstance(refs[0], Result) else solve_all(refs, period)
@@ -96,8 +100,7 @@ def compare_cmd(
     report: Annotated[Path | None, typer.Option(
         "--report", help="Also write the comparison report (HTML, Excel, charts) here")]
         = None,
-    lang: Annotated[str, typer.Option(
-        "--lang", help="Names in the report: zh, en or both")] = "both",
+    lang: LangOpt = "both",
 ) -> None:
     """Totals side by side, and the sector x district cells that moved (ha).
 
@@ -105,7 +108,6 @@ def compare_cmd(
     at the base's value) and those that moved only among allocations of equal output.
     """
     from rich.console import Console
-    from rich.table import Table
 
     from landalloc.atomic import write_csv
     from landalloc.errors import InputError
@@ -121,36 +123,10 @@ def compare_cmd(
     names = [c for c in table.columns if c not in ("kind", "item", "label")
              and not c.startswith(("change: ", "why: "))]
     console = Console()
+    from landalloc.present.answer import check_lang
+    from landalloc.present.compare_screen import print_comparison
 
-    def show(title: str, part: pd.DataFrame) -> None:
-        t = Table(title=title, title_justify="left")
-        t.add_column("")
-        for n in names:
-            t.add_column(n, justify="right")
-        for n in names[1:]:
-            t.add_column(f"Δ {n}", justify="right")
-        for row in part.to_dict("records"):
-            cells = [_fmt(row[n]) for n in names]
-            deltas = [_fmt(row[f"change: {n}"], signed=True) for n in names[1:]]
-            t.add_row(f"{row['item']} {row['label']}", *cells, *deltas)
-        console.print(t)
-
-    show("Objective", table[table["kind"] == "objective"])
-    for kind in ("sector", "district", "zone"):
-        show(f"{kind.capitalize()} totals (ha)", table[table["kind"] == kind])
-    moved = moved_cells(table)
-    if moved.empty:
-        console.print("No cell moved.")
-    else:
-        why = [c for c in table.columns if c.startswith("why: ")]
-        tie = moved[why].eq("tie").all(axis=1) if why else moved["kind"].ne(moved["kind"])
-        forced = moved[~tie]
-        if not forced.empty:
-            show(f"Cells the scenario moved (ha): {len(forced)}", forced)
-        if tie.any():
-            show(f"Cells that moved among equally good allocations (ha): {int(tie.sum())} — "
-                 "the scenario's optimum could keep them at the base's value; the tie-break "
-                 "chose otherwise", moved[tie])
+    print_comparison(results, table, names, moved_cells(table), console, check_lang(lang))
     if out is not None:
         write_csv(out, table)
         console.print(f"written: {out}", highlight=False)
@@ -162,6 +138,8 @@ def compare_cmd(
 
 
 def _fmt(v, signed: bool = False) -> str:
+    import pandas as pd
+
     if v is None or pd.isna(v):
         return "—"
     if signed:

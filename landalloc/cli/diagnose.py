@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import EXIT_INFEASIBLE, PeriodOpt, SetOpt
+from landalloc.cli.common import EXIT_INFEASIBLE, LangOpt, PeriodOpt, SetOpt
 
 RelaxOpt = Annotated[list[str] | None, typer.Option(
     "--relax", "-r",
@@ -26,33 +26,11 @@ IisTimeOpt = Annotated[float, typer.Option(
                              "takes over")]
 
 
-def print_diagnosis(d, console=None) -> None:
-    """Sentences, arithmetic and the repair block, for people."""
-    from rich.console import Console
+def print_diagnosis(d, console=None, lang: str = "both") -> None:
+    """Sentences, arithmetic and the repair block, for people (present/diagnosis_screen)."""
+    from landalloc.present.diagnosis_screen import print_diagnosis as show
 
-    console = console or Console()
-
-    def out(text: str, **kw) -> None:
-        console.print(text, markup=False, highlight=False, soft_wrap=True, **kw)
-
-    if d.feasible:
-        out("feasible: the rules are consistent; nothing to diagnose.")
-        return
-    out("Conflicting rules (an irreducible infeasible set: drop any one and the rest can "
-        "be met):", style="bold")
-    for s in d.sentences:
-        out(s)
-    out(d.arithmetic)
-    if d.note:
-        out(f"({d.method}: {d.note})", style="dim")
-    if d.verification:
-        out(f"({d.verification})", style="dim" if d.verified else "bold red")
-    if d.repair_items:
-        out(f"Smallest repair ({d.repair_cost:,.2f} weighted ha; may change: "
-            f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", style="bold")
-        out(d.repair_block())
-    else:
-        out(f"No repair: {d.repair_note}", style="yellow")
+    show(d, console, lang)
 
 
 def diagnose_cmd(
@@ -65,6 +43,7 @@ def diagnose_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
     iis_method: MethodOpt = "auto",
     iis_time_limit: IisTimeOpt = 10.0,
+    lang: LangOpt = "both",
 ) -> None:
     """Explain an infeasible period in the plan's terms and suggest the smallest repair.
 
@@ -88,7 +67,9 @@ def diagnose_cmd(
                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     else:
-        print_diagnosis(d)
+        from landalloc.present.answer import check_lang
+
+        print_diagnosis(d, lang=check_lang(lang))
     if not d.feasible:
         raise typer.Exit(EXIT_INFEASIBLE)
 

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from landalloc.cli.common import LangOpt
+
 
 class MethodChoice(str, Enum):  # noqa: UP042 (typer needs a str Enum)
     output = "output"
@@ -63,6 +65,7 @@ def audit_cmd(
         "--all", help="Also list the checks that hold")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 1 when an inconsistency is found")] = False,
+    lang: LangOpt = "both",
 ) -> None:
     """Check the plan's own arithmetic: table rows against totals, shares against their
     bases, growth rates against levels, text against tables, periods against each other,
@@ -77,7 +80,9 @@ def audit_cmd(
         sys.stdout.write(json.dumps(report.to_dict(show_all), ensure_ascii=False, indent=2)
                          + "\n")
     else:
-        print_audit(report, show_all)
+        from landalloc.present.answer import check_lang
+
+        print_audit(report, show_all, lang=check_lang(lang))
     if strict and report.findings:
         raise typer.Exit(1)
 

@@ -21,7 +21,8 @@ from landalloc.cli.common import (
 from landalloc.errors import InputError
 
 LangOpt = Annotated[str, typer.Option(
-    "--lang", help="Names in the report: zh (中文), en (English) or both")]
+    "--lang", metavar="zh|en|both",
+    help="Language of the report: zh (中文 only), en (English) or both")]
 
 
 def report_cmd(
@@ -29,7 +30,8 @@ def report_cmd(
         help="Instance name (zhengzhou), instance folder or scenario YAML file; with "
              "--compare, several (the first is the base)")] = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for report.html, report.xlsx and figures/*.png")]
+        "--out", "-o", help="Folder for report.pdf, report.html, report.xlsx and "
+                            "figures/*.png")]
         = Path("report"),
     lang: LangOpt = "both",
     compare: Annotated[bool, typer.Option(
@@ -49,8 +51,10 @@ def report_cmd(
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Write a report an analyst can hand on: an Excel workbook, one self-contained HTML
-    page with charts (each also as PNG), names in Chinese, English or both.
+    """Write a report an analyst can hand on: a printable A4 PDF (conclusion first, the
+    plan's tables 3-1 to 3-5 beside the allocation, the matrix, map and charts), an Excel
+    workbook, one self-contained HTML page with charts (each also as PNG), in Chinese,
+    English or both.
 
     Examples:
       landalloc report --out rep
@@ -85,7 +89,7 @@ def report_cmd(
     else:
         written = write_report(results[0], out, lang, ranging=ranging)
     for path in written:
-        if path.suffix in (".html", ".xlsx"):
+        if path.suffix in (".pdf", ".html", ".xlsx"):
             print(path)
     print(f"{sum(p.suffix == '.png' for p in written)} charts in {out / 'figures'}")
     statuses = [r.status for r in results]

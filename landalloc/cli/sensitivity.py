@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from landalloc.cli.common import (
+    LangOpt,
     PeriodOpt,
     SetOpt,
     ThreadsOpt,
@@ -50,6 +51,7 @@ def sensitivity_cmd(
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,
+    lang: LangOpt = "both",
 ) -> None:
     """Shadow prices, ranges and reduced costs: what one more hectare is worth, and where.
 
@@ -63,6 +65,7 @@ def sensitivity_cmd(
     from landalloc.analysis.sensitivity import sensitivity
     from landalloc.present.analysis_files import write_sensitivity
     from landalloc.present.analysis_screen import print_sensitivity
+    from landalloc.present.answer import check_lang
 
     rep = sensitivity(path, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None and rep.status == "optimal":
@@ -70,7 +73,7 @@ def sensitivity_cmd(
     if as_json:
         _dump(rep.to_dict())
     else:
-        print_sensitivity(rep, all_cells=all_cells)
+        print_sensitivity(rep, all_cells=all_cells, lang=check_lang(lang))
     if rep.status != "optimal":
         raise typer.Exit(3)
 
@@ -94,6 +97,7 @@ def sweep_cmd(
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,
+    lang: LangOpt = "both",
 ) -> None:
     """Solve over a range of one number (or a grid of two), re-solving warm.
 
@@ -107,6 +111,7 @@ def sweep_cmd(
     from landalloc.analysis.sensitivity import sweep
     from landalloc.present.analysis_files import write_sweep
     from landalloc.present.analysis_screen import print_sweep
+    from landalloc.present.answer import check_lang
 
     if not (len(param) == len(start) == len(stop)):
         raise InputError.one("give one --from and one --to for each --param", file="--param")
@@ -122,7 +127,7 @@ def sweep_cmd(
     if as_json:
         _dump({k: v for k, v in df.attrs.items() if k != "sectors"} | {"points": _records(df)})
     else:
-        print_sweep(df)
+        print_sweep(df, lang=check_lang(lang))
 
 
 def tornado_cmd(
@@ -137,6 +142,7 @@ def tornado_cmd(
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
     verbose: VerboseOpt = False,
+    lang: LangOpt = "both",
 ) -> None:
     """Which rule costs the city most output: each rule's figure moved by ±delta, one at a time.
 
@@ -147,6 +153,7 @@ def tornado_cmd(
     from landalloc.analysis.sensitivity import tornado
     from landalloc.present.analysis_files import write_tornado
     from landalloc.present.analysis_screen import print_tornado
+    from landalloc.present.answer import check_lang
 
     df = tornado(path, delta, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None:
@@ -154,7 +161,7 @@ def tornado_cmd(
     if as_json:
         _dump(dict(df.attrs) | {"rules": _records(df)})
     else:
-        print_tornado(df)
+        print_tornado(df, lang=check_lang(lang))
 
 
 def register(app: typer.Typer) -> None:

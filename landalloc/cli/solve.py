@@ -14,6 +14,7 @@ from landalloc.cli.common import (
     EXIT_NOT_SOLVED,
     BackendOpt,
     IncrementFromOpt,
+    LangOpt,
     PeriodOpt,
     ScaleRulesOpt,
     SetOpt,
@@ -48,6 +49,7 @@ def solve_cmd(
     mode: Annotated[str, typer.Option(
         "--mode", help="Linked periods (--period all or p1,p2): joint (one LP) or "
                        "sequential (each period in turn, the earlier ones fixed)")] = "joint",
+    lang: LangOpt = "both",
 ) -> None:
     """Solve one period: the sector x district allocation of the new industrial land.
 
@@ -57,6 +59,7 @@ def solve_cmd(
     """
     from landalloc.api import solve
     from landalloc.atomic import write_result
+    from landalloc.present.answer import check_lang
     from landalloc.present.screen import print_result
     from landalloc.problem.horizon import linked_spec
 
@@ -102,13 +105,15 @@ def solve_cmd(
                   f"{increment['old_increment']:,.0f} -> {increment['new_increment']:,.0f} ha "
                   f"(rules scaled: {increment['scale_rules']}, x{increment['factor']:.4f})")
         if result.status == "infeasible":
-            print("infeasible")
             if diagnosis is not None:
                 from landalloc.cli.diagnose import print_diagnosis
 
-                print_diagnosis(diagnosis)
+                print_diagnosis(diagnosis, lang=check_lang(lang))
+            else:
+                print("infeasible")
         else:
-            print_result(result)
+            base, against = _base_objective(result, period, backend)
+            print_result(result, lang=check_lang(lang), base_objective=base, against=against)
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
@@ -132,6 +137,20 @@ def _solve_linked(path, spec, sets, mode, as_json, out, backend, options) -> Non
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
         raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _base_objective(result, period, backend) -> tuple[float | None, str | None]:
+    """The output of the plan itself, when the run changed it (for 'change against the plan')."""
+    rec = result.record or {}
+    if not rec.get("overrides") or not result.optimal or not rec.get("instance"):
+        return None, None
+    from landalloc.api import solve
+
+    try:
+        base = solve(rec["instance"], rec.get("period") or period, [], backend)
+    except Exception:  # the base is context only; never the reason a run fails
+        return None, None
+    return (base.objective, None) if base.optimal else (None, None)
 
 
 def _overrides(result) -> list:

@@ -5,10 +5,22 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from landalloc.present.answer import (
+    NARROW,
+    answer,
+    fit_columns,
+    name,
+    num_column,
+    price_warnings,
+    rule_words,
+    say,
+    status_words,
+)
 from landalloc.solver.sensitivity import SensitivityReport
 
 
@@ -31,107 +43,177 @@ def _bound(lo: float, hi: float) -> str:
     return " ".join(parts) or "—"
 
 
+def _t(**kw) -> Table:
+    kw.setdefault("title_justify", "left")
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw)
+
+
 def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
-                      all_cells: bool = False) -> None:
-    """Rules ranked by shadow price, then the cells; the degeneracy notes first."""
+                      all_cells: bool = False, lang: str = "both") -> None:
+    """The answer first (output, what binds, which prices are not unique), then the rules
+    ranked by shadow price and the cells."""
     console = console or Console()
     unit = rep.objective_unit
+    narrow = console.width < NARROW
     if rep.status != "optimal":
-        console.print(f"status: [bold red]{rep.status}[/] — no prices for an unsolved plan")
-        for n in rep.notes:
-            console.print(n)
+        answer(console, lang, rep.status, None, unit,
+               warnings=[say(lang, "未求得最优解，没有影子价格", "no prices for an unsolved plan")]
+               + ([escape(n) for n in rep.notes] if lang != "zh" else []))
         return
-    console.print(f"Projected output: [bold]{_f(rep.objective, 1)} {unit}[/]", highlight=False)
-    for n in rep.notes:
-        console.print(f"[yellow]note:[/] {escape(n)}")
-
-    t = Table(title=f"Rules, ranked by shadow price ({unit} per ha of the rule's figure)")
-    for col, just in (("rule", "left"), ("activity", "right"), ("bound", "right"),
-                      ("state", "left"), ("shadow price", "right"), ("one more ha", "right"),
-                      ("one less ha", "right"), ("price holds for bound in", "right"),
-                      ("meaning", "left")):
-        t.add_column(col, justify=just, overflow="fold")
+    answer(console, lang, rep.status, rep.objective, unit,
+           binds=rule_words(rep.rules, lang, unit),
+           warnings=price_warnings(rep.rules, rep.duals_unique, rep.allocation_unique, lang))
+    rows = []
     for _, r in rep.rules.iterrows():
-        state = r["side"] + (" [yellow]degenerate[/]" if r["degenerate"] else "")
-        rng = f"[{_f(r['range_lower'], 1)}, {_f(r['range_upper'], 1)}]"
-        t.add_row(escape(f"{r['name']}\n{r['label_zh']}"), _f(r["activity"], 1),
-                  _bound(r["lower"], r["upper"]), state, _f(r["shadow_price"]),
-                  _f(r["value_one_more_ha"]), _f(r["value_one_less_ha"]), rng,
-                  escape(r["meaning"]))
-    console.print(t)
-    console.print(
-        "Shadow price: change of output per ha the rule's active figure rises (a cap, a "
-        "minimum, or a fixed figure). 'one more ha' / 'one less ha': measured by re-solving "
-        "with the figure 0.1% higher / lower, per ha (— : that move alone is infeasible). "
-        "For a rule with slack the range is of the bound nearest the activity.", style="dim")
+        state = (_side(str(r["side"]), "zh" if narrow and lang == "both" else lang)
+                 + (" *" if r["degenerate"] else ""))
+        price = _f(r["shadow_price"]) if r["price_unique"] else say(lang, "不唯一", "not unique")
+        rows.append([_label(r, lang), _f(r["activity"], 1), _bound(r["lower"], r["upper"]),
+                     state, price, _f(r["value_one_more_ha"]), _f(r["value_one_less_ha"]),
+                     f"[{_f(r['range_lower'], 1)}, {_f(r['range_upper'], 1)}]",
+                     "" if lang == "zh" else str(r["meaning"])])
+    heads = [say(lang, "实际值", "activity", "\n"), say(lang, "界限", "bound", "\n"),
+             say(lang, "状态", "state", "\n"), say(lang, "影子价格", "shadow price", "\n"),
+             say(lang, "多 1 公顷", "one more ha", "\n"),
+             say(lang, "少 1 公顷", "one less ha", "\n"),
+             say(lang, "价格成立的界限区间", "price holds for bound in", "\n")]
+    names = [escape(row[0]) + (f"\n[dim]{escape(row[8])}[/]" if row[8] and not narrow else "")
+             for row in rows]
+    fit_columns(console, say(lang, f"按影子价格排序的规则（每公顷指标的 {unit}）",
+                             f"Rules, ranked by shadow price ({unit} per ha of the rule's "
+                             "figure)"), say(lang, "规则", "rule"), names,
+                [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
+                make=_t, markup_names=True)
+    console.print(say(lang, "影子价格：规则指标每提高 1 公顷时产出的变化（仅在唯一时给出）。"
+                            "“多 1 / 少 1 公顷”：把指标提高 / 降低 0.1% 重新求解测得的每公顷变化"
+                            "（—：仅此一项变动即不可行）。“*”：退化。",
+                      "Shadow price: change of output per ha the rule's active figure rises "
+                      "(shown only where unique). 'one more ha' / 'one less ha': measured by "
+                      "re-solving with the figure 0.1% higher / lower, per ha (— : that move "
+                      "alone is infeasible). '*': degenerate.", "\n"), style="dim")
 
     cells = rep.cells[rep.cells["allowed"]]
     if not all_cells:
         used = cells[cells["hectares"] > 0]
         unused = cells[cells["hectares"] <= 0].sort_values("reduced_cost", ascending=False)
         cells = pd.concat([used, unused.head(10)])
-    tc = Table(title=f"Cells: reduced cost and output-per-ha range ({unit}/ha)")
-    for col, just in (("sector", "left"), ("district", "left"), ("ha", "right"),
-                      ("output/ha", "right"), ("reduced cost", "right"),
-                      ("allocation optimal for output/ha in", "right"), ("meaning", "left")):
-        tc.add_column(col, justify=just, overflow="fold")
+    rows = []
     for _, r in cells.iterrows():
-        tc.add_row(escape(f"{r.get('sector_zh', '')} {r['sector']}"),
-                   escape(f"{r.get('district_zh', '')} {r['district']}"),
-                   _f(r["hectares"], 1), _f(r["output_per_ha"]), _f(r["reduced_cost"]),
-                   f"[{_f(r['cost_range_lower'])}, {_f(r['cost_range_upper'])}]"
-                   + (" [yellow]degenerate[/]" if r["degenerate"] else ""),
-                   escape(r["meaning"]))
-    console.print(tc)
+        rows.append([f"{name(lang, r.get('sector_zh'), r['sector'], narrow)} × "
+                     f"{name(lang, r.get('district_zh'), r['district'], narrow)}",
+                     _f(r["hectares"], 1), _f(r["output_per_ha"]), _f(r["reduced_cost"]),
+                     f"[{_f(r['cost_range_lower'])}, {_f(r['cost_range_upper'])}]"
+                     + (" *" if r["degenerate"] else ""),
+                     "" if lang == "zh" else str(r["meaning"])])
+    heads = [say(lang, "公顷", "ha", "\n"), say(lang, "地均产出", "output/ha", "\n"),
+             say(lang, "检验数", "reduced cost", "\n"),
+             say(lang, "分配保持最优的地均产出区间", "allocation optimal for output/ha in", "\n")]
+    names = [escape(row[0]) + (f"\n[dim]{escape(row[5])}[/]" if row[5] and not narrow else "")
+             for row in rows]
+    fit_columns(console, say(lang, f"地块：检验数与地均产出区间（{unit}/公顷）",
+                             f"Cells: reduced cost and output-per-ha range ({unit}/ha)"),
+                say(lang, "产业 × 区县", "sector × district"), names,
+                [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
+                make=_t, markup_names=True)
     if not all_cells:
-        console.print("Cells with land, and the 10 unused cells closest to entering "
-                      "(--all-cells for every allowed cell).", style="dim")
+        console.print(say(lang, "列出有用地的地块，以及最接近进入的 10 个未用地块（--all-cells "
+                                "列出全部允许的地块）。",
+                          "Cells with land, and the 10 unused cells closest to entering "
+                          "(--all-cells for every allowed cell).", "\n"), style="dim")
 
 
-def print_sweep(df: pd.DataFrame, console: Console | None = None) -> None:
+SIDE_ZH = {"fixed": "定额", "upper": "上限", "lower": "下限", "slack": "有余量",
+           "at bound (basic)": "在界上（基变量）", "basic": "基变量", "free": "无界"}
+
+
+def _side(side: str, lang: str) -> str:
+    return say(lang, SIDE_ZH.get(side, side), side, " ") if lang != "en" else side
+
+
+def _label(r, lang: str) -> str:
+    if lang == "zh":
+        return str(r["label_zh"])
+    if lang == "en":
+        return str(r["name"])
+    return f"{r['name']}\n{r['label_zh']}"
+
+
+def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
+    """The answer first (the best point, how the output moves, infeasible stretches), then
+    one row per point."""
     console = console or Console()
     params = df.attrs.get("params", [])
     unit = df.attrs.get("objective_unit", "亿元")
     method = df.attrs.get("method", "")
-    head = f"Sweep of {' x '.join(params)}: {len(df)} points, {method} re-solve"
-    if df.attrs.get("reason"):
-        head += f" ({df.attrs['reason']})"
-    console.print(head, highlight=False)
+    ok = df[df["status"] == "optimal"] if "status" in df else df
+    bad = len(df) - len(ok)
+    extra, warn = [], []
+    if len(ok):
+        best = ok.loc[ok["objective"].idxmax()]
+        where = ", ".join(f"{p} = {_f(best[p], 4 if abs(best[p]) < 10 else 1)}" for p in params)
+        lo, hi = _f(ok["objective"].min(), 1), _f(ok["objective"].max(), 1)
+        extra.append(say(lang, f"最优点：{where}；产出 {_f(best['objective'], 1)} {unit}；"
+                               f"区间 {lo}–{hi}",
+                         f"best point: {where}; output {_f(best['objective'], 1)} {unit}; "
+                         f"range {lo}–{hi}", "\n"))
+    if bad:
+        warn.append(say(lang, f"{bad} 个点无可行解（规则冲突），不给出产出",
+                        f"{bad} points are infeasible (the rules conflict): no output there"))
+    answer(console, lang, "optimal" if len(ok) else "infeasible",
+           None if not len(ok) else float(ok["objective"].max()), unit, extra=extra,
+           warnings=warn, title=say(lang, f"参数扫描 {' x '.join(params)}：{len(df)} 个点",
+                                    f"Sweep of {' x '.join(params)}: {len(df)} points, "
+                                    f"{method} re-solve"))
     for m in df.attrs.get("mapping", []):
         console.print(f"  {escape(m)}", style="dim", highlight=False)
-    t = Table()
-    for p in params:
-        t.add_column(p, justify="right")
-    t.add_column("status")
-    t.add_column(f"output ({unit})", justify="right")
-    for p in params:
-        t.add_column(f"d output / d {p.split('.')[-2] if '.' in p else p}", justify="right")
-    t.add_column("basis changed")
+    rows = []
     for _, r in df.iterrows():
-        t.add_row(*[_f(r[p], 4 if abs(r[p]) < 10 else 1) for p in params], r["status"],
-                  _f(r.get("objective"), 3),
-                  *[_f(r.get(f"marginal[{p}]")) for p in params],
-                  "◆" if r.get("basis_changed") is True else "")
+        rows.append([*[_f(r[p], 4 if abs(r[p]) < 10 else 1) for p in params],
+                     status_words(lang, str(r["status"])), _f(r.get("objective"), 3),
+                     *[_f(r.get(f"marginal[{p}]")) for p in params],
+                     "◆" if r.get("basis_changed") is True else ""])
+    heads = [*params, say(lang, "状态", "status"), say(lang, f"产出（{unit}）", f"output ({unit})"),
+             *[f"d/d {p.split('.')[-2] if '.' in p else p}" for p in params],
+             say(lang, "基变化", "basis changed")]
+    t = _t()
+    for j, h in enumerate(heads):
+        num_column(t, h, [row[j] for row in rows])
+    for row in rows:
+        t.add_row(*row)
     console.print(t)
 
 
-def print_tornado(df: pd.DataFrame, console: Console | None = None) -> None:
+def print_tornado(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
+    """The answer first (base output, the rule that swings it most), then every rule."""
     console = console or Console()
     unit = df.attrs.get("objective_unit", "亿元")
     delta = df.attrs.get("delta", "")
-    console.print(f"Base output {_f(df.attrs.get('objective'), 1)} {unit}; each rule's figure "
-                  f"moved by ±{delta}, one at a time", highlight=False)
-    t = Table(title=f"Tornado ({unit} change)")
-    for col, just in (("rule", "left"), ("bound", "right"), (f"- {delta}", "right"),
-                      (f"+ {delta}", "right"), ("swing", "right"), ("source", "left")):
-        t.add_column(col, justify=just, overflow="fold")
+    extra = []
+    if len(df):
+        top = df.iloc[0]
+        lab = top["label_zh"] if lang != "en" else top["label_en"] if "label_en" in df else ""
+        extra.append(say(lang, f"影响最大：{lab}（摆幅 {_f(top['swing'], 2)} {unit}）",
+                         f"largest swing: {lab} ({_f(top['swing'], 2)} {unit})", "\n"))
+    answer(console, lang, "optimal", df.attrs.get("objective"), unit, extra=extra,
+           title=say(lang, f"龙卷风图：各规则指标逐一变动 ±{delta}",
+                     f"Tornado: each rule's figure moved by ±{delta}, one at a time"))
+    rows = []
 
     def side(r, tag: str) -> str:
         st = r[f"status_{tag}"]
-        return _f(r[f"change_{tag}"], 2) if st == "optimal" else str(st)
+        return _f(r[f"change_{tag}"], 2) if st == "optimal" else status_words(lang, str(st))
 
     for _, r in df.iterrows():
-        t.add_row(escape(f"{r['name']}\n{r['label_zh']}"), _bound(r["lower"], r["upper"]),
-                  side(r, "low"), side(r, "high"), _f(r["swing"], 2),
-                  escape(str(r["source"])))
+        rows.append([_label(r, lang), _bound(r["lower"], r["upper"]), side(r, "low"),
+                     side(r, "high"), _f(r["swing"], 2), str(r["source"])])
+    t = _t(title=say(lang, f"龙卷风（{unit} 变化）", f"Tornado ({unit} change)"))
+    t.add_column(say(lang, "规则", "rule"), overflow="fold", ratio=1)
+    for j, h in enumerate((say(lang, "界限", "bound"), f"- {delta}", f"+ {delta}",
+                           say(lang, "摆幅", "swing")), start=1):
+        num_column(t, h, [row[j] for row in rows])
+    if console.width >= NARROW:
+        t.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
+    for row in rows:
+        t.add_row(escape(row[0]), *row[1:5],
+                  *([escape(row[5])] if console.width >= NARROW else []))
     console.print(t)

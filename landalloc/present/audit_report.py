@@ -1,11 +1,20 @@
-"""The audit on screen: one row per inconsistency, with where it is and both numbers."""
+"""The audit on screen: the answer first (how many checks, how many inconsistencies), then
+one block per inconsistency — where it is, the stated and the computed number — with the
+prose wrapped by rich and every number whole."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
 
 from landalloc.analysis.audit import AuditReport, CheckResult
+from landalloc.present.answer import say
+
+KIND_ZH = {"equal": "相等", "formula": "公式", "growth_base": "增长基数", "share": "占比",
+           "sum": "合计", "growth": "增长率", "text": "正文与表格",
+           "period": "期间", "forecast": "预测", "ratio": "比值", "difference": "差值"}
 
 
 def _num(v: float, sign: str = "") -> str:
@@ -14,27 +23,60 @@ def _num(v: float, sign: str = "") -> str:
     return f"{v:{sign}.2f}" if abs(v) >= 10 else f"{v:{sign}.3f}"
 
 
-def _row(t: Table, i: int, r: CheckResult) -> None:
-    t.add_row(str(i), r.kind, "\n".join(r.where), r.stated_text, r.computed_text,
-              _num(r.computed.v), _num(r.difference, "+"), r.message
-              + (f"\n[dim]{r.note}[/]" if r.note else ""))
+def _zh_where(text: str) -> str:
+    from landalloc.present.screen import cite
+
+    return (cite(text, "zh").replace("(share)", "（占比）").replace("(growth)", "（增长）")
+            .replace("(sum)", "（合计）"))
+
+
+def _block(i: int, r: CheckResult, lang: str) -> Panel:
+    where = "; ".join(r.where)
+    kind = say(lang, KIND_ZH.get(r.kind, r.kind), r.kind)
+    if lang == "zh":
+        where = _zh_where(where)
+    stated, computed = r.stated_text, r.computed_text
+    if lang == "zh":
+        stated = stated.replace("/yr", "/年")
+        computed = computed.replace("/yr", "/年")
+    lines = [Text.assemble((say(lang, "位置", "where") + ": ", "bold"), where),
+             Text.assemble((say(lang, "规划所载", "stated") + ": ", "bold"),
+                           (stated, "bold"), "   ",
+                           (say(lang, "推算", "computed") + ": ", "bold"),
+                           (f"{_num(r.computed.v)}", "bold"), f"  ({computed})", "   ",
+                           (say(lang, "差", "difference") + ": ", "bold"),
+                           _num(r.difference, "+"))]
+    if lang != "zh":
+        lines.append(Text(r.message))
+        if r.note:
+            lines.append(Text(r.note, style="dim"))
+    return Panel(Group(*lines), title=f"{i}. {escape(kind)}", title_align="left",
+                 border_style="yellow" if r.fired else "green", expand=True)
 
 
 def print_audit(report: AuditReport, show_all: bool = False,
-                console: Console | None = None) -> None:
+                console: Console | None = None, lang: str = "both") -> None:
     console = console or Console()
     found = report.findings
-    console.print(f"[bold]{report.name}[/]: {len(report.results)} checks, "
-                  f"[bold]{len(found)}[/] inconsistencies ({report.file.name})", highlight=False)
-    groups = [("Inconsistencies", found)]
+    head = Text()
+    head.append(f"{report.name}: ", style="bold")
+    head.append(say(lang, f"{len(report.results)} 项核对，", f"{len(report.results)} checks, ",
+                    ""))
+    head.append(say(lang, f"{len(found)} 处不一致", f"{len(found)} inconsistencies", " / "),
+                style="bold red" if found else "bold green")
+    head.append(f" ({report.file.name})")
+    console.print(head, highlight=False)
+    console.print(say(lang, "舍入误差（末位半个单位以内）不计为不一致。",
+                      "Rounding within half a unit of the last printed digit is never "
+                      "reported.", "\n"), style="dim", highlight=False)
+    console.rule(style="dim")
+    groups = [(say(lang, "不一致之处", "Inconsistencies"), found)]
     if show_all:
-        groups.append(("Checks that hold", [r for r in report.results if not r.fired]))
+        groups.append((say(lang, "成立的核对", "Checks that hold"),
+                       [r for r in report.results if not r.fired]))
     for title, rows in groups:
         if not rows:
             continue
-        t = Table(title=title, show_lines=True)
-        for col in ("#", "check", "where", "stated", "from", "computed", "difference", "what"):
-            t.add_column(col, overflow="fold")
+        console.print(Text(title, style="bold"))
         for i, r in enumerate(rows, 1):
-            _row(t, i, r)
-        console.print(t)
+            console.print(_block(i, r, lang))

@@ -59,9 +59,19 @@ def _f(v: float, d: int = 0) -> str:
 def print_forecast(fc: Forecast, methods: list[str], console: Console | None = None) -> None:
     console = console or Console()
     title = fc.spec.title or fc.spec.name
+    df = method_table(fc, methods)
+    final = df[df.method == "final"]
+    if not final.empty:  # the answer first: the combined forecast at the horizon
+        from landalloc.present.answer import fmt
+
+        last = final.iloc[-1]
+        gap = ("" if last.plan_ha is None or last.plan_ha != last.plan_ha
+               else f"; plan {fmt(last.plan_ha)} ha, difference "
+                    f"{fmt(last.forecast_ha - last.plan_ha, 0, True)} ha")
+        console.print(f"[bold]预测 forecast {last.year}: {fmt(last.forecast_ha)} ha[/]{gap}",
+                      highlight=False)
     console.print(f"[bold]{title}[/] — base {fc.base_year}: {fc.base_land:,.0f} ha",
                   highlight=False)
-    df = method_table(fc, methods)
     for key in [*methods, "final"]:
         part = df[df.method == key]
         if part.empty:

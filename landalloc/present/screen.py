@@ -1,24 +1,32 @@
-"""Rich tables for people; machines get --json."""
+"""Rich tables for people; machines get --json. The answer first, then the detail."""
 
 from __future__ import annotations
 
 import math
+import re
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from landalloc.present.answer import (
+    NARROW,
+    answer,
+    fit_columns,
+    fmt,
+    missing,
+    name,
+    num_column,
+    price_warnings,
+    rule_words,
+    say,
+    wrap_cjk,
+)
 from landalloc.results.result import Result
 
-
-def _missing(v: object) -> bool:
-    return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
-
-
-def _fmt(v: float | None, digits: int = 0) -> str:
-    if _missing(v):
-        return "—"
-    return f"{v:,.{digits}f}"
+_fmt = fmt
+_missing = missing
 
 
 def _plan(lo: float | None, hi: float | None) -> str:
@@ -35,74 +43,171 @@ def _plan(lo: float | None, hi: float | None) -> str:
     return f"{_fmt(lo)}–{_fmt(hi)}"
 
 
-def print_result(result: Result, console: Console | None = None) -> None:
-    """Allocation matrix, totals against the plan, output, binding rules."""
+_CITE = [(re.compile(r"\bTables? "), "表"), (re.compile(r"\bCh\.(\d+)"), r"第\1章"),
+         (re.compile(r"\bAnnex (\d+)"), r"附件\1"), (re.compile(r"\bplan: "), "规划："),
+         (re.compile(r"\bset "), "设置 ")]
+
+
+def cite(text: str, lang: str) -> str:
+    """A source citation; in Chinese the plan's own words (表3-4, 第3章)."""
+    if lang != "zh":
+        return text
+    for pat, rep in _CITE:
+        text = pat.sub(rep, text)
+    words = [w for w in re.findall(r"(?<![\w\-./])[A-Za-z]{3,}(?![\w\-./])", text)]
+    if len(words) >= 3:  # an explanation in English (a derived figure): point to it instead
+        files = re.findall(r"[\w\-]+\.(?:csv|yaml|md)", text)
+        return "推算值（非规划原文）" + (f"，说明见 {files[0]}" if files else "，说明见 --lang en")
+    return text
+
+
+def _table(**kw) -> Table:
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw)
+
+
+def _title(inst, lang: str) -> str:
+    """The plan's title in the chosen language (a bilingual title is 'zh / en')."""
+    t = inst.title or inst.name
+    if " / " in t and lang != "both":
+        zh, en = t.split(" / ", 1)
+        return zh if lang == "zh" else en
+    return t
+
+
+def binding_words(result: Result, lang: str) -> list[str]:
+    """Each binding rule in words: its label, its figure, its price where it is unique."""
+    return rule_words(result.rules(), lang, result.lp.objective_unit)
+
+
+def assumed_figures(result: Result, lang: str) -> list[str]:
+    """The figures that are assumptions, not the plan's own words."""
+    inst = result.instance
+    out = []
+    for items, attr in ((inst.sectors, "quota"), (inst.districts, "cap"),
+                        (inst.zones, "total")):
+        for k, item in items.items():
+            b = getattr(item, attr, None)
+            if b is not None and getattr(b, "assumption", None):
+                out.append(name(lang, item.zh, k, narrow=True))
+    return out
+
+
+def warnings(result: Result, lang: str) -> list[str]:
+    """What a reader must not miss: prices not unique, other optima, assumed figures."""
+    an = result.analysis
+    out = price_warnings(result.rules(), None if an is None else an.duals_unique,
+                         None if an is None else an.allocation_unique, lang)
+    assumed = assumed_figures(result, lang)
+    if assumed:
+        out.append(say(lang, f"以下指标为假设（非规划原文）：{'、'.join(assumed)}",
+                       f"figures that are assumptions, not the plan's: {', '.join(assumed)}",
+                       "\n  "))
+    if result.instance.output_source:
+        out.append(say(lang, "地均产出系数为推算值（非规划原文），见 output.csv",
+                       "output per ha is derived, not stated by the plan (output.csv)", "\n  "))
+    return out
+
+
+def print_result(result: Result, console: Console | None = None, lang: str = "both",
+                 base_objective: float | None = None, against: str | None = None) -> None:
+    """The answer (status, output, change, what binds, warnings), then the allocation
+    matrix, totals against the plan and the binding rules."""
     console = console or Console()
     inst = result.instance
-    head = f"{inst.title or inst.name} — period {inst.period}"
-    console.print(f"[bold]{head}[/]", highlight=False)
+    narrow = console.width < NARROW
+    title = f"{_title(inst, lang)} — {say(lang, '规划期', 'period', ' ')} {inst.period}"
+    unit = result.lp.objective_unit
+    change = None
+    if base_objective is not None and result.objective is not None:
+        change = result.objective - base_objective
+    against_words = ("规划", "the plan") if against is None else (against, against)
     if not result.optimal:
-        console.print(f"status: [bold red]{result.status}[/] ({result.raw.message})")
+        answer(console, lang, result.status, None, unit, title=title,
+               warnings=[f"{result.raw.message}"])
         return
-    m = result.matrix().T  # districts down, sectors across: fits a terminal
-    used = [d for d in m.index if m.loc[d].sum() > 0]
-    t = Table(title="New industrial land allocated (ha), districts with land",
-              show_footer=True)
-    t.add_column("district", footer="total")
-    for s in m.columns:
-        t.add_column(f"{inst.sectors[s].zh}\n{s}", justify="right", footer=_fmt(m[s].sum()))
-    t.add_column("total", justify="right", footer=_fmt(m.values.sum()))
-    for d in used:
-        t.add_row(f"{inst.districts[d].zh} {d}",
-                  *[_fmt(m.loc[d, s]) if m.loc[d, s] else "·" for s in m.columns],
-                  _fmt(m.loc[d].sum()))
-    console.print(t)
+    answer(console, lang, result.status, result.objective, unit, change,
+           against_words if change is not None else None, binding_words(result, lang),
+           warnings(result, lang), title=title)
 
-    for kind in ("sector", "district", "zone"):
+    m = result.matrix().T  # districts down, sectors across: the same as the report
+    used = [d for d in m.index if m.loc[d].sum() > 0]
+    cols = [(wrap_cjk(name(lang, inst.sectors[s].zh, s, narrow=True)) if lang != "both"
+             or narrow else f"{inst.sectors[s].zh}\n{s}",
+             [_fmt(m.loc[d, s]) if m.loc[d, s] else "·" for d in used]) for s in m.columns]
+    cols.append((say(lang, "合计", "total", "\n"), [_fmt(m.loc[d].sum()) for d in used]))
+    footer = [_fmt(m[s].sum()) for s in m.columns] + [_fmt(m.values.sum())]
+    fit_columns(console, say(lang, "新增工业用地分配（公顷，有用地的区县）",
+                             "New industrial land allocated (ha), districts with land"),
+                say(lang, "区县", "district"), [name(lang, inst.districts[d].zh, d, narrow)
+                                               for d in used],
+                cols, footer, say(lang, "合计", "total"), make=_table)
+
+    kinds = {"sector": ("产业", "sector"), "district": ("区县", "district"),
+             "zone": ("片区", "zone")}
+    for kind, (kzh, ken) in kinds.items():
         df = result.totals(kind)
-        tt = Table(title=f"Totals by {kind} against the plan (ha)")
-        for col, just in ((kind, "left"), ("allocated", "right"), ("plan", "right"),
-                          ("source", "left")):
-            tt.add_column(col, justify=just, overflow="fold")
-        for _, r in df.iterrows():
-            tt.add_row(f"{r['zh']} {r['id']}", _fmt(r["hectares"]),
-                       _plan(r["plan_min"], r["plan_max"]),
-                       "" if _missing(r["source"]) else str(r["source"]))
+        alloc = [_fmt(r["hectares"]) for _, r in df.iterrows()]
+        plan = [_plan(r["plan_min"], r["plan_max"]) for _, r in df.iterrows()]
+        tt = _table(title=say(lang, f"按{kzh}合计与规划指标（公顷）",
+                              f"Totals by {ken} against the plan (ha)"), title_justify="left")
+        tt.add_column(say(lang, kzh, ken), overflow="fold")
+        num_column(tt, say(lang, "分配", "allocated"), alloc)
+        num_column(tt, say(lang, "规划", "plan"), plan)
+        tt.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
+        for (_, r), a, p in zip(df.iterrows(), alloc, plan, strict=True):
+            tt.add_row(escape(name(lang, r["zh"], r["id"], narrow)), a, p,
+                       "" if _missing(r["source"]) else escape(cite(str(r["source"]), lang)))
         console.print(tt)
 
     rules = result.rules()
     binding = rules[rules["binding"].astype(bool)]
-    tr = Table(title="Binding rules: what one more / one less unit of the figure is worth "
-                     f"({result.lp.objective_unit})")
-    for col, just in (("rule", "left"), ("activity", "right"), ("bound", "right"),
-                      ("shadow price", "right"), ("+1 / −1 measured", "right"),
-                      ("source", "left")):
-        tr.add_column(col, justify=just, overflow="fold")
+    tr = _table(title=say(lang, f"起约束作用的规则：指标多 1 / 少 1 个单位的价值（{unit}）",
+                          f"Binding rules: what one more / one less unit of the figure is "
+                          f"worth ({unit})"), title_justify="left")
+    rows = []
     for _, r in binding.iterrows():
         lo = None if math.isinf(r["lower"]) else r["lower"]
         hi = None if math.isinf(r["upper"]) else r["upper"]
-        price = _fmt(r["shadow_price"], 4) if r["price_unique"] else "not unique"
-        tr.add_row(escape(f"{r['name']}\n{r['label_zh']}"), _fmt(r["activity"]),
-                   _plan(lo, hi), price,
-                   f"{_measured(r['value_one_more_ha'])} / {_measured(r['value_one_less_ha'])}",
-                   escape(str(r["source"])))
+        price = (_fmt(r["shadow_price"], 4) if r["price_unique"]
+                 else say(lang, "不唯一", "not unique"))
+        label = {"zh": r["label_zh"], "en": r["name"]}.get(lang, f"{r['name']}\n{r['label_zh']}")
+        src = cite(str(r["source"]), lang)
+        if narrow:
+            label = f"{escape(label)}\n[dim]{escape(src)}[/]"
+        rows.append((label, _fmt(r["activity"]), _plan(lo, hi), price,
+                     f"{_measured(r['value_one_more_ha'], lang)} / "
+                     f"{_measured(r['value_one_less_ha'], lang)}", src))
+    tr.add_column(say(lang, "规则", "rule"), overflow="fold", ratio=1)
+    for j, head in enumerate((say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
+                              say(lang, "影子价格", "shadow price"),
+                              say(lang, "+1 / −1 实测", "+1 / −1 measured")), start=1):
+        num_column(tr, head, [row[j] for row in rows])
+    if not narrow:
+        tr.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
+    for row in rows:
+        tr.add_row(row[0] if narrow else escape(row[0]), *row[1:5],
+                   *(() if narrow else (escape(row[5]),)))
     console.print(tr)
-    console.print(
-        f"Projected output of the new land: [bold]{_fmt(result.objective, 1)} "
-        f"{result.lp.objective_unit}[/]   status: {result.status}   "
-        f"max violation: {result.max_violation:.2e}", highlight=False)
+    console.print(say(lang, "最大约束违背", "max violation", " ")
+                  + f": {result.max_violation:.2e}", highlight=False)
     pf = result.plan_fit()
-    if pf is not None:
+    if pf is not None and lang != "zh":
         from landalloc.results.plan_fit import screen_line
 
         console.print(screen_line(pf), highlight=False)
-    for note in (result.analysis.notes if result.analysis is not None else []):
-        console.print(f"note: {note}", style="yellow", highlight=False)
-    console.print("Shadow price: the change of output per unit of the rule's figure, shown only "
-                  "where it is unique; '+1 / −1': the change measured by re-solving with one "
-                  "unit more / less ('infeasible': that move alone breaks the plan).",
-                  style="dim")
+    elif pf is not None:
+        console.print(f"规划契合度：{pf['score']:,.0f}", highlight=False)
+    if lang != "zh":
+        for note in (result.analysis.notes if result.analysis is not None else []):
+            console.print(f"note: {note}", style="yellow", highlight=False)
+    console.print(say(lang, "影子价格：规则指标每增加一个单位时产出的变化，仅在唯一时给出；"
+                            "“+1 / −1”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”：仅此一项"
+                            "变动即违反规划）。",
+                      "Shadow price: the change of output per unit of the rule's figure, shown "
+                      "only where it is unique; '+1 / −1': the change measured by re-solving "
+                      "with one unit more / less ('infeasible': that move alone breaks the "
+                      "plan).", "\n"), style="dim")
 
 
-def _measured(v: float) -> str:
-    return "infeasible" if _missing(v) else f"{v:+.4f}"
+def _measured(v: float, lang: str = "both") -> str:
+    return say(lang, "不可行", "infeasible") if _missing(v) else f"{v:+.4f}"

@@ -8,14 +8,16 @@ from typing import Any
 import pandas as pd
 
 from landalloc.errors import InputError
-from landalloc.present.report import charts, compare_charts, excel, html, tables
+from landalloc.present.report import charts, compare_charts, excel, html, pdf, tables
 from landalloc.present.report.figure import Chart, style
 from landalloc.present.report.labels import Labels, check_lang
+from landalloc.present.report.maps_geo import boundaries_for
 from landalloc.present.report.tiles import layout_for
 from landalloc.results.result import Result
 
 REPORT_HTML = "report.html"
 REPORT_XLSX = "report.xlsx"
+REPORT_PDF = "report.pdf"
 FIGURES = "figures"
 
 #: extras key -> columns it must have. Other columns are kept (shown in the workbook).
@@ -111,7 +113,7 @@ def _totals_html(result: Result, lb: Labels) -> str:
         for r in df.itertuples():
             rows.append([getattr(lb, kind)(r.id), html.fmt(r.hectares), html.fmt(r.plan_min),
                          html.fmt(r.plan_max), html.fmt(r.diff, sign=True),
-                         "—" if r.pct is None else f"{r.pct:+.1%}"])
+                         "—" if r.pct is None or r.pct != r.pct else f"{r.pct:+.1%}"])
             state = "" if r.state == tables.NO_PLAN else r.state
             classes.append(["", "", "", "", state, state])
         parts.append(html.table([lb.text(kind), lb.text("allocated"), lb.text("plan_min"),
@@ -161,8 +163,14 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
         if result.optimal:
             made += [charts.heatmap(result, lb), charts.stacked_by_zone(result, lb),
                      charts.stacked_by_district(result, lb), charts.flow(result, lb)]
+            geo = boundaries_for(result)
             layout = layout_for(result)
-            if layout is not None:
+            if geo is not None:
+                made.append(charts.geo_map(result, lb, geo))
+                cu = charts.geo_cap_use(result, lb, geo)
+                if cu is not None:
+                    made.append(cu)
+            elif layout is not None:
                 made.append(charts.tile_map(result, lb, layout))
             sp = charts.shadow_prices(result, lb)
             if sp is not None:
@@ -183,7 +191,9 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
         sections.append(("", f"<p>{html.escape(msg)}</p>"
                              + "".join(html.figure(c) for c in made)))
     sections.append(("", _record_html(result)))
-    return _files(made, xlsx, html.page(title, sub, sections, lb))
+    files = _files(made, xlsx, html.page(title, sub, sections, lb))
+    files[REPORT_PDF] = pdf.single_pdf(result, lb, made)
+    return files
 
 
 def build_comparison(results: list[Result], lb: Labels,
@@ -197,11 +207,14 @@ def build_comparison(results: list[Result], lb: Labels,
         made.append(compare_charts.objectives(results, names, lb))
         ok = base.optimal
         if ok:
-            made.append(compare_charts.district_totals(
+            dt = compare_charts.district_totals(
                 [r for r in results if r.optimal], [n for r, n in zip(results, names,
                                                                        strict=True)
-                                                    if r.optimal], lb))
+                                                    if r.optimal], lb)
+            if dt is not None:
+                made.append(dt)
         layout = layout_for(base) if ok else None
+        geo = boundaries_for(base) if ok else None
         for i, (r, n) in enumerate(zip(results[1:], names[1:], strict=True), start=1):
             if not (ok and r.optimal):
                 summary_rows.append([n, r.status, html.fmt(r.objective, 1), "—", "—", "—"])
@@ -214,7 +227,10 @@ def build_comparison(results: list[Result], lb: Labels,
             mv = compare_charts.moved_cells(base, r, n, lb, f"moved_{i}")
             if mv is not None:
                 made.append(mv)
-            if layout is not None:
+            if geo is not None:
+                made.append(compare_charts.geo_change_map(base, r, n, lb, geo,
+                                                          f"change_map_{i}"))
+            elif layout is not None:
                 made.append(compare_charts.change_map(base, r, n, lb, layout, f"change_map_{i}"))
         made += _extra_charts(extras, lb, list(base.lp.sectors), unit)
     xlsx = excel.comparison_workbook(results, names, lb, extras)
@@ -228,7 +244,9 @@ def build_comparison(results: list[Result], lb: Labels,
         [[names[0], base.status, html.fmt(base.objective, 1), "", "", ""], *summary_rows])
     sections = [("", head), (lb.text("figures"), "".join(html.figure(c) for c in made)),
                 (lb.text("sheet_changes"), _changes_html(results, names, lb))]
-    return _files(made, xlsx, html.page(title, sub, sections, lb))
+    files = _files(made, xlsx, html.page(title, sub, sections, lb))
+    files[REPORT_PDF] = pdf.comparison_pdf(results, names, lb, made)
+    return files
 
 
 def _changes_html(results: list[Result], names: list[str], lb: Labels) -> str:

@@ -259,10 +259,12 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
     axes = fig.subplots(2 if cols else 1, 1, sharex=True, squeeze=False)[:, 0]
     ax = axes[0]
     ax.plot(df.loc[ok, "value"], df.loc[ok, "objective"], marker="o", ms=3.5, color="#1c7ed6")
-    if (~ok).any():
-        y0 = float(df.loc[ok, "objective"].min()) if ok.any() else 0.0
-        ax.plot(df.loc[~ok, "value"], np.full(int((~ok).sum()), y0), "x", color="#c92a2a",
-                label=_t(lb, "无最优解", "not optimal"))
+    if (~ok).any():  # infeasible stretches as shaded regions, not as values
+        from landalloc.present.plots import shade_infeasible
+
+        shade_infeasible(ax, df["value"], ok, _t(lb, "无最优解", "not optimal"))
+        if cols:
+            shade_infeasible(axes[1], df["value"], ok, None)
         ax.legend(frameon=False)
     ax.set_ylabel(_t(lb, f"预计产出 ({unit})", f"Projected output ({unit})", "\n"))
     if cols:
@@ -274,7 +276,9 @@ def sweep(df: pd.DataFrame, lb: Labels, sectors: list[str], unit: str,
                       alpha=0.85)
         ax2.set_ylabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)", "\n"))
         ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    axes[-1].set_xlabel(param)
+    from landalloc.present.plots import axis_label
+
+    axes[-1].set_xlabel(axis_label(param))
     return finish(
         fig, key,
         _t(lb, f"参数扫描：{param}", f"Parametric sweep of {param}"),
@@ -309,3 +313,61 @@ def batch_distribution(df: pd.DataFrame, lb: Labels, unit: str) -> Chart | None:
         _cap(lb, f"产出落在哪里、分散多大；只计有最优解的情景 ({tally})。",
              f"Where the output of the scenarios lies and how widely it spreads; optimal "
              f"scenarios only ({tally})."))
+
+
+# --- the real map (boundaries.geojson) ----------------------------------------------
+
+def _map_words(lb: Labels) -> tuple[str, str, str]:
+    return (_t(lb, "经度 (°E)", "longitude (°E)"), _t(lb, "纬度 (°N)", "latitude (°N)"),
+            _t(lb, "* 功能区：位置与范围为近似",
+               "* functional zone: approximate position and size"))
+
+
+def _map_source(b) -> str:
+    return f"{b.source};\n{b.licence}"
+
+
+def geo_map(result: Result, lb: Labels, b) -> Chart:
+    """Choropleth of new land by district, the plan's zones outlined."""
+    from landalloc.present.report.maps_geo import draw_map
+
+    totals = result.matrix().sum(axis=0).to_dict()
+    zone_of = {d: v.zone for d, v in result.instance.districts.items()}
+    fig = new_figure(10.0, 8.5)
+    ax = fig.add_subplot()
+    draw_map(fig, ax, b, totals, lambda d: lb.district(d, " "), _t(lb, "公顷", "ha"), zone_of,
+             lambda z: lb.zone(z, " "), words=_map_words(lb))
+    return finish(
+        fig, "map_new_land",
+        _t(lb, "各区县新增工业用地 (公顷)", "New industrial land by district (ha)"),
+        _cap(lb, "行政区界：" + _map_source(b) + "（已简化）。\n边框颜色表示规划片区 (表3-1)；"
+                 "虚线圆为功能区的近似位置与范围，非边界。",
+             "Boundaries: " + _map_source(b) + " (simplified).\nOutline colour: the plan's "
+             "zone (Table 3-1); dashed circles: functional zones, approximate position and "
+             "size, not boundaries."))
+
+
+def geo_cap_use(result: Result, lb: Labels, b) -> Chart | None:
+    """Share of each district's cap the allocation uses (%)."""
+    from landalloc.present.report.maps_geo import draw_map
+
+    totals = result.matrix().sum(axis=0).to_dict()
+    use = {}
+    for d, v in result.instance.districts.items():
+        cap = getattr(v, "cap", None)
+        hi = getattr(cap, "max", None) if cap is not None else None
+        if hi is not None and hi == hi and hi not in (float("inf"),) and hi > 0:
+            use[d] = 100.0 * totals.get(d, 0.0) / hi
+    if not use:
+        return None
+    zone_of = {d: v.zone for d, v in result.instance.districts.items()}
+    fig = new_figure(10.0, 8.5)
+    ax = fig.add_subplot()
+    draw_map(fig, ax, b, use, lambda d: lb.district(d, " "), _t(lb, "上限使用率 (%)",
+             "cap used (%)"), zone_of, lambda z: lb.zone(z, " "), fmt=lambda v: f"{v:.0f}%",
+             vmax=100.0, words=_map_words(lb))
+    return finish(
+        fig, "map_cap_use",
+        _t(lb, "各区县用地上限使用率 (%)", "Share of each district's cap used (%)"),
+        _cap(lb, "分配面积 ÷ 区县上限 (表3-4、表3-5)；100% 表示上限起约束。",
+             "Allocated ÷ the district's cap (Tables 3-4, 3-5); 100 % means the cap binds."))

@@ -18,29 +18,33 @@ from landalloc.results.result import Result
 
 
 def objectives(results: list[Result], names: list[str], lb: Labels) -> Chart:
+    """The change of output of each scenario against the base (bars from 0 = the base),
+    not bars of the whole output from zero."""
     unit = results[0].lp.objective_unit
-    vals = np.array([r.objective if r.optimal and r.objective is not None else np.nan
-                     for r in results], dtype=float)
-    fig = new_figure(max(7.0, 1.6 * len(results) + 3), 4.6)
-    ax = fig.add_subplot()
-    x = np.arange(len(results))
-    ax.bar(x, np.nan_to_num(vals), color=["#868e96", *["#1c7ed6"] * (len(results) - 1)],
-           width=0.6)
-    base = vals[0]
-    for i, v in enumerate(vals):
-        if np.isnan(v):
-            ax.text(i, 0, results[i].status, ha="center", va="bottom", fontsize=9)
+    base = results[0]
+    b = base.objective if base.optimal else None
+    rows, texts, labels = [], [], []
+    for r, n in zip(results[1:], names[1:], strict=True):
+        labels.append(_wrap(n, 34))
+        if b is None or not r.optimal or r.objective is None:
+            rows.append(0.0)
+            texts.append(_t(lb, "无最优解", r.status))
             continue
-        label = f"{v:,.1f}" if i == 0 or np.isnan(base) else f"{v:,.1f}\n({v - base:+,.1f})"
-        ax.text(i, v, label, ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [_wrap(n) for n in names], fontsize=8)
-    ax.set_ylabel(_t(lb, f"预计产出 ({unit})", f"Projected output ({unit})"))
-    ax.set_ylim(0, np.nanmax(vals) * 1.18 if np.isfinite(vals).any() else 1)
+        rows.append(r.objective - b)
+        texts.append(f"{r.objective - b:+,.1f}  ({r.objective:,.1f})")
+    if not any(rows):
+        rows = [*rows]  # all zero: still one bar per scenario with its text
+    fig, ax = signed_bars(rows or [0.0], texts or ["—"], labels or ["—"],
+                          ("#2f9e44", "#e8590c"), pad=0.45)
+    ax.set_xlabel(_t(lb, f"较基准的产出变化 ({unit})", f"Change in projected output ({unit})"))
+    base_txt = "—" if b is None else f"{b:,.1f} {unit}"
     return finish(
         fig, "compare_objective",
-        _t(lb, "各情景预计产出", "Projected output by scenario"),
-        _cap(lb, f"括号内为与基准情景（第一个）之差 ({unit})。",
-             f"In brackets: the difference from the base scenario (the first), in {unit}."))
+        _t(lb, f"各情景预计产出较基准的变化（基准 {names[0]}：{base_txt}）",
+           f"Projected output against the base ({names[0]}: {base_txt})"),
+        _cap(lb, f"条形为与基准之差 ({unit})，括号内为该情景的产出；无最优解的情景不画条形。",
+             f"Bars: the difference from the base ({unit}); in brackets the scenario's "
+             "output; a scenario without an optimum has no bar."))
 
 
 def _wrap(text: str, width: int = 26) -> str:
@@ -89,31 +93,38 @@ def moved_cells(base: Result, other: Result, name: str, lb: Labels, key: str,
              "change in output it brings."))
 
 
-def district_totals(results: list[Result], names: list[str], lb: Labels) -> Chart:
+def district_totals(results: list[Result], names: list[str], lb: Labels) -> Chart | None:
+    """The change of land per district against the base, one bar per scenario; districts
+    that never change are left out, and with no change at all there is no chart."""
     mats = tables.aligned_matrices(results)
     districts = list(mats[0].columns)
     tots = np.array([m.sum(axis=0).to_numpy(dtype=float) for m in mats])
-    keep = tots.max(axis=0) > tables.TOL
+    diff = tots[1:] - tots[0]
+    keep = np.abs(diff).max(axis=0) > tables.TOL if len(diff) else np.zeros(0, bool)
+    if not keep.any():
+        return None
     districts = [d for d, k in zip(districts, keep, strict=True) if k]
-    tots = tots[:, keep]
-    n = len(results)
+    diff = diff[:, keep]
+    n = len(diff)
     fig = new_figure(12.0, (0.22 * n + 0.15) * len(districts) + 2.0)
     ax = fig.add_subplot()
     h = 0.8 / n
     y = np.arange(len(districts))[::-1].astype(float)
     cmap = mpl.colormaps["tab10"]
     for i in range(n):
-        ax.barh(y - (i - (n - 1) / 2) * h, tots[i], height=h,
-                color="#868e96" if i == 0 else cmap(i % 10), label=_wrap(names[i], 40))
+        ax.barh(y - (i - (n - 1) / 2) * h, diff[i], height=h, color=cmap(i % 10),
+                label=_wrap(names[i + 1], 40))
+    ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, [lb.district(d) for d in districts], fontsize=9)
-    ax.set_xlabel(_t(lb, "新增工业用地 (公顷)", "New industrial land (ha)"))
+    ax.set_xlabel(_t(lb, "较基准的用地变化 (公顷)", "Change in new industrial land (ha)"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return finish(
         fig, "compare_districts",
-        _t(lb, "各情景的区县用地 (公顷)", "Land by district in each scenario (ha)"),
-        _cap(lb, "并列的柱子长短不同，即该区县的用地在情景间发生了转移（灰色为基准）。",
-             "Where bars side by side differ in length, land moved between scenarios "
-             "(grey: the base)."))
+        _t(lb, f"各区县用地较基准的变化（基准 {names[0]}，公顷）",
+           f"Change of land by district against the base ({names[0]}, ha)"),
+        _cap(lb, "向右：该区县比基准多得用地；向左：减少。未变化的区县不列出。",
+             "Right: the district gains land against the base; left: it loses land. "
+             "Districts that do not change are left out."))
 
 
 def change_map(base: Result, other: Result, name: str, lb: Labels, layout: TileLayout,
@@ -133,3 +144,24 @@ def change_map(base: Result, other: Result, name: str, lb: Labels, layout: TileL
              "Blue districts gain land against the base, red ones lose it (schematic, not "
              "to scale)."))
 
+
+
+def geo_change_map(base: Result, other: Result, name: str, lb: Labels, b, key: str) -> Chart:
+    """The change of new land by district on the real map (diverging colours)."""
+    from landalloc.present.report.charts import _map_source, _map_words
+    from landalloc.present.report.maps_geo import draw_map
+
+    mb, mo = tables.aligned_matrices([base, other])
+    diff = (mo - mb).sum(axis=0).to_dict()
+    zone_of = {d: v.zone for d, v in base.instance.districts.items()}
+    fig = new_figure(10.0, 8.5)
+    ax = fig.add_subplot()
+    draw_map(fig, ax, b, diff, lambda d: lb.district(d, " "), _t(lb, "变化 (公顷)", "change (ha)"),
+             zone_of, lambda z: lb.zone(z, " "), diverging=True,
+             fmt=lambda v: f"{v:+,.0f}" if v else "0", words=_map_words(lb))
+    return finish(
+        fig, key,
+        _t(lb, f"区县用地变化：{name}", f"Change by district: {name}"),
+        _cap(lb, "蓝色区县比基准多得用地，红色减少。\n行政区界：" + _map_source(b) + "。",
+             "Blue districts gain land against the base, red ones lose it.\nBoundaries: "
+             + _map_source(b) + "."))

@@ -125,6 +125,14 @@ class Book:
             ws.column_dimensions[get_column_letter(col)].width = max(min_w, min(max_w, w + 2))
 
     def bytes(self) -> bytes:
+        for ws in self.wb.worksheets:  # printable: A4 landscape, fit to width, header repeated
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.print_title_rows = "1:1"
+            ws.oddFooter.center.text = "&P / &N"
         buf = io.BytesIO()
         self.wb.save(buf)
         return buf.getvalue()
@@ -160,18 +168,36 @@ def _summary(book: Book, result: Result, lb: Labels, title: str) -> None:
         ws.cell(row, 2).alignment = Alignment(horizontal="left")
 
 
+FORBIDDEN = "×"
+FORBIDDEN_FILL = PatternFill("darkUp", fgColor="A6A6A6", bgColor="E7E6E6")
+
+
 def _allocation(book: Book, result: Result, lb: Labels) -> None:
+    """Districts down, sectors across (as on screen); a cell the plan does not allow is a
+    grey hatched '×', distinct from 0 (allowed, nothing allocated)."""
     ws = book.sheet(lb.text("sheet_allocation", " "))
-    m = result.matrix()
-    corner = f"{lb.text('sector')} \\ {lb.text('district')} (ha)"
-    headers = [corner, *[lb.district(d) for d in m.columns], lb.text("total")]
-    rows = [[lb.sector(s), *m.loc[s].tolist(), float(m.loc[s].sum())] for s in m.index]
+    inst = result.instance
+    m = result.matrix().T
+    corner = f"{lb.text('district')} \\ {lb.text('sector')} (ha)"
+    headers = [corner, *[lb.sector(s) for s in m.columns], lb.text("total")]
+    rows = [[lb.district(d), *[float(m.loc[d, s]) if inst.is_allowed(s, d) else FORBIDDEN
+                               for s in m.columns], float(m.loc[d].sum())] for d in m.index]
     rows.append([lb.text("total"), *m.sum(axis=0).tolist(), float(m.to_numpy().sum())])
     book.table(ws, headers, rows, dict.fromkeys(range(1, len(headers)), HA), total_last=True)
     last = len(headers)
     for i in range(2, len(rows) + 2):
         ws.cell(i, last).font, ws.cell(i, last).fill = TOTAL_FONT, TOTAL_FILL
+        for j in range(2, last):
+            c = ws.cell(i, j)
+            if c.value == FORBIDDEN:
+                c.fill = FORBIDDEN_FILL
+                c.alignment = Alignment(horizontal="center")
     ws.row_dimensions[1].height = 48
+    note = len(rows) + 3
+    ws.cell(note, 1, lb.join("灰色斜线“×”：规划不允许该产业在该区县布局"
+                             "（不同于 0：允许但未分配）。",
+                             "Grey hatched '×': the plan does not allow the sector in the "
+                             "district (unlike 0: allowed, nothing allocated).", "  "))
 
 
 def _cells(book: Book, result: Result, lb: Labels) -> None:
@@ -195,16 +221,24 @@ def _totals(book: Book, result: Result, lb: Labels) -> None:
     ws = book.sheet(lb.text("sheet_totals", " "))
     headers = [lb.text("kind"), "id", lb.text("key"), lb.text("allocated"), lb.text("plan_min"),
                lb.text("plan_max"), lb.text("plan_figure"), lb.text("difference"),
-               lb.text("difference_pct"), lb.text("within"), lb.text("source")]
+               lb.text("difference_pct"), lb.text("within"), lb.text("source"),
+               lb.join("假设（非规划原文）", "Assumption (not the plan's)", " / ")]
     rows, states = [], []
+    inst = result.instance
+    items = {"sector": (inst.sectors, "quota"), "district": (inst.districts, "cap"),
+             "zone": (inst.zones, "total")}
     for kind in ("sector", "district", "zone"):
         df = tables.totals_table(result, kind)
         for r in df.itertuples():
             name = getattr(lb, kind)(r.id)
             within = None if r.state == tables.NO_PLAN else lb.text(
                 "no" if r.state == tables.OUTSIDE else "yes")
+            coll, attr = items[kind]
+            bound = getattr(coll.get(r.id), attr, None) if r.id in coll else None
+            assumed = getattr(bound, "assumption", None) if bound is not None else None
             rows.append([lb.text(kind), r.id, name, r.hectares, r.plan_min, r.plan_max,
-                         r.figure, r.diff, r.pct, within, r.source])
+                         r.figure, r.diff, r.pct, within, r.source,
+                         f"* {assumed}" if assumed else None])
             states.append(r.state)
     book.table(ws, headers, rows, {3: HA, 4: HA, 5: HA, 6: HA, 7: HA, 8: PCT}, freeze="D2")
     for i, state in enumerate(states, start=2):
@@ -364,13 +398,19 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
         if not r.optimal:
             continue
         ws = book.sheet(f"{i} {n}")
-        m = r.matrix()
-        headers = [f"{lb.text('sector')} \\ {lb.text('district')} (ha)",
-                   *[lb.district(d) for d in m.columns], lb.text("total")]
-        rows = [[lb.sector(s), *m.loc[s].tolist(), float(m.loc[s].sum())] for s in m.index]
+        m = r.matrix().T  # districts down, sectors across (as on screen)
+        headers = [f"{lb.text('district')} \\ {lb.text('sector')} (ha)",
+                   *[lb.sector(s) for s in m.columns], lb.text("total")]
+        rows = [[lb.district(d), *[float(m.loc[d, s]) if r.instance.is_allowed(s, d)
+                                   else FORBIDDEN for s in m.columns], float(m.loc[d].sum())]
+                for d in m.index]
         rows.append([lb.text("total"), *m.sum(axis=0).tolist(), float(m.to_numpy().sum())])
         book.table(ws, headers, rows, dict.fromkeys(range(1, len(headers)), HA),
                    total_last=True)
+        for row in ws.iter_rows(min_row=2):
+            for c in row:
+                if c.value == FORBIDDEN:
+                    c.fill, c.alignment = FORBIDDEN_FILL, Alignment(horizontal="center")
         ws.row_dimensions[1].height = 48
     for i, (r, n) in enumerate(zip(results, names, strict=True), start=1):
         _record(book, r, lb, f"{lb.text('sheet_record', ' ')} {i}")

@@ -83,10 +83,29 @@ def _wrap_title(title: str, width_in: float) -> str:
     return "\n".join(textwrap.fill(line, limit) for line in lines)
 
 
+def sector_color(sector: str) -> tuple:
+    """The fixed colour of a sector id: the same in every period, report and chart."""
+    return sector_colors([sector])[sector]
+
+
+#: Salt of the sector hue checksum; chosen once so Zhengzhou's eight sectors sit at least
+#: 34 degrees of hue apart. Changing it changes every sector's colour.
+HUE_SALT = 617
+
+
 def sector_colors(sectors: list[str]) -> dict[str, tuple]:
-    """One colour per sector, the same in every chart of a report."""
-    cmap = mpl.colormaps["tab10" if len(sectors) <= 10 else "tab20"]
-    return {s: cmap(i % cmap.N) for i, s in enumerate(sectors)}
+    """One colour per sector, fixed by its id alone (not by its place in a period's list):
+    a sector has the same colour in both periods, in every report and chart."""
+    import colorsys
+    import zlib
+
+    out = {}
+    for s in sectors:
+        c = zlib.crc32(f"{HUE_SALT}:{s}".encode())
+        hue = (c % 3600) / 3600
+        value = 0.88 if (c >> 16) & 1 else 0.72
+        out[s] = (*colorsys.hsv_to_rgb(hue, 0.62, value), 1.0)
+    return out
 
 
 def text_color(rgba: tuple) -> str:

@@ -43,6 +43,24 @@ td.outside { background: #ffc7ce; } td.up { background: #ddebf7; } td.down { bac
 .note { font-size: 0.85em; color: #555; }
 details { margin-top: 12px; } summary { cursor: pointer; }
 .files { font-size: 0.85em; color: #555; }
+@page { size: A4 portrait; margin: 16mm 14mm 18mm;
+        @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+@media print {
+  body { background: white; font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 18px; }
+  figure { break-inside: avoid; page-break-inside: avoid; }
+  figure img { max-height: 240mm; width: auto; max-width: 100%; border: none; }
+  table { break-inside: auto; width: 100%; }
+  thead { display: table-header-group; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  th { background: #dfe7f1 !important; color: black; -webkit-print-color-adjust: exact;
+       print-color-adjust: exact; }
+  td.at_plan, td.within, td.outside, td.up, td.down { -webkit-print-color-adjust: exact;
+       print-color-adjust: exact; }
+  details { display: block; } details > summary { display: none; }
+  .cards { break-inside: avoid; }
+}
 """
 
 

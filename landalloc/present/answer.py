@@ -1,0 +1,218 @@
+"""The answer first: a few lines every screen opens with, and tables that fit the terminal.
+
+`answer(...)` prints the headline — status, projected output (亿元) and its change against
+the plan or the base, what binds in words, and the warnings that matter (prices that are
+not unique, other allocations with the same output, figures that are assumptions,
+infeasible points) — before any detail. `fit_columns` prints a wide table in as many
+pieces as the terminal needs, so no number is ever cut; `num_column` keeps a number in one
+piece inside a table rich may shrink.
+
+Languages: "zh" (Chinese only), "en" (English only, ids for names) or "both".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+LANGS = ("zh", "en", "both")
+#: Below this many columns a table shows one name column (Chinese, or ids with --lang en).
+NARROW = 120
+
+
+def check_lang(lang: str | None) -> str:
+    lang = (lang or "both").lower()
+    if lang not in LANGS:
+        from landalloc.errors import InputError
+
+        raise InputError.one(f"--lang is one of {', '.join(LANGS)}, got '{lang}'",
+                             file="--lang")
+    return lang
+
+
+def say(lang: str, zh: str, en: str, sep: str = " / ") -> str:
+    """The words in the chosen language ("both": Chinese, then English)."""
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return f"{zh}{sep}{en}"
+
+
+def name(lang: str, zh: str | None, key: str, narrow: bool = False) -> str:
+    """A sector's, district's or zone's name: Chinese, the id, or both (one when narrow)."""
+    zh = zh or key
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return key
+    return zh if narrow else f"{zh} {key}"
+
+
+def missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v)))
+
+
+def fmt(v: float | None, digits: int = 0, sign: bool = False) -> str:
+    if missing(v):
+        return "—"
+    if abs(v) < 0.5 * 10 ** -digits:
+        v = 0.0  # never "-0.0"
+    return f"{v:+,.{digits}f}" if sign else f"{v:,.{digits}f}"
+
+
+STATUS_ZH = {"optimal": "最优", "infeasible": "无可行解", "unbounded": "无界",
+             "time_limit": "超时未解完", "error": "求解出错", "not_solved": "未求解"}
+
+
+def status_words(lang: str, status: str) -> str:
+    return say(lang, STATUS_ZH.get(status, status), status)
+
+
+def answer(console: Console, lang: str, status: str, objective: float | None,
+           unit: str = "亿元", change: float | None = None,
+           against: str | tuple[str, str] | None = None,
+           binds: Sequence[str] = (), warnings: Sequence[str] = (),
+           title: str | None = None, extra: Sequence[str] = (),
+           binds_label: tuple[str, str] = ("起约束作用", "What binds")) -> None:
+    """The headline block. The projected output is on the first or second line."""
+    ok = status == "optimal"
+    style = "bold green" if ok else "bold red"
+    head = Text()
+    if title:
+        head.append(title + "\n", style="bold")
+    head.append(say(lang, "结果", "Result", " ") + ": ", style="bold")
+    head.append(status_words(lang, status), style=style)
+    if not missing(objective):
+        head.append("   " + say(lang, "预计产出", "projected output", " ") + " ")
+        head.append(f"{fmt(objective, 1)} {unit}", style="bold")
+        if not missing(change) and against:
+            zh, en = against if isinstance(against, tuple) else (against, against)
+            head.append(f"  ({fmt(change, 1, sign=True)} {unit} "
+                        + say(lang, f"较{zh}", f"against {en}", " ") + ")")
+    console.print(head, highlight=False)
+    for line in extra:
+        console.print(line, highlight=False, markup=False)
+    if binds:
+        lead = say(lang, *binds_label, " ") + ": "
+        shown = list(binds[:6])
+        more = len(binds) - len(shown)
+        tail = ({"zh": f"等共 {len(binds)} 条", "en": f"and {more} more"}.get(lang, f"… (+{more})")
+                if more > 0 else "")
+        sep = "、" if lang == "zh" else "; "
+        console.print(Text(lead, style="bold") + Text(sep.join(shown) + (
+            ("" if lang == "zh" else " ") + tail if tail else "")), highlight=False)
+    for w in warnings:
+        console.print(Text("! ", style="bold yellow") + Text(w, style="yellow"),
+                      highlight=False)
+    console.rule(style="dim")
+
+
+def num_column(table: Table, header: str, values: Sequence[str], **kw) -> None:
+    """A right-aligned column that keeps each number whole (rich shrinks other columns)."""
+    width = max([len(v) for v in values] + [4])
+    if width > 30:  # a long text value (a list), not a number: let rich wrap it
+        table.add_column(header, justify="right", overflow="fold", min_width=12, **kw)
+        return
+    table.add_column(header, justify="right", no_wrap=True, min_width=width,
+                     overflow="fold", **kw)
+
+
+def wrap_cjk(text: str, n: int = 4) -> str:
+    """A Chinese header in lines of `n` characters (a column no wider than its numbers)."""
+    if not text or not all(ord(c) > 0x2E80 for c in text) or len(text) <= n + 1:
+        return text
+    return "\n".join(text[i:i + n] for i in range(0, len(text), n))
+
+
+def _natural_width(table: Table) -> int:
+    probe = Console(width=10_000, record=True, file=_Null(), color_system=None)
+    probe.print(table)
+    return max((len(line.rstrip()) for line in probe.export_text().splitlines()), default=0)
+
+
+class _Null:
+    def write(self, s: str) -> int:
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def fit_columns(console: Console, title: str, name_header: str, names: Sequence[str],
+                columns: Sequence[tuple[str, Sequence[str]]], footer: Sequence[str] | None = None,
+                footer_label: str = "", note: str | None = None,
+                make: Callable[..., Table] | None = None, markup_names: bool = False) -> None:
+    """Print `names` x `columns` in as few pieces as fit the console's width, each piece
+    repeating the name column, every number whole."""
+    width = console.width
+    make = make or (lambda **kw: Table(**kw))
+    longest = max([cell_len(line) for n in names for line in str(n).split("\n")] + [4])
+    name_max = min(longest, max(16, int(width * 0.4)))
+
+    def build(cols: Sequence[int], part: str) -> Table:
+        t = make(title=title + part, show_footer=footer is not None, title_justify="left")
+        t.add_column(name_header, footer=footer_label, overflow="fold", max_width=name_max)
+        for j in cols:
+            header, values = columns[j]
+            vals = [*values, *( [footer[j]] if footer is not None else [])]
+            num_column(t, header, vals, footer=footer[j] if footer is not None else "")
+        for i, n in enumerate(names):
+            t.add_row(n if markup_names else escape(n), *[columns[j][1][i] for j in cols])
+        return t
+
+    pieces: list[list[int]] = []
+    start = 0
+    while start < len(columns):
+        end = start + 1
+        while end < len(columns) and _natural_width(build(range(start, end + 1), "")) <= width:
+            end += 1
+        pieces.append(list(range(start, end)))
+        start = end
+    for k, cols in enumerate(pieces):
+        part = f" ({k + 1}/{len(pieces)})" if len(pieces) > 1 else ""
+        console.print(build(cols, part))
+    if note:
+        console.print(note, style="dim", highlight=False)
+
+
+def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
+    """Each binding rule of a rules table in words: label, activity, price where unique."""
+    out = []
+    if rules is None or not len(rules) or "binding" not in rules:
+        return out
+    for _, r in rules[rules["binding"].astype(bool)].iterrows():
+        label = r["label_zh"] if lang != "en" else r["label_en"]
+        a = r["activity"]
+        act = fmt(a) if missing(a) or abs(a) >= 1 else f"{a:.3f}"
+        if bool(r.get("price_unique")) and not missing(r.get("shadow_price")):
+            out.append(f"{label} {act} ({r['shadow_price']:+.3f} {unit}/ha)")
+        else:
+            out.append(f"{label} {act}")
+    return out
+
+
+def price_warnings(rules, duals_unique: bool | None, allocation_unique: bool | None,
+                   lang: str) -> list[str]:
+    """Prices that are not unique; other allocations with the same output."""
+    out = []
+    if rules is not None and len(rules) and "binding" in rules and duals_unique is False:
+        b = rules[rules["binding"].astype(bool)]
+        n = int((~b["price_unique"].astype(bool)).sum())
+        if n:
+            out.append(say(lang, f"{n} 条起约束规则的影子价格不唯一（退化最优解），"
+                                 "只给出多 1 / 少 1 公顷时实测的产出变化",
+                           f"{n} binding rules have no unique shadow price (a degenerate "
+                           "optimum): only the measured change for one more / one less ha "
+                           "is shown", "\n  "))
+    if allocation_unique is False:
+        out.append(say(lang, "另有产出相同的其他分配方案；所示为按固定规则选出的一个",
+                       "other allocations give the same output; the one shown is picked by "
+                       "a fixed tie-break rule", "\n  "))
+    return out

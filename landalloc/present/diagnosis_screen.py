@@ -1,0 +1,73 @@
+"""The diagnosis on screen: the answer first (infeasible, which rules collide, the smallest
+repair), then the arithmetic and the ready-to-paste `set:` block."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from landalloc.present.answer import answer, fmt, say
+
+KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
+            "total": "总量", "zones": "片区", "allowed": "允许布局"}
+
+
+def _label(label: str, lang: str) -> str:
+    if " / " in label and lang != "both":
+        zh, en = label.split(" / ", 1)
+        return zh if lang == "zh" else en
+    return label
+
+
+def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> None:
+    """Sentences, arithmetic and the repair block, for people."""
+    console = console or Console()
+
+    def out(text: str, **kw) -> None:
+        console.print(Text(text, **kw), highlight=False)
+
+    if d.feasible:
+        answer(console, lang, "optimal", None,
+               extra=[say(lang, "规则彼此相容，无需诊断。",
+                          "feasible: the rules are consistent; nothing to diagnose.", "\n")])
+        return
+    members = [f"{_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} {fmt(m.bound)}"
+               for m in d.members]
+    warn = []
+    if d.repair_items:
+        warn.append(say(lang, f"最小修复：共改动 {d.repair_cost:,.2f} 公顷（加权），见下方 set: 块",
+                        f"smallest repair: {d.repair_cost:,.2f} weighted ha, the set: block "
+                        "below", "\n  "))
+    else:
+        warn.append(say(lang, "在允许改动的规则内无修复方案", f"no repair: {d.repair_note}",
+                        "\n  "))
+    answer(console, lang, "infeasible", None, binds=members, warnings=warn,
+           binds_label=("冲突的规则", "Conflicting rules"),
+           extra=[say(lang, f"{len(d.members)} 条规则相互冲突（不可约不可行集：去掉任意一条，"
+                            "其余即可同时满足）",
+                      f"{len(d.members)} rules collide (an irreducible infeasible set: drop "
+                      "any one and the rest can be met)", "\n")])
+    if lang == "zh":
+        for m in d.members:
+            out(f"  • {_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} "
+                f"{fmt(m.bound)}（{m.name}）")
+    else:
+        for s in d.sentences:
+            out(s)
+        out(d.arithmetic)
+        if d.note:
+            out(f"({d.method}: {d.note})", style="dim")
+        if d.verification and lang != "zh":
+            out(f"({d.verification})", style="dim" if d.verified else "bold red")
+        elif d.verification:
+            out("（已验证：Farkas 证书与逐一去除成员后的可行性均已检查）" if d.verified
+                else f"（未通过验证：{d.verification}）", style="dim" if d.verified else "bold red")
+    if d.repair_items:
+        kinds_zh = "、".join(KINDS_ZH.get(k, k) for k in d.relaxed)
+        out(say(lang, f"最小修复（{d.repair_cost:,.2f} 加权公顷；可改动：{kinds_zh}）"
+                      "——可粘贴到情景文件或用 --set 传入：",
+                f"Smallest repair ({d.repair_cost:,.2f} weighted ha; may change: "
+                f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", "\n"),
+            style="bold")
+        block = d.repair_block()
+        out(block.replace(": was ", "：原为 ") if lang == "zh" else block)

@@ -1,0 +1,82 @@
+"""How long `landalloc` takes to start: wall time of each command, median of N runs.
+
+    python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc]
+
+Prints a table (command, median, best, worst, target) and the modules each command imports
+from pandas, scipy, pyarrow and matplotlib (loaded lazily: only where used). Not a timed
+test: the figures depend on the machine; the README quotes one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "scipy", "pyarrow", "matplotlib")
+COMMANDS = [
+    (["--help"], 0.2),
+    (["solve", "--help"], 0.2),
+    (["solve"], 0.4),
+    (["solve", "--json"], 0.4),
+]
+
+
+def time_run(cmd: list[str], n: int) -> list[float]:
+    out = []
+    env = {**os.environ, "COLUMNS": "120"}
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                       check=False)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def heavy_imports(python: str, args: list[str]) -> list[str]:
+    code = ("import sys\nfrom landalloc.cli.app import run\n"
+            f"sys.argv=['landalloc', *{args!r}]\n"
+            "import io, contextlib\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    run(sys.argv[1:])\n"
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    res = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False)
+    return [m for m in res.stdout.strip().splitlines()[-1:][0].split(",") if m] if \
+        res.stdout.strip() else []
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=7)
+    ap.add_argument("--landalloc", default=shutil.which("landalloc")
+                    or str(ROOT / ".venv" / "bin" / "landalloc"))
+    args = ap.parse_args()
+    exe = args.landalloc
+    python = str(Path(exe).with_name("python"))
+    rows = []
+    for label, code in (("python -c pass (floor)", "pass"),
+                        ("python -c 'import typer'", "import typer")):
+        times = time_run([python, "-c", code], args.n)
+        rows.append((label, statistics.median(times), min(times), max(times), 0.0, []))
+    for cmd, target in COMMANDS:
+        times = time_run([exe, *cmd], args.n)
+        rows.append((" ".join(["landalloc", *cmd]), statistics.median(times), min(times),
+                     max(times), target, heavy_imports(python, cmd)))
+    print(f"{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'target':>7}  "
+          "heavy modules imported")
+    for name, med, best, worst, target, heavy in rows:
+        flag = "" if not target or med <= target else "  (over)"
+        print(f"{name:<26} {med:8.3f} {best:8.3f} {worst:8.3f} "
+              f"{(f'{target:.2f}' if target else '—'):>7}  "
+              f"{', '.join(heavy) or '—'}{flag}")
+    print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

