@@ -85,6 +85,7 @@ __all__ = [
     "ranges",
     "sensitivity",
     "solve",
+    "solve_horizon",
     "solve_instance",
     "sweep",
     "tornado",
