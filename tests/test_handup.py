@@ -128,7 +128,7 @@ def comparison():
                          str(SCEN / "central-no-new-land.yaml")])
     table = table_of(results)
     names = [c for c in table.columns if c not in ("kind", "item", "label")
-             and not c.startswith("change: ")]
+             and not c.startswith(("change: ", "why: "))]
     return results, table, names, moved_cells(table)
 
 
