@@ -241,6 +241,8 @@ def test_save_compare_and_report(client, capsys, tmp_path):
     assert x.status_code == 200 and x.content[:2] == b"PK"
     h = client.get("/api/session/report?format=html", headers={HDR: sid})
     assert h.status_code == 200 and "<html" in h.text.lower()
+    pdf = client.get("/api/session/report?format=pdf", headers={HDR: sid})
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     assert client.get("/api/session/report?format=exe", headers={HDR: sid}).status_code == 400
 
 

@@ -3,7 +3,7 @@
 const T = {
   zh: {title: "工业用地分配工作台", base: "方案", reset: "恢复方案", save: "保存情景", load: "载入情景",
     compare_with: "比较对象", the_plan: "规划方案", compare: "比较", report_xlsx: "报告 Excel",
-    report_html: "报告 HTML", figures: "规划指标", allowed: "允许布局的产业 × 区县",
+    report_html: "报告 HTML", report_pdf: "报告 PDF", figures: "规划指标", allowed: "允许布局的产业 × 区县",
     hint: "拖动滑块或输入数字；每次修改都在热启动的模型上重新求解。已修改的指标标为黄色，规划值与出处列在旁边。",
     output: "预计产值", status: "状态", infeasible: "方案不可行", repair: "最小修复",
     apply_repair: "应用修复", matrix: "区县 × 产业 分配（公顷）", map: "区县分布图",
@@ -19,7 +19,7 @@ const T = {
     no_map: "该实例没有区县布局文件"},
   en: {title: "Industrial land allocation workbench", base: "Scenario", reset: "Back to the plan",
     save: "Save scenario", load: "Load scenario", compare_with: "Compare with", the_plan: "the plan",
-    compare: "Compare", report_xlsx: "Report Excel", report_html: "Report HTML",
+    compare: "Compare", report_xlsx: "Report Excel", report_html: "Report HTML", report_pdf: "Report PDF",
     figures: "The plan's figures", allowed: "Allowed sector × district cells",
     hint: "Drag a slider or type a number; every change re-solves the warm model. Changed figures are yellow; the plan's value and source are beside each.",
     output: "Projected output", status: "Status", infeasible: "The plan is infeasible",
@@ -193,6 +193,7 @@ function render() {
   const rs = `session=${encodeURIComponent(S.sid)}`;
   $("report-xlsx").href = `/api/session/report?format=xlsx&${rs}`;
   $("report-html").href = `/api/session/report?format=html&${rs}`;
+  $("report-pdf").href = `/api/session/report?format=pdf&${rs}`;
 }
 
 function renderDiagnosis(d) {
