@@ -274,9 +274,10 @@ def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa
                 live.set(changes)
                 raw = live.solve()
                 viol = live.violation(raw.x) if raw.x is not None else None
-                output = float(live.cur["c"] @ raw.x) if raw.x is not None else None
-                if fb.lp.output is not None and raw.x is not None:
-                    output = float(fb.lp.output @ raw.x)
+                # projected output: the live costs, unless they are weighted (then the
+                # plan's output per ha, which `plan` keeps unchanged on this path)
+                per_ha = live.cur["c"] if fb.lp.output is None else fb.lp.output
+                output = float(per_ha @ raw.x) if raw.x is not None else None
                 _record_raw(out, sid, name, table, row, fb.lp, raw, output, viol, started,
                             "fast", live.cur["row_lower"], live.cur["row_upper"])
                 continue

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +14,7 @@ from landalloc.cli.common import (
     SetOpt,
     SlackOpt,
     _at_least_one,
+    print_json,
     solved_or_exit,
 )
 
@@ -60,7 +59,7 @@ def alternatives_cmd(
             a["allocation"], columns=["sector", "district", "hectares"]) for a in rep.items}
         write_alternatives_folder(out, "alternatives", doc, tables)
     if as_json:
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         print_alternatives(rep)
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, solved_or_exit
+from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, print_json, solved_or_exit
 
 
 def check_cmd(
@@ -52,7 +50,7 @@ def check_cmd(
                 tables[name] = allocation_frame(problem, x)
         write_alternatives_folder(out, "check", doc, tables)
     if as_json:
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         print_check(rep)
 

@@ -143,3 +143,11 @@ LangOpt = Annotated[str, typer.Option(
     "--lang", metavar="zh|en|both",
     help="Language of the screen (and of a report): zh Chinese only, en English only (ids "
          "for names), both")]
+
+
+def print_json(doc) -> None:
+    """The --json document on stdout: one writer for every command (UTF-8 names kept)."""
+    import json
+    import sys
+
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import EXIT_INFEASIBLE, LangOpt, PeriodOpt, SetOpt
+from landalloc.cli.common import EXIT_INFEASIBLE, LangOpt, PeriodOpt, SetOpt, print_json
 
 RelaxOpt = Annotated[list[str] | None, typer.Option(
     "--relax", "-r",
@@ -65,7 +63,7 @@ def diagnose_cmd(
     if as_json:
         doc = {"name": problem.instance.name, "period": problem.instance.period,
                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         from landalloc.present.answer import check_lang
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, SlackOpt, solved_or_exit
+from landalloc.cli.common import (
+    JsonOpt,
+    PathArg,
+    PeriodOpt,
+    SetOpt,
+    SlackOpt,
+    print_json,
+    solved_or_exit,
+)
 
 
 def _target(value: float | None) -> float | None:
@@ -45,7 +51,7 @@ def explain_cmd(
     problem = load_problem(path, period, set_ or [])
     rep = solved_or_exit(lambda: explain_problem(problem, sector, district, slack, target))
     if as_json:
-        sys.stdout.write(json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        print_json(rep.to_dict())
     else:
         print_explain(rep)
 

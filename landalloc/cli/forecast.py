@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import LangOpt
+from landalloc.cli.common import LangOpt, print_json
 
 
 class MethodChoice(str, Enum):  # noqa: UP042 (typer needs a str Enum)
@@ -52,7 +50,7 @@ def forecast_cmd(
     if as_json:
         doc = fc.to_dict()
         doc["methods"] = {k: v for k, v in doc["methods"].items() if k in chosen}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         print_forecast(fc, chosen)
 
@@ -77,8 +75,7 @@ def audit_cmd(
 
     report = audit(path)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(show_all), ensure_ascii=False, indent=2)
-                         + "\n")
+        print_json(report.to_dict(show_all))
     else:
         from landalloc.present.answer import check_lang
 

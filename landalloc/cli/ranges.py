@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, SlackOpt, solved_or_exit
+from landalloc.cli.common import (
+    JsonOpt,
+    PathArg,
+    PeriodOpt,
+    SetOpt,
+    SlackOpt,
+    print_json,
+    solved_or_exit,
+)
 
 
 def ranges_cmd(
@@ -36,7 +42,7 @@ def ranges_cmd(
     if out is not None:
         write_alternatives_folder(out, "ranges", doc, {"ranges.csv": rep.cells})
     if as_json:
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         print_ranges(rep)
 

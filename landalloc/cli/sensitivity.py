@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,16 +15,13 @@ from landalloc.cli.common import (
     TimeLimitOpt,
     VerboseOpt,
     options_from,
+    print_json,
 )
 from landalloc.errors import InputError
 
 PathArg = Annotated[str | None, typer.Argument(
     help="Instance name (zhengzhou), instance folder, or scenario YAML file")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document")]
-
-
-def _dump(doc) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def _records(df) -> list[dict]:
@@ -71,7 +66,7 @@ def sensitivity_cmd(
     if out is not None and rep.status == "optimal":
         write_sensitivity(out, rep)
     if as_json:
-        _dump(rep.to_dict())
+        print_json(rep.to_dict())
     else:
         print_sensitivity(rep, all_cells=all_cells, lang=check_lang(lang))
     if rep.status != "optimal":
@@ -125,7 +120,7 @@ def sweep_cmd(
     if out is not None:
         write_sweep(out, df)
     if as_json:
-        _dump({k: v for k, v in df.attrs.items() if k != "sectors"} | {"points": _records(df)})
+        print_json({k: v for k, v in df.attrs.items() if k != "sectors"} | {"points": _records(df)})
     else:
         print_sweep(df, lang=check_lang(lang))
 
@@ -159,7 +154,7 @@ def tornado_cmd(
     if out is not None:
         write_tornado(out, df)
     if as_json:
-        _dump(dict(df.attrs) | {"rules": _records(df)})
+        print_json(dict(df.attrs) | {"rules": _records(df)})
     else:
         print_tornado(df, lang=check_lang(lang))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +20,7 @@ from landalloc.cli.common import (
     TimeLimitOpt,
     VerboseOpt,
     options_from,
+    print_json,
 )
 from landalloc.errors import InputError
 
@@ -98,7 +97,7 @@ def solve_cmd(
             doc["repair"] = doc["iis"].pop("repair")
         if increment is not None:
             doc["increment_from_forecast"] = increment
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        print_json(doc)
     else:
         if increment is not None:
             print(f"new land for {increment['period']} from the forecast: "
@@ -130,7 +129,7 @@ def _solve_linked(path, spec, sets, mode, as_json, out, backend, options) -> Non
                              file="--out")
     result = solve_horizon(path, spec, sets, backend, options, mode)
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        print_json(result.to_dict())
     else:
         print_horizon(result)
     if result.status == "infeasible":

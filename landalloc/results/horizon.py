@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 
 from landalloc.formulations.horizon import HorizonLP
-from landalloc.results.result import Result, _num, achieved_columns, label
-from landalloc.solver.base import RawSolution, Status
+from landalloc.results.result import Result, Solved, _num, achieved_columns, label
+from landalloc.solver.base import RawSolution
 from landalloc.solver.sensitivity import Analysis
 
 
 @dataclass
-class HorizonResult:
+class HorizonResult(Solved):
     horizon: HorizonLP
     raw: RawSolution
     analysis: Analysis | None
@@ -28,17 +28,6 @@ class HorizonResult:
     def lp(self):
         return self.horizon.lp
 
-    @property
-    def status(self) -> str:
-        return self.raw.status.value
-
-    @property
-    def optimal(self) -> bool:
-        return self.raw.status is Status.OPTIMAL
-
-    @property
-    def objective(self) -> float | None:
-        return self.raw.objective
 
     @property
     def max_violation(self) -> float | None:

@@ -36,17 +36,10 @@ def achieved_columns(measure, x: np.ndarray | None) -> dict[str, Any]:
             "achieved_lower": _num(measure.lower), "achieved_upper": _num(measure.upper)}
 
 
-@dataclass
-class Result:
-    """A solved (or unsolvable) period, in plan terms."""
+class Solved:
+    """What every solved thing says of its RawSolution `raw`: status, optimal, objective."""
 
-    instance: Instance
-    lp: LinearProgram
     raw: RawSolution
-    max_violation: float | None
-    record: dict[str, Any] = field(default_factory=dict)
-    analysis: Analysis | None = None
-    tolerance: Tolerance = field(default_factory=Tolerance)  # the solve's own policy
 
     @property
     def status(self) -> str:
@@ -59,6 +52,20 @@ class Result:
     @property
     def objective(self) -> float | None:
         return self.raw.objective
+
+
+@dataclass
+class Result(Solved):
+    """A solved (or unsolvable) period, in plan terms."""
+
+    instance: Instance
+    lp: LinearProgram
+    raw: RawSolution
+    max_violation: float | None
+    record: dict[str, Any] = field(default_factory=dict)
+    analysis: Analysis | None = None
+    tolerance: Tolerance = field(default_factory=Tolerance)  # the solve's own policy
+
 
     def matrix(self) -> pd.DataFrame:
         """Hectares, sectors x districts (zeros where nothing goes)."""
