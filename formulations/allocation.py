@@ -29,46 +29,28 @@ class Measure:
     unit: str
     lower: float
     upper: float
+    constant: float = 0.0  # added to the sum: e.g. the existing stock under a stock target
 
     def value(self, x: np.ndarray) -> float:
         v = x[self.cols] if self.vals is None else self.vals * x[self.cols]
         total = float(np.sum(v))
         if self.base is None:
-            return total
+            return self.constant + total
         den = float(np.sum(x[self.base]))
         return total / den if den > 1e-9 else float("nan")
 
     def shifted(self, offset: int) -> Measure:
         return Measure(self.cols + offset, self.vals,
                        None if self.base is None else self.base + offset,
-                       self.unit, self.lower, self.upper)
+                       self.unit, self.lower, self.upper, self.constant)
 
 
 def select(inst: Instance, sel: Selection, sectors: list[str], districts: list[str]
            ) -> np.ndarray:
     """The (sector, district) cells a selection names, as a boolean (ns, nd) grid: every
     key given must match; `groups` matches a sector in any of them (groups may overlap)."""
-    smask = np.ones(len(sectors), bool)
-    dmask = np.ones(len(districts), bool)
-    if sel.sectors is not None:
-        smask &= np.isin(sectors, sel.sectors)
-    if sel.groups is not None:
-        smask &= np.array([bool(set(inst.groups_of(s)) & set(sel.groups)) for s in sectors],
-                          dtype=bool)
-    if sel.districts is not None:
-        dmask &= np.isin(districts, sel.districts)
-    if sel.zones is not None:
-        dmask &= np.array([inst.districts[d].zone in sel.zones for d in districts], bool)
-    if sel.area_classes is not None:
-        dmask &= np.array([inst.districts[d].area_class in sel.area_classes
-                           for d in districts], bool)
-    for attr, values in (sel.where or {}).items():
-        if attr in type(next(iter(inst.districts.values()))).model_fields:
-            dmask &= np.array([str(getattr(inst.districts[d], attr)) in values
-                               for d in districts], bool)
-        else:
-            smask &= np.array([str(getattr(inst.sectors[s], attr)) in values
-                               for s in sectors], bool)
+    smask = np.array([sel.picks_sector(inst, s) for s in sectors], bool)
+    dmask = np.array([sel.picks_district(inst, d) for d in districts], bool)
     return smask[:, None] & dmask[None, :]
 
 

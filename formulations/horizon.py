@@ -154,7 +154,9 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
         add([j], 1.0, 0.0, carry_max,
             (f"carry_over[{pair}]", "carry_over", pair, f"结转用地 {pair}",
              f"unused land carried {pair}",
-             _src(co, "carry_over.max (default 0: periods exact)")))
+             _src(co, f"carry_over.max = {carry_max:,.0f} ha" + (
+                 " (the default: periods exact)" if carry_max == 0 else
+                 " (set by the scenario; the plan's periods are exact)"))))
 
     hz = head.horizon
     for d, item in hz.districts.items():
@@ -193,7 +195,8 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
             (f"stock_target[{p}]", "stock_target", p, f"{p}末工业用地总规模",
              f"industrial land stock at the end of {p} (existing {existing:,.0f} ha + new)",
              "; ".join(x for x in (_src(t), hz.existing_stock_source and
-                                   f"existing stock: {hz.existing_stock_source}") if x)))
+                                   f"existing stock: {hz.existing_stock_source}") if x)),
+            Measure(cols, None, None, "ha", t.lower, t.upper, constant=existing))
 
     # custom rules over several periods together
     seen: set[str] = set()

@@ -133,35 +133,42 @@ def solve_horizon(ref=None, period: str | None = "all", sets: list[str] | None =
 
 
 def solve_horizon_problem(problem, mode: str = "joint", analysis: bool = True):
-    """A HorizonProblem -> HorizonResult (HiGHS: prices come from the joint LP)."""
+    """A HorizonProblem -> HorizonResult. As for one period, HiGHS analyses its own solve;
+    another backend solves both stages itself (and the sequential passes), and HiGHS
+    analyses the same joint LP."""
     from landalloc.errors import InputError
     from landalloc.results.horizon import HorizonResult
 
     if mode not in ("joint", "sequential"):
         raise InputError.one(f"--mode is joint or sequential, not '{mode[:20]}'", file="--mode")
     h, opts = problem.horizon, problem.options
-    an = analyse(h.lp, opts, probe=analysis)
-    seq = sequential(h, opts)
+    if problem.backend == "highs":
+        an = analyse(h.lp, opts, probe=analysis)
+        joint = an.solution
+    else:
+        joint = tie_broken(h.lp, get_backend(problem.backend), opts)
+        an = analyse(h.lp, opts, probe=analysis) if joint.x is not None else None
+    seq = sequential(h, opts, problem.backend)
     if mode == "joint":
-        raw = an.solution
+        raw = joint
     else:
         x = seq["x"]
         status = seq["status"]
         from landalloc.solver.base import RawSolution, Status
 
         raw = RawSolution(Status(status), seq["objective"], x,
-                          None if x is None else h.lp.A @ x, backend="highs",
+                          None if x is None else h.lp.A @ x, backend=problem.backend,
                           message=seq.get("message", ""))
         an = None
     return HorizonResult(h, raw, an, mode, problem.record(), seq)
 
 
-def sequential(h, opts) -> dict:
+def sequential(h, opts, backend_name: str = "highs") -> dict:
     """Each period in turn, the earlier ones fixed at their answers (myopic planning)."""
     from landalloc.formulations.horizon import restricted
     from landalloc.solver.base import Status
 
-    backend = get_backend("highs")
+    backend = get_backend(backend_name)
     x = None
     per: dict = {}
     for k, p in enumerate(h.periods):

@@ -71,8 +71,37 @@ def write_result(out: Path, result) -> list[Path]:
     return write_folder(out, "solve", text)
 
 
-def run_record(result) -> dict[str, Any]:
-    """Everything needed to reproduce a result: inputs, overrides, versions, outcome."""
+def write_horizon_result(out: Path, result) -> list[Path]:
+    """Linked periods: the same files as one period's, each table with a `period` column
+    (rules across periods: period "", totals over the horizon: period "horizon")."""
+    per = result.periods() if result.optimal else {}
+    files = {}
+    if result.optimal:
+        files["allocation.csv"] = pd.concat(
+            [r.allocation().assign(period=p) for p, r in per.items()])
+        totals = [r.totals(k).assign(kind=k, period=p) for p, r in per.items()
+                  for k in ("sector", "district", "zone")]
+        horizon = result.to_dict()["horizon_totals"]
+        totals.append(pd.DataFrame(
+            [{"id": k, "hectares": v, "kind": kind, "period": "horizon"}
+             for kind, items in horizon.items() for k, v in items.items()]))
+        files["totals.csv"] = pd.concat(totals)
+        files["rules.csv"] = pd.concat(
+            [*[r.rules().assign(period=p) for p, r in per.items()], result.rules()]
+        ).drop(columns=["members"])
+    text = {name: df.to_csv(index=False) for name, df in files.items()}
+    dump = {"default": str, "ensure_ascii": False, "indent": 2}
+    text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
+    record = {**result.record, "status": result.status, "objective": result.objective,
+              "max_violation": result.max_violation, "mode": result.mode,
+              "versions": _versions(),
+              "effective_instances": {i.period: i.model_dump(mode="json")
+                                      for i in result.horizon.instances}}
+    text["record.json"] = json.dumps(record, **dump) + "\n"
+    return write_folder(out, "solve", text)
+
+
+def _versions() -> dict[str, str | None]:
     from importlib import metadata
 
     versions = {}
@@ -81,8 +110,13 @@ def run_record(result) -> dict[str, Any]:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = None
+    return versions
+
+
+def run_record(result) -> dict[str, Any]:
+    """Everything needed to reproduce a result: inputs, overrides, versions, outcome."""
     return {**result.record, "status": result.status, "objective": result.objective,
-            "max_violation": result.max_violation, "versions": versions,
+            "max_violation": result.max_violation, "versions": _versions(),
             "effective_instance": result.instance.model_dump(mode="json")}
 
 

@@ -70,7 +70,12 @@ def test_toy_carry_over_and_stock_target(tmp_path):
                      "  stock_targets: {P1: {total: {min: 110, assumption: toy}}}\n")
     r = solve_horizon(stock, "all", ["carry_over.max=3"])
     assert r.objective == pytest.approx(68)
-    assert r.to_dict()["carry_over"][0]["hectares"] == pytest.approx(0)
+    d = r.to_dict()
+    assert d["carry_over"][0]["hectares"] == pytest.approx(0)
+    # the stock is reported as stock: existing 100 ha + P1's 10 ha, against its 110 ha
+    row = next(x for x in d["rules"] if x["name"] == "stock_target[P1]")
+    assert row["achieved"] == pytest.approx(110) and row["achieved_lower"] == 110
+    assert row["lower"] == pytest.approx(10)  # the LP's row: new land within target - stock
 
 
 def test_zhengzhou_all_equals_the_two_single_period_solves():
@@ -125,4 +130,50 @@ def test_horizon_stock_targets_scenario():
     names = {x["name"] for x in d["rules"]}
     assert {"stock_target[2021-2025]", "stock_target[2026-2035]"} <= names
     stock = next(x for x in d["rules"] if x["name"] == "stock_target[2026-2035]")
-    assert stock["achieved"] + 26000 == pytest.approx(40000)
+    assert stock["achieved"] == pytest.approx(40000) and stock["achieved_upper"] == 40000
+    assert "Ch.1 §2(3)2" in stock["source"]  # the 2020 stock of 26,000 ha is the plan's
+
+
+def test_solve_out_writes_linked_periods(tmp_path):
+    """`solve --period all --out` writes the tables with a period column; they add up to
+    the --json document of the same run."""
+    import pandas as pd
+
+    from landalloc.cli.app import app
+
+    out = tmp_path / "hz"
+    res = CliRunner().invoke(app, ["solve", "--period", "all", "--set", "carry_over.max=500",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    alloc = pd.read_csv(out / "allocation.csv")
+    for p, per in doc["periods"].items():
+        assert alloc.loc[alloc["period"] == p, "hectares"].sum() == pytest.approx(
+            sum(per["totals"]["sector"].values()))
+    assert alloc["hectares"].sum() == pytest.approx(14000)
+    rules = pd.read_csv(out / "rules.csv", keep_default_na=False)
+    assert "carry_over[2021-2025->2026-2035]" in set(rules["name"])
+    totals = pd.read_csv(out / "totals.csv", keep_default_na=False)
+    horizon = totals[(totals["period"] == "horizon") & (totals["kind"] == "sector")]
+    assert horizon["hectares"].sum() == pytest.approx(14000)
+    record = json.loads((out / "record.json").read_text(encoding="utf-8"))
+    assert set(record["effective_instances"]) == {"2021-2025", "2026-2035"}
+
+
+@pytest.mark.parametrize("backend", ["pulp", "pyomo"])
+def test_linked_periods_on_every_backend(tmp_path, backend):
+    """The joint LP and the sequential passes run on the backend asked for, and give HiGHS's
+    objective and allocation cell by cell (the toy moves 3 ha across periods; Zhengzhou's
+    stock-target scenario links both periods)."""
+    from landalloc.plan.locate import resolve_input
+
+    folder = write_toy(tmp_path / "toy")
+    zz = resolve_input("zhengzhou").parent / "scenarios" / "horizon-stock-targets.yaml"
+    for ref, period, sets in ((folder, "all", ["carry_over.max=3"]), (zz, None, [])):
+        ref_h = solve_horizon(ref, period, sets)
+        other = solve_horizon(ref, period, sets, backend=backend)
+        assert other.objective == pytest.approx(ref_h.objective, rel=1e-9)
+        assert other.raw.backend == backend
+        assert np.allclose(other.raw.x, ref_h.raw.x, atol=1e-5)
+        seq = other.to_dict()["sequential"]
+        assert seq["objective"] == pytest.approx(ref_h.to_dict()["sequential"]["objective"])

@@ -89,3 +89,21 @@ def test_diagnose_names_a_share_rule(tmp_path):
     assert not d.feasible
     assert any("most_a_north" in n for n in d.iis)
     assert any("most_a_north" in s for s in d.sentences)
+
+
+def test_a_missing_coefficient_is_an_error_not_zero(tmp_path):
+    """b has no water figure in s: a rule over b's water cannot read that cell as 0."""
+    from tests.test_input_safety import run
+
+    folder = write_toy(tmp_path / "toy")
+    (folder / "coefficients" / "water.csv").write_text(
+        "# unit: m3/d\nsector,district,period,value\na,,,2\nb,n,,1\n", encoding="utf-8")
+    path = scenario(folder, "period: P1\nrules:\n  - {name: r, coef: water, max: 24}\n")
+    res = run("solve", str(path))
+    assert res.returncode == 2, res.stderr
+    assert "coefficients/water.csv has no value for b/s" in res.stderr
+    assert "s.yaml" in res.stderr and "Traceback" not in res.stderr
+    # the same table is fine for a rule that does not select the missing cell
+    ok = scenario(folder, "period: P1\nrules:\n  - {name: r, sectors: [a], coef: water, "
+                          "max: 16}\n", name="ok.yaml")
+    assert solve(ok).optimal

@@ -124,10 +124,11 @@ def _solve_linked(path, spec, sets, mode, as_json, out, backend, options) -> Non
     from landalloc.api import solve_horizon
     from landalloc.present.horizon_screen import print_horizon
 
-    if out is not None:
-        raise InputError.one("--out is not written for linked periods yet; use --json",
-                             file="--out")
     result = solve_horizon(path, spec, sets, backend, options, mode)
+    if out is not None:
+        from landalloc.atomic import write_horizon_result
+
+        write_horizon_result(out, result)
     if as_json:
         print_json(result.to_dict())
     else:

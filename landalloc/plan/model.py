@@ -163,6 +163,23 @@ class Selection(Strict):
         None, description="Any other district or sector attribute -> the values selected, "
                           "e.g. {dev_zone: [郑州航空港经济综合实验区]}")
 
+    def picks_sector(self, inst: Instance, sector: str) -> bool:
+        """Whether the sector side of the selection keeps `sector`."""
+        s = inst.sectors[sector]
+        return ((self.sectors is None or sector in self.sectors)
+                and (self.groups is None or bool(set(inst.groups_of(sector)) & set(self.groups)))
+                and all(str(getattr(s, a)) in v for a, v in (self.where or {}).items()
+                        if a not in District.model_fields))
+
+    def picks_district(self, inst: Instance, district: str) -> bool:
+        """Whether the district side of the selection keeps `district`."""
+        d = inst.districts[district]
+        return ((self.districts is None or district in self.districts)
+                and (self.zones is None or d.zone in self.zones)
+                and (self.area_classes is None or d.area_class in self.area_classes)
+                and all(str(getattr(d, a)) in v for a, v in (self.where or {}).items()
+                        if a in District.model_fields))
+
 
 #: Rule coefficients that are not a table: 1 per ha, the output per ha.
 BUILTIN_COEFS = ("one", "output")
@@ -505,9 +522,26 @@ class Instance(Strict):
             if t is not None and t not in self.coefficients:
                 problems.append(f"rules[{i}].coef: no coefficient table '{t}' (a number, one, "
                                 f"output, or coefficients/<name>.csv in the instance folder)")
+            elif t is not None and not problems:
+                problems += self._uncovered(r, i, t)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _uncovered(self, rule: Rule, i: int, table: str) -> list[str]:
+        """A cell the rule selects and the period allows must have a value in the table:
+        a missing value is never read as 0."""
+        rows = self.coefficients.get(table, {})
+        gaps = [f"{s}/{d}" for s, row in self.allowed.items() if s in self.sectors
+                and rule.picks_sector(self, s) for d in row
+                if rule.picks_district(self, d) and d not in rows.get(s, {})]
+        if not gaps:
+            return []
+        more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+        return [f"rules[{i}].coef: coefficients/{table}.csv has no value for "
+                f"{', '.join(gaps[:3])}{more} (cells rule '{rule.name}' selects and "
+                f"{self.period} allows; add a row, or one with a blank district for the "
+                "whole sector)"]
 
     def groups_of(self, sector: str) -> list[str]:
         """Every group the sector belongs to (its `group` first; groups may overlap)."""
