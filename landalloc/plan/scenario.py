@@ -43,11 +43,21 @@ class Scenario(_Forbid):
     description: str | None = Field(None, description="The question the scenario answers")
     extends: str = Field(description="An instance (name, folder, instance.yaml) or another "
                                      "scenario file, relative to this file")
-    period: str | None = Field(None, description="Plan period, e.g. 2026-2035")
+    period: str | None = Field(
+        None, description="Plan period, e.g. 2026-2035; `all` or a comma list "
+                          "(2021-2025,2026-2035) links the periods in one model")
     set: dict[str, Any] = Field(
         default_factory=dict,
         description="Dotted paths, as with --set: districts.airport.cap: 1500, "
-                    "sectors.electronics.quota: {min: 1890, max: 2310}")
+                    "sectors.electronics.quota: {min: 1890, max: 2310}. Across linked "
+                    "periods: horizon.districts.<d>.cap, horizon.zones.<z>.total, "
+                    "horizon.sectors.<s>.quota, horizon.existing_stock (ha, with "
+                    "horizon.existing_stock_source), horizon.stock_targets.<period>.total "
+                    "(existing + new land by the end of the period), carry_over.max (ha "
+                    "one period may leave to the next; default 0)",
+        examples=[{"horizon.districts.airport.cap": {"max": 2500},
+                   "horizon.stock_targets.2026-2035.total": 40000,
+                   "carry_over.max": 500}])
     objective: Literal["max_output"] | ObjectiveSpec | None = Field(
         None, description="max_output (default), or {max_output: {sector_weights: ..., "
                           "district_weights: ...}}")
