@@ -396,3 +396,33 @@ def test_html_has_a_print_stylesheet(report_dir):
     out, _ = report_dir
     page = (out / "report.html").read_text(encoding="utf-8")
     assert re.search(r"@page\s*\{\s*size:\s*A4", page) and "@media print" in page
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_two_parameter_sweep_is_a_grid(width):
+    """A 2-D sweep prints the grid: airport cap down, etdz cap across. The leading zone takes
+    exactly 2,300 ha (Table 3-1) and hi-tech at most 400 (Table 3-4), so a point is
+    infeasible exactly when airport + etdz < 1,900 ha: those cells read ✗, never a number."""
+    from landalloc.present.analysis_screen import print_sweep
+
+    df = landalloc.sweep("zhengzhou", [("districts.airport.cap", 900, 1500, 5),
+                                       ("districts.etdz.cap", 600, 1000, 9)])
+    c = console(width)
+    print_sweep(df, c, lang="en")
+    text = text_of(c)
+    assert_fits(text, width)
+    rows = {}
+    grid = text[text.index("output (亿元): rows"):]
+    for line in grid.splitlines():
+        parts = line.split()
+        if parts and re.fullmatch(r"[\d,]+\.\d", parts[0]) and len(parts) > 1:
+            rows.setdefault(float(parts[0].replace(",", "")), []).extend(parts[1:])
+    assert sorted(rows) == [900, 1050, 1200, 1350, 1500]
+    across = [600 + 50 * k for k in range(9)]
+    for a, cells in rows.items():
+        assert len(cells) == len(across)
+        for e, cell in zip(across, cells, strict=True):
+            assert (cell == "✗") == (a + e < 1900), (a, e, cell)
+    one = landalloc.solve("zhengzhou", sets=["districts.airport.cap=1200",
+                                             "districts.etdz.cap=800"])
+    assert f"{one.objective:,.1f}" in rows[1200]

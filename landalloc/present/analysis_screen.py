@@ -150,11 +150,14 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     extra, warn = [], []
     if len(ok):
         best = ok.loc[ok["objective"].idxmax()]
+        top = float(best["objective"])
+        ties = int((ok["objective"] >= top - 1e-6 * max(1.0, abs(top))).sum())
         where = ", ".join(f"{p} = {_f(best[p], 4 if abs(best[p]) < 10 else 1)}" for p in params)
         lo, hi = _f(ok["objective"].min(), 1), _f(ok["objective"].max(), 1)
-        extra.append(say(lang, f"最优点：{where}；产出 {_f(best['objective'], 1)} {unit}；"
-                               f"区间 {lo}–{hi}",
-                         f"best point: {where}; output {_f(best['objective'], 1)} {unit}; "
+        zh_at = f"{ties} 个点同为最优，如 {where}" if ties > 1 else where
+        en_at = f"{ties} points tie, e.g. {where}" if ties > 1 else where
+        extra.append(say(lang, f"最优点：{zh_at}；产出 {_f(top, 1)} {unit}；区间 {lo}–{hi}",
+                         f"best point: {en_at}; output {_f(top, 1)} {unit}; "
                          f"range {lo}–{hi}", "\n"))
     if bad:
         warn.append(say(lang, f"{bad} 个点无可行解（规则冲突），不给出产出",
@@ -166,6 +169,9 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
                                     f"{method} re-solve"))
     for m in df.attrs.get("mapping", []):
         console.print(f"  {escape(m)}", style="dim", highlight=False)
+    if len(params) == 2:
+        _print_grid(df, params, unit, console, lang)
+        return
     rows = []
     for _, r in df.iterrows():
         rows.append([*[_f(r[p], 4 if abs(r[p]) < 10 else 1) for p in params],
@@ -181,6 +187,41 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     for row in rows:
         t.add_row(*row)
     console.print(t)
+
+
+def _print_grid(df: pd.DataFrame, params: list[str], unit: str, console: Console,
+                lang: str) -> None:
+    """A 2-D sweep as the grid it is: the first parameter down, the second across, the
+    output in each cell and ✗ where the rules conflict (never a number there). Columns
+    that do not fit the terminal go to a further block that repeats the row labels."""
+    p1, p2 = params
+    digits = {p: 4 if df[p].abs().max() < 10 else 1 for p in params}
+    across = sorted(df[p2].unique())
+    down = sorted(df[p1].unique())
+    cell = {(r[p1], r[p2]): (_f(r.get("objective"), 1) if r["status"] == "optimal"
+                             else "✗") for _, r in df.iterrows()}
+    title = say(lang, f"产出（{unit}）：行 {p1}，列 {p2}；✗ 无可行解",
+                f"output ({unit}): rows {p1}, columns {p2}; ✗ infeasible")
+    console.print(title, highlight=False)
+    label_w = max(len(_f(v, digits[p1])) for v in down) + 2
+    col_w = max(max(len(_f(v, digits[p2])) for v in across),
+                max((len(v) for v in cell.values()), default=1)) + 3
+    per_block = max(1, (console.width - label_w - 4) // col_w)
+    for start in range(0, len(across), per_block):
+        cols = across[start:start + per_block]
+        t = _t()
+        t.add_column(p1.split(".")[-2] if p1.count(".") else p1, justify="right",
+                     no_wrap=True)
+        for v in cols:
+            t.add_column(_f(v, digits[p2]), justify="right", no_wrap=True)
+        for u in down:
+            t.add_row(_f(u, digits[p1]), *[cell.get((u, v), "") for v in cols])
+        console.print(t)
+    if df.get("basis_changed") is not None and bool(df["basis_changed"].fillna(False).any()):
+        n = int(df["basis_changed"].fillna(False).astype(bool).sum())
+        console.print(say(lang, f"最优基在 {n} 个点改变（断点）；逐点明细见 --out 或 --json",
+                          f"the optimal basis changes at {n} points (breakpoints); "
+                          "per-point detail with --out or --json"), highlight=False)
 
 
 def print_tornado(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
