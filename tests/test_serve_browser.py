@@ -154,3 +154,25 @@ def test_workbench_in_the_browser(capsys, tmp_path):
         page.locator("#reset").click()
         wait_solved(page, n)
         assert objective_text(page) == "3,112 亿元"
+
+        # the period chooser: the other period, as `solve --period 2026-2035` gives it
+        page.select_option("#period", "2026-2035")
+        page.wait_for_function("window.__workbench.doc && "
+                               "window.__workbench.doc.period === '2026-2035'", timeout=30000)
+        want = cli(capsys, ["--period", "2026-2035"])
+        assert objective_text(page) == f"{want['objective']:,.0f} 亿元"
+        check_matrix(page, want)
+        assert not page.locator("#linked-note").is_visible()
+
+
+def test_a_linked_scenario_opens_one_period_and_says_so(tmp_path):
+    with live_server() as url, browser_page(url, str(tmp_path)) as page:
+        page.wait_for_function("document.querySelector('#objective').textContent.includes('亿元')",
+                               timeout=30000)
+        page.select_option("#base", "zhengzhou/scenarios/horizon-stock-targets.yaml")
+        page.wait_for_function("window.__workbench.info && window.__workbench.info.ref"
+                               ".endsWith('horizon-stock-targets.yaml')", timeout=30000)
+        page.wait_for_selector("#linked-note", state="visible")
+        assert "--period all" in page.locator("#linked-note").inner_text()
+        assert page.locator("#period").input_value() == "2021-2025"
+        assert page.locator("#period option").count() == 2

@@ -39,6 +39,11 @@ def _instance_of(ref: str | Path | None) -> tuple[Path, str | None]:
     return chain.instance_file, chain.scenario.period
 
 
+def instance_periods(ref: str | Path | None) -> list[str]:
+    """The periods of the instance an instance or scenario reference leads to."""
+    return periods_of(_instance_of(ref)[0])
+
+
 def periods_of(instance_file: Path) -> list[str]:
     data = read_yaml(instance_file, {}, nulls=False)
     return [str(p) for p in (data.get("periods") or {})]

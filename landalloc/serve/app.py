@@ -230,8 +230,21 @@ def create_app(path: str | None = None, period: str | None = None,
     @app.post("/api/session")
     def new_session(req: SessionRequest) -> dict[str, Any]:
         """A warm model for one tab; returns its id (send it as X-Landalloc-Session)."""
+        from landalloc.problem.horizon import instance_periods, is_linked, linked_spec
+
         ref = req.path or path
-        s = sessions.new(ref, req.period or (period if ref == path else None))
+        want = req.period or (period if ref == path else None)
+        linked = None
+        if want is None and linked_spec(inputs.resolve(ref), None) is not None:
+            # the page edits one period at a time: open a linked scenario at its first
+            # period and say so (the chooser shows the others)
+            linked = instance_periods(inputs.resolve(ref))
+            want = linked[0]
+        if want is not None and is_linked(want):
+            raise InputError.one("the workbench edits one period at a time; "
+                                 "`landalloc solve --period all` solves them together",
+                                 file="period")
+        s = sessions.new(ref, want)
         inst = s.base.instance
         tiles = None
         try:
@@ -243,7 +256,10 @@ def create_app(path: str | None = None, period: str | None = None,
             tiles = None if lay is None else {d: list(rc) for d, rc in lay.tiles.items()}
         except InputError:
             tiles = None
-        return {"id": s.id, "ref": s.ref, "meta": meta(inst), "fields": editable(inst),
+        periods = instance_periods(inputs.resolve(ref))
+        return {"id": s.id, "ref": s.ref, "meta": {**meta(inst), "periods": periods,
+                                                   "linked": linked},
+                "fields": editable(inst),
                 "cells": allowed_cells(inst), "tiles": tiles, "choices": inputs.choices()}
 
     @app.post("/api/session/solve")

@@ -16,7 +16,8 @@ const T = {
     server: "服务器求解", ms: "毫秒", sector_h: "产业", district_h: "区县", zone_h: "片区",
     moved: "变动的地块", output_change: "产值变化", nothing_moved: "没有地块变动",
     name_prompt: "情景名称", changes: "处修改", was: "原为", min: "下限", max: "上限", value: "",
-    no_map: "该实例没有区县布局文件"},
+    no_map: "该实例没有区县布局文件", period: "规划期",
+    linked_note: "该情景将各规划期联合求解；工作台一次编辑一个规划期（当前 {p}），联合求解请用 landalloc solve --period all。"},
   en: {title: "Industrial land allocation workbench", base: "Scenario", reset: "Back to the plan",
     save: "Save scenario", load: "Load scenario", compare_with: "Compare with", the_plan: "the plan",
     compare: "Compare", report_xlsx: "Report Excel", report_html: "Report HTML", report_pdf: "Report PDF",
@@ -34,7 +35,9 @@ const T = {
     infeasible_alone: "infeasible alone", server: "server solve", ms: "ms", sector_h: "Sector",
     district_h: "District", zone_h: "Zone", moved: "Cells that moved",
     output_change: "Change in output", nothing_moved: "no cell moved", name_prompt: "Scenario name",
-    changes: "changes", was: "was", min: "min", max: "max", value: "", no_map: "this instance has no tile layout"},
+    changes: "changes", was: "was", min: "min", max: "max", value: "", no_map: "this instance has no tile layout",
+    period: "Period",
+    linked_note: "This scenario links the periods; the workbench edits one period at a time (now {p}); solve them together with landalloc solve --period all."},
 };
 const S = {lang: "zh", sid: null, info: null, sets: new Map(), plan: null, doc: null,
   inflight: false, pending: false, solves: 0, latencies: [], t0: null};
@@ -55,13 +58,14 @@ async function api(url, body, raw = false) {
   return j;
 }
 
-async function start(path) {
+async function start(path, period) {
   const saved = JSON.parse(sessionStorage.getItem("landalloc-state") || "null");
-  if (path === undefined && saved) path = saved.path;
-  S.info = await api("/api/session", {path: path || null});
+  if (path === undefined && saved) { path = saved.path; period = saved.period; }
+  S.info = await api("/api/session", {path: path || null, period: period || null});
   S.sid = S.info.id;
   S.sets = new Map();
-  if (saved && saved.path === (path || null) && path !== "__fresh__") {
+  if (saved && saved.path === (path || null) && (saved.period || null) === (period || null)
+      && path !== "__fresh__") {
     for (const s of saved.sets || []) { const i = s.indexOf("="); S.sets.set(s.slice(0, i), s.slice(i + 1)); }
   }
   S.path = path || null;
@@ -75,7 +79,15 @@ async function start(path) {
   for (const c of S.info.choices) if (c.endsWith(".yaml") && c !== S.info.ref) {
     const o = document.createElement("option"); o.value = c; o.textContent = c.split("/").pop(); cw.appendChild(o);
   }
-  $("period").textContent = S.info.meta.period;
+  S.period = S.info.meta.period;
+  const ps = $("period"); ps.innerHTML = "";
+  for (const p of S.info.meta.periods || [S.period]) {
+    const o = document.createElement("option"); o.value = p; o.textContent = p;
+    if (p === S.period) o.selected = true; ps.appendChild(o);
+  }
+  const note = $("linked-note");
+  note.hidden = !S.info.meta.linked;
+  if (S.info.meta.linked) note.textContent = t("linked_note").replace("{p}", S.period);
   $("plan-title").textContent = S.info.meta.title || S.info.meta.name;
   const plan = await api("/api/session/solve", {set: []});
   S.plan = plan;
@@ -152,7 +164,7 @@ function buildCells() {
 }
 
 function schedule() {
-  sessionStorage.setItem("landalloc-state", JSON.stringify({path: S.path, sets: currentSets()}));
+  sessionStorage.setItem("landalloc-state", JSON.stringify({path: S.path, period: S.period, sets: currentSets()}));
   if (S.inflight) { S.pending = true; return; }
   solve();
 }
@@ -296,6 +308,7 @@ $("apply-repair").addEventListener("click", () => {
   buildCells(); S.t0 = performance.now(); schedule();
 });
 $("base").addEventListener("change", () => { sessionStorage.removeItem("landalloc-state"); start($("base").value); });
+$("period").addEventListener("change", () => { sessionStorage.removeItem("landalloc-state"); start(S.path || S.info.ref, $("period").value); });
 $("save").addEventListener("click", async () => {
   const name = prompt(t("name_prompt"), "my-scenario"); if (!name) return;
   try {
