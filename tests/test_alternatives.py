@@ -252,6 +252,13 @@ def test_alternatives_within_slack_far_apart_and_reproducible(tmp_path, capsys):
         assert rep.feasible
         assert rep.objective >= 0.98 * opt - 1e-6
         assert rep.objective == pytest.approx(a["objective"], abs=1e-6)
+        # and the scenario file: `landalloc solve` of it is this alternative
+        again = landalloc.solve(out / f"alternative-{k}.yaml")
+        assert again.objective == pytest.approx(a["objective"], abs=1e-6)
+        got = again.matrix()
+        for r in a["allocation"]:
+            assert got.loc[r["sector"], r["district"]] == pytest.approx(r["hectares"],
+                                                                        abs=1e-6)
         xs.append({(r["sector"], r["district"]): r["hectares"] for r in a["allocation"]})
     for i in range(len(xs)):
         for k in range(i + 1, len(xs)):

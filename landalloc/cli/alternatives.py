@@ -33,8 +33,9 @@ def alternatives_cmd(
              "e.g. more:transformation or less:airport; one alternative each, first")] = None,
     as_json: JsonOpt = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write alternatives.json and alternative-K.csv (an allocation table "
-                      "`landalloc check` reads) here")] = None,
+        "--out", help="Write alternatives.json, alternative-K.csv (an allocation table "
+                      "`landalloc check` reads) and alternative-K.yaml (a scenario that "
+                      "`landalloc solve` solves to that allocation) here")] = None,
 ) -> None:
     """N allocations with output ≥ (1 − slack) × optimum, as different from each other
     as possible (modelling to generate alternatives), each with its output loss and the
@@ -55,9 +56,16 @@ def alternatives_cmd(
     rep = solved_or_exit(lambda: alternatives_problem(problem, slack, n, seed, direction))
     doc = rep.to_dict()
     if out is not None:
+        from landalloc.plan.locate import resolve_input
+        from landalloc.present.alternatives_screen import alternative_scenario
+
         tables = {f"alternative-{a['id']}.csv": pd.DataFrame(
             a["allocation"], columns=["sector", "district", "hectares"]) for a in rep.items}
-        write_alternatives_folder(out, "alternatives", doc, tables)
+        base = resolve_input(path)
+        scenarios = {f"alternative-{a['id']}.yaml": alternative_scenario(
+            base, problem.instance.period, list(set_ or []), a, problem.instance.allowed)
+            for a in doc["alternatives"]}
+        write_alternatives_folder(out, "alternatives", doc, tables, scenarios)
     if as_json:
         print_json(doc)
     else:

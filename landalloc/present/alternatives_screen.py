@@ -141,12 +141,42 @@ def print_explain(rep: ExplainReport, console: Console | None = None) -> None:
 
 
 def write_alternatives_folder(out: Path, kind: str, doc: dict,
-                              tables: dict[str, pd.DataFrame]) -> list[Path]:
-    """result.json and CSV tables, one folder written whole or not at all."""
+                              tables: dict[str, pd.DataFrame],
+                              texts: dict[str, str] | None = None) -> list[Path]:
+    """result.json, CSV tables and other texts, one folder written whole or not at all."""
     from landalloc.atomic import write_folder
 
     files: dict[str, str] = {f"{kind}.json": json.dumps(doc, ensure_ascii=False, indent=2,
                                                         default=str) + "\n"}
     for name, df in tables.items():
         files[name] = df.to_csv(index=False)
+    files.update(texts or {})
     return write_folder(out, kind, files)
+
+
+def alternative_scenario(base: Path, period: str, sets: list[str], alt: dict,
+                         allowed: dict[str, dict]) -> str:
+    """A scenario file that reproduces one alternative: the same base and --set changes, and
+    every allowed cell pinned to its hectares by a rule (min = max), so that `landalloc
+    solve` of the file gives this allocation and its output. Values are written in full
+    (repr), so the pinned cells meet the plan's equalities as the alternative did."""
+    got = {(a["sector"], a["district"]): float(a["hectares"]) for a in alt["allocation"]}
+    lines = [f"# alternative {alt['id']}: output {alt['objective']:,.4f} "
+             f"(-{alt['loss']:,.4f}, {alt['loss_share']:.2%} below the optimum)",
+             f"name: alternative-{alt['id']}",
+             f"extends: {json.dumps(str(base), ensure_ascii=False)}",
+             f"period: {json.dumps(period)}"]
+    if sets:
+        lines.append("set:")
+        for text in sets:
+            p, _, raw = text.partition("=")
+            lines.append(f"  {p.strip()}: {raw.strip()}")
+    lines.append("rules:")
+    for s, row in allowed.items():
+        for d in row:
+            v = max(0.0, got.get((s, d), 0.0))
+            lines.append(f"  - {{name: pin_{s}_{d}, sectors: [{s}], "
+                         f"districts: [{d}], min: {v!r}, max: {v!r}, "
+                         f"assumption: \"alternative {alt['id']}: this cell held at its "
+                         "hectares\"}")
+    return "\n".join(lines) + "\n"
