@@ -426,3 +426,48 @@ def test_two_parameter_sweep_is_a_grid(width):
     one = landalloc.solve("zhengzhou", sets=["districts.airport.cap=1200",
                                              "districts.etdz.cap=800"])
     assert f"{one.objective:,.1f}" in rows[1200]
+
+
+@pytest.fixture(scope="module")
+def analyst_reports():
+    """check (a table 50 ha over the airport cap), ranges, alternatives and explain."""
+    from landalloc.analysis.alternatives import (
+        alternatives_problem,
+        check_problem,
+        explain_problem,
+        ranges_problem,
+    )
+    from landalloc.problem.build import load_problem
+
+    problem = load_problem("zhengzhou")
+    x = landalloc.solve("zhengzhou").raw.x.copy()
+    j = next(j for j in range(problem.lp.num_col)
+             if problem.lp.sectors[problem.lp.col_sector[j]] == "electronics"
+             and problem.lp.districts[problem.lp.col_district[j]] == "airport")
+    x[j] += 50
+    return problem.instance, {
+        "check": check_problem(problem, x), "ranges": ranges_problem(problem, 0.0),
+        "alternatives": alternatives_problem(problem, 0.02, 2, 0, None),
+        "explain": explain_problem(problem, "electronics", "airport", 0.0, 1300.0)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_check_ranges_alternatives_explain_screens(analyst_reports, width, lang):
+    """Each fits the terminal, keeps its figures whole and, in Chinese, has no English."""
+    from landalloc.present import alternatives_screen as scr
+
+    inst, reps = analyst_reports
+    for what, rep in reps.items():
+        c = console(width)
+        getattr(scr, f"print_{what}")(rep, c, lang=lang, inst=inst)
+        text = text_of(c)
+        assert_fits(text, width)
+        assert "nan" not in text.lower().split(), what
+        if lang == "zh":
+            assert not english_words(text), (what, english_words(text))
+        if what == "check":
+            first_lines_have(text, f"{rep.objective:,.2f}", 3)
+            assert_whole(text, ["50.0"])  # 50 ha over the cap, named whole
+        if what == "alternatives":
+            assert_whole(text, [f"{a['objective']:,.2f}" for a in rep.items])

@@ -9,6 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     JsonOpt,
+    LangOpt,
     PathArg,
     PeriodOpt,
     SetOpt,
@@ -36,6 +37,7 @@ def alternatives_cmd(
         "--out", help="Write alternatives.json, alternative-K.csv (an allocation table "
                       "`landalloc check` reads) and alternative-K.yaml (a scenario that "
                       "`landalloc solve` solves to that allocation) here")] = None,
+    lang: LangOpt = "both",
 ) -> None:
     """N allocations with output ≥ (1 − slack) × optimum, as different from each other
     as possible (modelling to generate alternatives), each with its output loss and the
@@ -50,6 +52,7 @@ def alternatives_cmd(
         print_alternatives,
         write_alternatives_folder,
     )
+    from landalloc.present.answer import check_lang
     from landalloc.problem.build import load_problem
 
     problem = load_problem(path, period, set_ or [])
@@ -69,7 +72,7 @@ def alternatives_cmd(
     if as_json:
         print_json(doc)
     else:
-        print_alternatives(rep)
+        print_alternatives(rep, lang=check_lang(lang), inst=problem.instance)
 
 
 def register(app: typer.Typer) -> None:

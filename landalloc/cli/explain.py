@@ -9,6 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     JsonOpt,
+    LangOpt,
     PathArg,
     PeriodOpt,
     SetOpt,
@@ -36,6 +37,7 @@ def explain_cmd(
         help="Hectares wanted in this cell: the smallest change of rules that gives them")]
         = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "both",
 ) -> None:
     """Explain one cell: its output per ha against the prices of the rules it uses, the
     output lost per hectare forced into it (the forcing curve, exact breakpoints) and,
@@ -46,6 +48,7 @@ def explain_cmd(
     """
     from landalloc.analysis.alternatives import explain_problem
     from landalloc.present.alternatives_screen import print_explain
+    from landalloc.present.answer import check_lang
     from landalloc.problem.build import load_problem
 
     problem = load_problem(path, period, set_ or [])
@@ -53,7 +56,7 @@ def explain_cmd(
     if as_json:
         print_json(rep.to_dict())
     else:
-        print_explain(rep)
+        print_explain(rep, lang=check_lang(lang), inst=problem.instance)
 
 
 def register(app: typer.Typer) -> None:

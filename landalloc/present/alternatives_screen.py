@@ -15,126 +15,252 @@ from landalloc.analysis.alternatives import (
     ExplainReport,
     RangesReport,
 )
+from landalloc.plan.model import Instance
+from landalloc.present.answer import missing, name, num_column, say
+from landalloc.present.screen import cite
 
 
 def _out(console: Console, text: str, **kw) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True, **kw)
+    """Prose, wrapped by the terminal library at spaces (a number is never cut)."""
+    console.print(text, markup=False, highlight=False, **kw)
 
 
-def _moves(console: Console, moves: list[dict], limit: int = 20) -> None:
+class _Names:
+    """Cell and rule names in the chosen language, from the instance's own names."""
+
+    def __init__(self, inst: Instance | None, lang: str) -> None:
+        self.inst, self.lang = inst, lang
+
+    def cell(self, sector: str, district: str, label: str = "") -> str:
+        if self.inst is None:
+            return label or f"{sector} × {district}"
+        sec, dis = self.inst.sectors.get(sector), self.inst.districts.get(district)
+        return (f"{name(self.lang, sec.zh if sec else None, sector)} × "
+                f"{name(self.lang, dis.zh if dis else None, district)}")
+
+    def rule(self, label: str) -> str:
+        zh, _, en = label.partition(" / ")
+        return say(self.lang, zh, en or zh)
+
+    def source(self, text: str) -> str:
+        return cite(text or "", self.lang)
+
+
+def _moves(console: Console, moves: list[dict], nm: _Names, limit: int = 20) -> None:
     for m in moves[:limit]:
-        _out(console, f"  {m['label']}: {m['from']:,.1f} → {m['to']:,.1f} ha "
-                      f"({m['change']:+,.1f})")
+        ha = say(nm.lang, "公顷", "ha")
+        _out(console, f"  {nm.cell(m['sector'], m['district'], m.get('label', ''))}: "
+                      f"{m['from']:,.1f} → {m['to']:,.1f} {ha} ({m['change']:+,.1f})")
     if len(moves) > limit:
-        _out(console, f"  … and {len(moves) - limit} more cells")
+        _out(console, "  " + say(nm.lang, f"……另有 {len(moves) - limit} 个地块",
+                                 f"… and {len(moves) - limit} more cells"))
 
 
-def print_check(rep: CheckReport, console: Console | None = None) -> None:
+def _violation(v: dict, nm: _Names) -> str:
+    exact = v.get("exact", False)
+    sign = "=" if exact else ("≤" if v["side"] == "over" else "≥")
+    over = v["side"] == "over"
+    return say(nm.lang,
+               f"{nm.rule(v['label']).split(' / ')[0]} {sign} {v['limit']:,.1f}"
+               f"（{nm.source(v['source'])}）：表中为 {v['value']:,.1f} 公顷，"
+               f"{'超出' if over else '不足'} {v['excess']:,.1f} 公顷",
+               f"{v['label'].partition(' / ')[2] or v['label']} {sign} {v['limit']:,.1f} "
+               f"({v['source']}): the table puts {v['value']:,.1f} ha there, "
+               f"{v['excess']:,.1f} {'over' if over else 'short'}", "\n    ")
+
+
+def print_check(rep: CheckReport, console: Console | None = None, lang: str = "both",
+                inst: Instance | None = None) -> None:
+    """The answer first: whether the table meets the plan, its output against the optimum;
+    then what it breaks and the nearest allocations that do not."""
     console = console or Console()
+    nm = _Names(inst, lang)
     unit = rep.objective_unit
-    if rep.feasible:
-        _out(console, "The table meets every rule of the plan.", style="bold green")
-    else:
-        _out(console, f"The table breaks {len(rep.violations) + len(rep.not_allowed)} "
-                      "rule(s) of the plan:", style="bold red")
-        for s in rep.sentences():
-            _out(console, f"  - {s}")
     share = rep.gap / abs(rep.optimum) if rep.optimum else 0.0
-    _out(console, f"Projected output: {rep.objective:,.2f} {unit}; optimum "
-                  f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} ({share:.2%})")
+    n_bad = len(rep.violations) + len(rep.not_allowed)
+    if rep.feasible:
+        _out(console, say(lang, "该分配表满足规划的全部规则。",
+                          "The table meets every rule of the plan."), style="bold green")
+    else:
+        _out(console, say(lang, f"该分配表违反规划的 {n_bad} 条规则：",
+                          f"The table breaks {n_bad} rule(s) of the plan:"), style="bold red")
+    _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}；最优 {rep.optimum:,.2f} "
+                            f"{unit}；差距 {rep.gap:,.2f} {unit}（{share:.2%}）",
+                      f"Projected output: {rep.objective:,.2f} {unit}; optimum "
+                      f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} ({share:.2%})"))
+    for v in rep.violations:
+        _out(console, f"  - {_violation(v, nm)}")
+    for c in rep.not_allowed:
+        _out(console, "  - " + say(lang, f"{nm.cell(c['sector'], c['district'])}：规划不允许"
+                                         f"该地块；表中为 {c['hectares']:,.1f} 公顷",
+                                   f"{nm.cell(c['sector'], c['district'])}: the plan does "
+                                   f"not allow this cell; the table puts {c['hectares']:,.1f} "
+                                   "ha there", "\n    "))
     n = rep.nearest
     if n is not None and not rep.feasible:
-        _out(console, f"Nearest feasible allocation: {n['moved_ha']:,.1f} ha moved, output "
-                      f"{n['objective']:,.2f} {unit}", style="bold")
-        _moves(console, n["moves"])
+        _out(console, say(lang, f"最近的可行分配：移动 {n['moved_ha']:,.1f} 公顷，产出 "
+                                f"{n['objective']:,.2f} {unit}",
+                          f"Nearest feasible allocation: {n['moved_ha']:,.1f} ha moved, "
+                          f"output {n['objective']:,.2f} {unit}"), style="bold")
+        _moves(console, n["moves"], nm)
     o = rep.nearest_optimal
     if o is not None:
         if o["moved_ha"] <= 1e-6:
-            _out(console, "The table is optimal: no cell has to move.")
+            _out(console, say(lang, "该分配表已是最优：无需移动任何地块。",
+                              "The table is optimal: no cell has to move."))
         else:
-            _out(console, f"To close the gap, the nearest optimal allocation moves "
-                          f"{o['moved_ha']:,.1f} ha:", style="bold")
-            _moves(console, o["moves"])
+            _out(console, say(lang, f"要消除差距，最近的最优分配需移动 {o['moved_ha']:,.1f} "
+                                    "公顷：",
+                              f"To close the gap, the nearest optimal allocation moves "
+                              f"{o['moved_ha']:,.1f} ha:"), style="bold")
+            _moves(console, o["moves"], nm)
 
 
-def print_ranges(rep: RangesReport, console: Console | None = None) -> None:
+def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = "both",
+                 inst: Instance | None = None) -> None:
+    """How much each cell can move: over the optimal face, or within the slack."""
     console = console or Console()
-    what = "the optimal face (every allocation of optimal output)" if rep.slack <= 0 else \
-        f"every allocation with output ≥ {1 - rep.slack:.2%} of the optimum"
-    _out(console, f"Range of every allowed cell over {what}; optimum {rep.optimum:,.2f} "
-                  f"{rep.objective_unit}", style="bold")
+    nm = _Names(inst, lang)
+    cells = list(rep.cells.itertuples())
+    fixed = sum(1 for r in cells if r.room <= 0)
+    free = len(cells) - fixed
+    if rep.slack <= 0:
+        what = say(lang, "最优解集（产出最优的全部分配）",
+                   "the optimal face (every allocation of optimal output)")
+    else:
+        what = say(lang, f"产出不低于最优 {1 - rep.slack:.2%} 的全部分配",
+                   f"every allocation with output ≥ {1 - rep.slack:.2%} of the optimum")
+    _out(console, say(lang, f"各允许地块在{what}上的范围；最优 {rep.optimum:,.2f} "
+                            f"{rep.objective_unit}；{fixed} 个地块由规则固定，{free} 个可变"
+                            f"（热启动重解 {rep.solves} 次）",
+                      f"Range of every allowed cell over {what}; optimum {rep.optimum:,.2f} "
+                      f"{rep.objective_unit}; {fixed} cells fixed by the rules, {free} free "
+                      f"({rep.solves} warm re-solves)", "\n"), style="bold")
     t = Table(show_lines=False)
-    for h in ("cell", "solve (ha)", "min", "max", ""):
-        t.add_column(h, justify="left" if h in ("cell", "") else "right")
-    fixed = free = 0
-    for r in rep.cells.itertuples():
-        if r.room <= 0:
-            fixed += 1
-            word = "fixed by the rules"
-        else:
-            free += 1
-            word = f"free: {r.room:,.0f} ha of room"
-        t.add_row(r.label, f"{r.hectares:,.0f}", f"{r.min:,.0f}", f"{r.max:,.0f}", word)
+    t.add_column(say(lang, "地块", "cell"), overflow="fold", ratio=1)
+    heads = [say(lang, "解（公顷）", "solve (ha)"), say(lang, "最小", "min"),
+             say(lang, "最大", "max")]
+    rows = [(nm.cell(r.sector, r.district, r.label), f"{r.hectares:,.0f}", f"{r.min:,.0f}",
+             f"{r.max:,.0f}", say(lang, "由规则固定", "fixed by the rules") if r.room <= 0
+             else say(lang, f"可变：{r.room:,.0f} 公顷余地", f"free: {r.room:,.0f} ha of room"))
+            for r in cells]
+    for j, h in enumerate(heads, start=1):
+        num_column(t, h, [row[j] for row in rows])
+    t.add_column("", overflow="fold", ratio=1)
+    for row in rows:
+        t.add_row(*row)
     console.print(t)
-    _out(console, f"{fixed} cells fixed, {free} free ({rep.solves} warm re-solves)")
 
 
-def print_alternatives(rep: AlternativesReport, console: Console | None = None) -> None:
+def print_alternatives(rep: AlternativesReport, console: Console | None = None,
+                       lang: str = "both", inst: Instance | None = None) -> None:
+    """The answer first (the optimum, how many alternatives, how far apart), then each
+    alternative's loss and the cells it moves."""
     console = console or Console()
+    nm = _Names(inst, lang)
     unit = rep.objective_unit
-    _out(console, f"Optimum {rep.optimum:,.2f} {unit}; {len(rep.items)} alternatives with "
-                  f"output ≥ {1 - rep.slack:.2%} of it (seed {rep.seed}); any two differ by "
-                  f"at least {rep.min_pairwise_ha:,.1f} ha", style="bold")
+    k = len(rep.items)
+    _out(console, say(lang, f"最优 {rep.optimum:,.2f} {unit}；{k} 个备选分配，产出均不低于最优的 "
+                            f"{1 - rep.slack:.2%}（随机种子 {rep.seed}）；任意两个之间至少相差 "
+                            f"{rep.min_pairwise_ha:,.1f} 公顷（实测）",
+                      f"Optimum {rep.optimum:,.2f} {unit}; {k} alternatives with output ≥ "
+                      f"{1 - rep.slack:.2%} of it (seed {rep.seed}); any two differ by at "
+                      f"least {rep.min_pairwise_ha:,.1f} ha (measured)", "\n"), style="bold")
+    how_zh = {"distance": "距离最大", "direction": "指定方向"}
     for a in rep.items:
-        _out(console, f"#{a['id']} ({a['how']}): output {a['objective']:,.2f} {unit} "
-                      f"(−{a['loss']:,.2f}, {a['loss_share']:.2%}), {a['moved_ha']:,.1f} ha "
-                      f"moved from the optimum", style="bold")
-        _moves(console, a["changes"], limit=8)
+        how = a["how"]
+        _out(console, say(lang, f"#{a['id']}（{how_zh.get(how.split(':')[0], how)}）：产出 "
+                                f"{a['objective']:,.2f} {unit}（−{a['loss']:,.2f}，"
+                                f"{a['loss_share']:.2%}），较最优移动 {a['moved_ha']:,.1f} 公顷",
+                          f"#{a['id']} ({how}): output {a['objective']:,.2f} {unit} "
+                          f"(−{a['loss']:,.2f}, {a['loss_share']:.2%}), {a['moved_ha']:,.1f} "
+                          "ha moved from the optimum", "\n"), style="bold")
+        _moves(console, a["changes"], nm, limit=8)
 
 
-def print_explain(rep: ExplainReport, console: Console | None = None) -> None:
+def _v(lang: str, a: float | None) -> str:
+    return say(lang, "单独不可行", "infeasible alone") if a is None else f"{a:+.4f}"
+
+
+def print_explain(rep: ExplainReport, console: Console | None = None, lang: str = "both",
+                  inst: Instance | None = None) -> None:
+    """Why a cell gets what it gets: its output per ha against the prices of the rules it
+    uses (measured where the prices are not unique), the forcing curve, the repair."""
     console = console or Console()
+    nm = _Names(inst, lang)
     unit = rep.objective_unit
-    _out(console, f"{rep.label}: {rep.hectares:,.1f} ha in the solve", style="bold")
+    cell = nm.cell(rep.sector, rep.district, rep.label)
+    _out(console, say(lang, f"{cell}：本解 {rep.hectares:,.1f} 公顷",
+                      f"{cell}: {rep.hectares:,.1f} ha in the solve"), style="bold")
     if not rep.allowed:
-        _out(console, "The plan does not allow this cell.")
-    _out(console, f"Output per ha {rep.output_per_ha:.4f} {unit}/ha, against the prices of "
-                  "the rules it uses (HiGHS's dual):")
+        _out(console, say(lang, "规划不允许该地块。", "The plan does not allow this cell."))
+    _out(console, say(lang, f"每公顷产出 {rep.output_per_ha:.4f} {unit}/公顷，对照其所用规则的"
+                            "价格（HiGHS 给出的一组对偶价格）：",
+                      f"Output per ha {rep.output_per_ha:.4f} {unit}/ha, against the prices "
+                      "of the rules it uses (HiGHS's dual):", "\n"))
     for p in rep.parts:
-        sure = "" if p["price_unique"] else " (price not unique)"
-        _out(console, f"  − {p['coefficient']:g} ha of the rule × price {p['price']:.4f} "
-                      f"= {-p['part']:+.4f}  {p['label']} — {p['source']}{sure}")
-    _out(console, f"  = reduced cost {rep.reduced_cost:+.4f} {unit}/ha "
-                  "(output gained per ha moved in, at these prices)")
+        sure = "" if p["price_unique"] else say(lang, "（价格不唯一）", " (price not unique)")
+        _out(console, say(lang, f"  − {p['coefficient']:g} 公顷规则指标 × 价格 {p['price']:.4f}"
+                                f" = {-p['part']:+.4f}  {nm.rule(p['label'])}（"
+                                f"{nm.source(p['source'])}）{sure}",
+                          f"  − {p['coefficient']:g} ha of the rule × price {p['price']:.4f} "
+                          f"= {-p['part']:+.4f}  {nm.rule(p['label'])} — {p['source']}{sure}",
+                          "\n"))
+    _out(console, say(lang, f"  = 检验数 {rep.reduced_cost:+.4f} {unit}/公顷（按这组价格，每移入 "
+                            "1 公顷的产出增量）",
+                      f"  = reduced cost {rep.reduced_cost:+.4f} {unit}/ha (output gained per "
+                      "ha moved in, at these prices)", "\n"))
     if not rep.prices_unique:
-        _out(console, "Prices are not unique here (a degenerate optimum): with the measured "
-                      "value of one unit of each rule instead:")
+        _out(console, say(lang, "此处价格不唯一（退化最优解）：改用各规则指标变动一个单位的"
+                                "实测值：",
+                          "Prices are not unique here (a degenerate optimum): with the "
+                          "measured value of one unit of each rule instead:", "\n"))
         for p in rep.parts:
-            def v(a):
-                return "infeasible alone" if a is None else f"{a:+.4f}"
-
-            _out(console, f"  {p['label']}: one more unit {v(p['value_one_more'])}, one less "
-                          f"{v(p['value_one_less'])}; priced at {v(p['measured_price'])}")
-        _out(console, f"  = {rep.measured_total:+.4f} {unit}/ha (one rule at a time: the "
-                      "forcing curve below is the exact cost)")
-    _out(console, f"Forcing land into it (optimum with this cell fixed; exact breakpoints); "
-                  f"the next hectare costs {rep.marginal_loss_per_ha:,.4f} {unit}/ha:",
-         style="bold")
+            _out(console, say(lang, f"  {nm.rule(p['label'])}：多一单位 "
+                                    f"{_v(lang, p['value_one_more'])}，少一单位 "
+                                    f"{_v(lang, p['value_one_less'])}；计价 "
+                                    f"{_v(lang, p['measured_price'])}",
+                              f"  {nm.rule(p['label'])}: one more unit "
+                              f"{_v(lang, p['value_one_more'])}, one less "
+                              f"{_v(lang, p['value_one_less'])}; priced at "
+                              f"{_v(lang, p['measured_price'])}", "\n"))
+        if rep.measured_total is not None:
+            _out(console, say(lang, f"  = {rep.measured_total:+.4f} {unit}/公顷（逐条规则计；"
+                                    "下面的强制曲线才是确切代价）",
+                              f"  = {rep.measured_total:+.4f} {unit}/ha (one rule at a time: "
+                              "the forcing curve below is the exact cost)", "\n"))
+    nxt = rep.marginal_loss_per_ha
+    nxt_zh = "在规划规则下不可行" if missing(nxt) else f"{nxt:,.4f} {unit}/公顷"
+    nxt_en = "infeasible under the plan's rules" if missing(nxt) else f"{nxt:,.4f} {unit}/ha"
+    _out(console, say(lang, f"强制布地（固定该地块后的最优；确切断点）；再多 1 公顷：{nxt_zh}",
+                      f"Forcing land into it (optimum with this cell fixed; exact "
+                      f"breakpoints); the next hectare costs: {nxt_en}", "\n"), style="bold")
     for r in rep.curve.itertuples():
-        per = "" if pd.isna(r.loss_per_ha) else f"  ({r.loss_per_ha:,.4f} {unit}/ha on the way)"
-        _out(console, f"  {r.hectares:>8,.1f} ha: optimum {r.optimum:,.2f} "
-                      f"(−{r.loss:,.2f}){per}")
+        per = "" if pd.isna(r.loss_per_ha) else say(
+            lang, f"（沿途 {r.loss_per_ha:,.4f} {unit}/公顷）",
+            f"  ({r.loss_per_ha:,.4f} {unit}/ha on the way)", " ")
+        _out(console, f"  {r.hectares:>8,.1f} {say(lang, '公顷', 'ha')}: "
+             + say(lang, "最优", "optimum", " ")
+             + f" {r.optimum:,.2f} (−{r.loss:,.2f}){per}")
     if rep.target is not None:
         if rep.forced_loss is not None:
-            _out(console, f"{rep.target:,.1f} ha forced in costs {rep.forced_loss:,.2f} {unit} "
-                          f"under the plan's rules")
+            _out(console, say(lang, f"强制布地 {rep.target:,.1f} 公顷在规划规则下损失 "
+                                    f"{rep.forced_loss:,.2f} {unit}",
+                              f"{rep.target:,.1f} ha forced in costs {rep.forced_loss:,.2f} "
+                              f"{unit} under the plan's rules", "\n"))
         else:
-            _out(console, f"{rep.target:,.1f} ha cannot be reached under the plan's rules")
+            _out(console, say(lang, f"在规划规则下达不到 {rep.target:,.1f} 公顷",
+                              f"{rep.target:,.1f} ha cannot be reached under the plan's "
+                              "rules", "\n"))
         if rep.repair:
-            _out(console, f"The smallest change of rules that gives it {rep.target:,.1f} ha "
-                          f"with output ≥ {1 - rep.slack:.2%} of the optimum:", style="bold")
+            _out(console, say(lang, f"使其达到 {rep.target:,.1f} 公顷且产出不低于最优 "
+                                    f"{1 - rep.slack:.2%} 的最小规则改动：",
+                              f"The smallest change of rules that gives it {rep.target:,.1f} "
+                              f"ha with output ≥ {1 - rep.slack:.2%} of the optimum:", "\n"),
+                 style="bold")
             for r in rep.repair_rows:
-                _out(console, f"  {r['label']} ({r['source']}): {r['old']:g} → {r['new']:g}")
+                _out(console, f"  {nm.rule(r['label'])} ({nm.source(r['source'])}): "
+                              f"{r['old']:g} → {r['new']:g}")
             _out(console, rep.repair_block())
         if rep.repair_note:
             _out(console, rep.repair_note)
@@ -148,8 +274,8 @@ def write_alternatives_folder(out: Path, kind: str, doc: dict,
 
     files: dict[str, str] = {f"{kind}.json": json.dumps(doc, ensure_ascii=False, indent=2,
                                                         default=str) + "\n"}
-    for name, df in tables.items():
-        files[name] = df.to_csv(index=False)
+    for file, df in tables.items():
+        files[file] = df.to_csv(index=False)
     files.update(texts or {})
     return write_folder(out, kind, files)
 
