@@ -471,3 +471,34 @@ def test_check_ranges_alternatives_explain_screens(analyst_reports, width, lang)
             assert_whole(text, ["50.0"])  # 50 ha over the cap, named whole
         if what == "alternatives":
             assert_whole(text, [f"{a['objective']:,.2f}" for a in rep.items])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tradeoff_screen(width, lang):
+    """The front: the optimum's output first, the table and each breakpoint in words,
+    Chinese only with --lang zh, nothing wider than the terminal."""
+    from landalloc.analysis.tradeoff import front
+    from landalloc.present.tradeoff_screen import print_front
+    from landalloc.problem.build import load_problem
+
+    problem = load_problem("zhengzhou")
+    f = front(problem)
+    c = console(width)
+    print_front(f, problem.instance, c, lang=lang)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{f.points[0].objective:,.1f}", 3)
+    assert_whole(text, [f"{p.objective:,.2f}" for p in f.points]
+                 + [f"{p.plan_fit:,.0f}" for p in f.points])
+    if lang == "zh":
+        assert not english_words(text), english_words(text)
+
+
+def test_tradeoff_out_is_one_whole_folder(tmp_path):
+    from landalloc.cli.app import run
+
+    out = tmp_path / "front"
+    assert run(["tradeoff", "--out", str(out), "--json"]) == 0
+    assert {p.name for p in out.iterdir()} >= {"front.json", "front.csv", "front.png"}
+    assert (out / "front.png").read_bytes()[:4] == b"\x89PNG"

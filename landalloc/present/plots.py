@@ -10,11 +10,14 @@ import pandas as pd
 
 
 def _plt():
+    """pyplot on the Agg backend, with the shipped Chinese font first where it exists."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if _cjk_font():
+        plt.rcParams["font.sans-serif"] = [_cjk_font(), "DejaVu Sans"]
     return plt
 
 
@@ -92,8 +95,6 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     """1-D: objective with breakpoint markers over the sectors' hectares as stacked areas.
     2-D: the objective as a coloured grid (infeasible points left blank)."""
     plt = _plt()
-    if _cjk_font():
-        plt.rcParams["font.sans-serif"] = [_cjk_font(), "DejaVu Sans"]
     params = df.attrs.get("params") or [df.columns[0]]
     unit = _unit(df.attrs.get("objective_unit", "亿元"))
     ok = df["status"] == "optimal"
@@ -173,8 +174,6 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
 def plot_tornado(df: pd.DataFrame, path: Path, top_n: int = 25) -> None:
     """Horizontal bars: objective change at -delta and +delta per rule, largest swing on top."""
     plt = _plt()
-    if _cjk_font():
-        plt.rcParams["font.sans-serif"] = [_cjk_font(), "DejaVu Sans"]
     unit = _unit(df.attrs.get("objective_unit", "亿元"))
     delta = df.attrs.get("delta", "")
     d = df.head(top_n).iloc[::-1]

@@ -1,0 +1,105 @@
+"""The output / plan-fit front on screen and on disk: the answer first (the optimum's output
+and plan fit, what a plan-fit point costs), then the breakpoints and what moves at each."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from landalloc.analysis.tradeoff import Front, FrontPoint
+from landalloc.plan.model import Instance
+from landalloc.present.answer import answer, name, num_column, say
+
+ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单"}
+
+
+def _moves(p: FrontPoint, inst: Instance, lang: str, sign: int) -> str:
+    picked = sorted((c for c in p.changes if sign * c["delta"] > 0),
+                    key=lambda c: -abs(c["delta"]))[:3]
+    out = []
+    for c in picked:
+        s, d = inst.sectors[c["sector"]], inst.districts[c["district"]]
+        role = c["role"]
+        where = f"{name(lang, s.zh, c['sector'])} × {name(lang, d.zh, c['district'])}"
+        tag = say(lang, ROLE_ZH.get(role, "无角色") if role else "无角色",
+                  role or "no role", " ")
+        out.append(f"{abs(c['delta']):,.0f} " + say(lang, "公顷", "ha", " ") + f" {where} ({tag})")
+    return ("；" if lang == "zh" else "; ").join(out)
+
+
+def exchange_words(p: FrontPoint, prev: FrontPoint, inst: Instance, lang: str,
+                   unit: str) -> str:
+    """One breakpoint in words: where land goes, where from, and what a point costs."""
+    gain = p.plan_fit - prev.plan_fit
+    lost = prev.objective - p.objective
+    more, less = _moves(p, inst, lang, 1), _moves(p, inst, lang, -1)
+    return say(lang,
+               f"增加：{more}；减少：{less}。每个规划契合点的代价 {p.rate:,.4f} {unit}"
+               f"（{gain:,.0f} 点共 {lost:,.2f} {unit}）",
+               f"more: {more}; less: {less}. Each plan-fit point costs {p.rate:,.4f} {unit} "
+               f"of output ({lost:,.2f} {unit} for {gain:,.0f} points)", "\n   ")
+
+
+def print_front(f: Front, inst: Instance, console: Console | None = None,
+                lang: str = "both") -> None:
+    console = console or Console()
+    pts = f.points
+    head, last = pts[0], pts[-1]
+    extra = [say(lang, f"最优解的规划契合度 {head.plan_fit:,.0f}；契合度最高 {last.plan_fit:,.0f}"
+                       f"（产出 {last.objective:,.2f} {f.unit}）；{len(pts) - 1} 段前沿，"
+                       f"{f.lp_solves} 次求解，断点精确",
+                 f"plan fit at the optimum {head.plan_fit:,.0f}; at most {last.plan_fit:,.0f} "
+                 f"(output {last.objective:,.2f} {f.unit}); {len(pts) - 1} edge(s) of the "
+                 f"front, {f.lp_solves} LPs, exact breakpoints", "\n")]
+    answer(console, lang, "optimal", head.objective, f.unit, extra=extra,
+           title=say(lang, f"产出与规划契合度的权衡 — {f.name} {f.period}",
+                     f"Output vs plan fit — {f.name} {f.period}"))
+    rows = [[str(k), f"{p.objective:,.2f}", f"{p.plan_fit:,.0f}",
+             "—" if p.rate is None else f"{p.rate:,.4f}", str(len(p.changes))]
+            for k, p in enumerate(pts)]
+    heads = ["#", say(lang, f"产出（{f.unit}）", f"output ({f.unit})"),
+             say(lang, "规划契合度", "plan fit"), say(lang, "每点代价", "cost per point"),
+             say(lang, "变动地块", "cells changed")]
+    t = Table()
+    for j, h in enumerate(heads):
+        num_column(t, h, [r[j] for r in rows])
+    for r in rows:
+        t.add_row(*r)
+    console.print(t)
+    for k in range(1, len(pts)):
+        if pts[k].rate is not None:
+            console.print(f"{k}: " + exchange_words(pts[k], pts[k - 1], inst, lang, f.unit),
+                          highlight=False, markup=False)
+
+
+def front_files(f: Front, doc: dict) -> dict[str, bytes | str]:
+    """front.json, front.csv and front.png, for one folder written whole."""
+    import pandas as pd
+
+    from landalloc.present.plots import _name, _plt, _unit
+
+    table = pd.DataFrame([{"objective": p.objective, "plan_fit": p.plan_fit,
+                           "output_per_plan_fit_point": p.rate,
+                           "cells_changed": len(p.changes)} for p in f.points])
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(table["plan_fit"], table["objective"], "o-")
+    ax.set_xlabel(_name("规划契合度（Σ 角色权重 × 公顷）", "plan fit (Σ role weight · ha)"))
+    ax.set_ylabel(f"{_name('产出', 'output')} ({_unit(f.unit)})")
+    ax.set_title(f"{f.name} {f.period}: " + _name("产出与规划契合度", "output vs plan fit"))
+    fig.tight_layout()
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=120)
+    plt.close(fig)
+    return {"front.json": json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
+            "front.csv": table.to_csv(index=False), "front.png": png.getvalue()}
+
+
+def write_front(out: Path, f: Front, doc: dict) -> list[Path]:
+    from landalloc.atomic import write_folder
+
+    return write_folder(out, "tradeoff", front_files(f, doc))
