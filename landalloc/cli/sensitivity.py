@@ -55,18 +55,27 @@ def sensitivity_cmd(
     price holds, and the value of one more and one less hectare measured by re-solving. For
     every cell: reduced cost and the output-per-ha range over which the allocation stays
     optimal. A degenerate optimum (several sets of prices are optimal) is flagged.
+    Linked periods (--period all, p1,p2, or a scenario with period: all): every period's own
+    rules, labelled by period, and the rules across periods, from the one LP.
     Exit codes: 0 solved, 2 bad input, 3 infeasible.
     """
-    from landalloc.analysis.sensitivity import sensitivity
+    from landalloc.analysis.sensitivity import linked_sensitivity, sensitivity
     from landalloc.present.analysis_files import write_sensitivity
     from landalloc.present.analysis_screen import print_sensitivity
     from landalloc.present.answer import check_lang
+    from landalloc.problem.horizon import linked_spec
 
-    rep = sensitivity(path, period, set_ or [], options_from(time_limit, threads, verbose))
+    options = options_from(time_limit, threads, verbose)
+    spec = linked_spec(path, period)
+    rep = (sensitivity(path, period, set_ or [], options) if spec is None
+           else linked_sensitivity(path, spec, set_ or [], options))
     if out is not None and rep.status == "optimal":
         write_sensitivity(out, rep)
     if as_json:
-        print_json(rep.to_dict())
+        doc = rep.to_dict()
+        if spec is not None:
+            doc["periods_linked"] = rep.record.get("periods", [])
+        print_json(doc)
     else:
         print_sensitivity(rep, all_cells=all_cells, lang=check_lang(lang))
     if rep.status != "optimal":
