@@ -65,7 +65,7 @@ def implied_carry(horizon, x: np.ndarray) -> np.ndarray:
             x[j] = carried_in = 0.0
             continue
         r = total[0]
-        placed = float(block.A[r] @ x[horizon.period_cols(k)])
+        placed = float((block.A @ x[horizon.period_cols(k)])[r])
         need = float(block.row_lower[r]) + carried_in - placed  # Σx_k + c_k − c_{k-1} ≥ lo
         upper = float(block.row_upper[r]) + carried_in - placed
         want = need if np.isfinite(need) else 0.0
