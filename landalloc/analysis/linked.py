@@ -38,16 +38,17 @@ def refuse_linked(path, period: str | None, command: str) -> None:
     from landalloc.problem.horizon import is_linked, linked_spec
 
     spec = period if is_linked(period) else None
+    where = {"file": "--period"}
     if spec is None and period is None:
         try:
             spec = linked_spec(path, None)
         except InputError:
             return  # the command's own loading reports a bad file
+        where = {"file": str(path), "key": "period"}
     if spec is not None:
         raise InputError.one(
             f"`landalloc {command}` reads one period; linked periods ({spec}) are read by "
-            f"{', '.join(LINKED_COMMANDS)} — give --period with one period",
-            file="--period")
+            f"{', '.join(LINKED_COMMANDS)} — give --period with one period", **where)
 
 
 def implied_carry(horizon, x: np.ndarray) -> np.ndarray:

@@ -124,6 +124,9 @@ def sweep_cmd(
         raise InputError.one("more --steps than --param", file="--steps")
     steps += [21] * (len(param) - len(steps))
     spec = list(zip(param, start, stop, steps, strict=True))
+    from landalloc.analysis.linked import refuse_linked
+
+    refuse_linked(path, period, "sweep")
     df = sweep(path, spec, period=period, sets=set_ or [],
                options=options_from(time_limit, threads, verbose), rebuild=rebuild)
     if out is not None:
@@ -154,11 +157,13 @@ def tornado_cmd(
     are sorted by swing, the larger change of the two moves; a move that makes the plan
     infeasible is shown as such.
     """
+    from landalloc.analysis.linked import refuse_linked
     from landalloc.analysis.sensitivity import tornado
     from landalloc.present.analysis_files import write_tornado
     from landalloc.present.analysis_screen import print_tornado
     from landalloc.present.answer import check_lang
 
+    refuse_linked(path, period, "tornado")
     df = tornado(path, delta, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None:
         write_tornado(out, df)
