@@ -43,8 +43,14 @@ def sensitivity(ref: Ref = None, period: str | None = None, sets: list[str] | No
 
     `report.rules` and `report.cells` are DataFrames; `report.duals_unique` is False at a
     degenerate optimum, where `value_one_more_ha` / `value_one_less_ha` (measured by warm
-    re-solves) are the figures to quote.
+    re-solves) are the figures to quote. Linked periods (`all`, `p1,p2`, or a scenario of
+    linked periods): `linked_sensitivity`.
     """
+    from landalloc.problem.horizon import linked_spec
+
+    spec = None if isinstance(ref, Instance) else linked_spec(ref, period)
+    if spec is not None:
+        return linked_sensitivity(ref, spec, sets, options)
     problem = base_problem(ref, period, sets, options)
     inst, record = problem.instance, problem.record()
     rep = analyse(problem.lp, problem.options, probe=probe)

@@ -59,7 +59,7 @@ def sensitivity_cmd(
     rules, labelled by period, and the rules across periods, from the one LP.
     Exit codes: 0 solved, 2 bad input, 3 infeasible.
     """
-    from landalloc.analysis.sensitivity import linked_sensitivity, sensitivity
+    from landalloc.analysis.sensitivity import sensitivity
     from landalloc.present.analysis_files import write_sensitivity
     from landalloc.present.analysis_screen import print_sensitivity
     from landalloc.present.answer import check_lang
@@ -67,8 +67,7 @@ def sensitivity_cmd(
 
     options = options_from(time_limit, threads, verbose)
     spec = linked_spec(path, period)
-    rep = (sensitivity(path, period, set_ or [], options) if spec is None
-           else linked_sensitivity(path, spec, set_ or [], options))
+    rep = sensitivity(path, period, set_ or [], options)  # linked periods too
     if out is not None and rep.status == "optimal":
         write_sensitivity(out, rep)
     if as_json:

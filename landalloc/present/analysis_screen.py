@@ -29,6 +29,8 @@ def _f(v, digits: int = 4) -> str:
         return "—"
     if isinstance(v, float) and math.isinf(v):
         return "∞" if v > 0 else "-∞"
+    if abs(v) < 0.5 * 10 ** -digits:
+        v = 0.0  # no "-0.0000"
     return f"{v:,.{digits}f}"
 
 
