@@ -326,3 +326,23 @@ def test_a_linked_scenario_file_is_refused_by_name(capsys):
     code, err = _cli(capsys, "alternatives", str(path))
     assert code == 2
     assert f"{path} period: `landalloc alternatives` reads one period" in err
+
+
+def test_check_names_a_share_rule_with_its_fraction(tmp_path):
+    """At least half of a's land in n, each period: P2's table puts 4 of 10 ha there,
+    4 − 0.5 · 10 = 1 ha short; its output 6·3 + 4·2 + 4·5 + 6·3 = 64."""
+    folder = write_toy(tmp_path / "toy")
+    (folder / "share.yaml").write_text(
+        "extends: instance.yaml\nperiod: all\nrules:\n  - name: a_north\n"
+        "    label: 甲在北区的占比\n    sectors: [a]\n    districts: [n]\n"
+        "    share_of: {sectors: [a]}\n    min: 0.5\n    source: toy share rule\n",
+        encoding="utf-8")
+    table = _table(tmp_path / "t.csv", [("a", "n", "P1", 6), ("a", "s", "P1", 4),
+                                        ("a", "n", "P2", 4), ("a", "s", "P2", 6)])
+    out = _run("check", table, str(folder / "share.yaml"), "--json")
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    [v] = doc["violations"]
+    assert v["rule"] == "P2:rule_share[a_north]" and v["excess"] == pytest.approx(1)
+    assert "share ≥ 50.0%" in v["sentence"] and "40.0% (4 of 10 ha)" in v["sentence"]
+    assert doc["objective"] == pytest.approx(64)

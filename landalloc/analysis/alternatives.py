@@ -404,6 +404,15 @@ def violation_records(problem: Problem, tc: al.TableCheck) -> tuple[list, list]:
         sentence = (f"{r['label_zh']} {r['label_en']} {sign} {_fmt(limit)} — {r['source']}: "
                     f"the table puts {_fmt(value)} {unit} there, {_fmt(abs(e))} "
                     f"{'over' if over else 'short'}")
+        m = (lp.meta.get("measures") or {}).get(r["name"])
+        if r["kind"] == "rule_share" and m is not None and m.base is not None:
+            sel, base = float(tc.x[m.cols].sum()), float(tc.x[m.base].sum())
+            bound = m.upper if over else m.lower
+            got = f"{sel / base:.1%}" if base > 0 else "no base land"
+            sentence = (f"{r['label_zh']} {r['label_en']}: share {'≤' if over else '≥'} "
+                        f"{bound:.1%} — {r['source']}: the table gives {got} "
+                        f"({_fmt(sel)} of {_fmt(base)} ha), {_fmt(abs(e))} ha "
+                        f"{'over' if over else 'short'}")
         out.append({"rule": r["name"], "label": f"{r['label_zh']} / {r['label_en']}",
                     "source": r["source"], "side": "over" if over else "under",
                     "limit": limit, "value": value, "excess": abs(e), "sentence": sentence})

@@ -11,8 +11,9 @@ from landalloc.cli.common import EXIT_INFEASIBLE, LangOpt, PeriodOpt, SetOpt, pr
 RelaxOpt = Annotated[list[str] | None, typer.Option(
     "--relax", "-r",
     help="What the repair may change: kinds total, sectors, groups, districts, zones, rules, "
-         "allowed (or all), and/or rule names such as district_cap[airport]; comma-separated "
-         "or repeated. Default: every kind but allowed cells")]
+         "allowed, and for linked periods horizon, stock, carry_over (or all), and/or rule "
+         "names such as district_cap[airport]; comma-separated or repeated. Default: every "
+         "kind but allowed cells (linked periods: the rules across periods first)")]
 WeightOpt = Annotated[list[str] | None, typer.Option(
     "--weight", "-w",
     help="Price of one hectare of change, KIND=W or RULE=W (default 1), e.g. districts=2")]
