@@ -143,7 +143,8 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
             if pred_district is not None:
                 keep &= np.array([pred_district(instances[k], d) for d in b.districts],
                                  bool)[b.col_district]
-            keep &= b.col_upper > 0  # cells a period does not allow take no land
+            # cells a period does not allow stay in (at 0 ha they add nothing), so the
+            # rule reads the same cells as each period's total and an IIS needs no x = 0
             out.append(np.flatnonzero(keep) + col_offset[k])
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 

@@ -79,8 +79,13 @@ def diagnose(ref: str | Path | None = None, period: str | None = None,
     Returns a `landalloc.analysis.diagnosis.Diagnosis`: `feasible`, `iis` (rule names),
     `sentences`, `arithmetic`, `repair` (set path -> new value) and `repair_block()`.
     """
-    return diagnose_problem(load_problem(ref, period, sets), relax, weights, method,
-                            time_limit)
+    problem = _one_or_linked(ref, period, sets)
+    if getattr(problem, "horizon", None) is not None:
+        from landalloc.analysis.diagnosis import explain_linked
+
+        return explain_linked(problem, ref, ",".join(problem.periods), list(sets or []),
+                              relax, weights, method, time_limit)
+    return diagnose_problem(problem, relax, weights, method, time_limit)
 
 
 # ------------------------------------------------------------------ alternative allocations
@@ -90,7 +95,7 @@ def check(table: str | Path, ref: str | Path | Instance | None = None,
     against the optimum, and the nearest feasible / optimal allocation (a CheckReport)."""
     from landalloc.analysis.alternatives import check_problem
 
-    return check_problem(load_problem(ref, period, sets), table)
+    return check_problem(_one_or_linked(ref, period, sets), table)
 
 
 def ranges(ref: str | Path | Instance | None = None, period: str | None = None,
@@ -99,7 +104,15 @@ def ranges(ref: str | Path | Instance | None = None, period: str | None = None,
     optimum (a RangesReport; `.cells` is a DataFrame)."""
     from landalloc.analysis.alternatives import ranges_problem
 
-    return ranges_problem(load_problem(ref, period, sets), slack)
+    return ranges_problem(_one_or_linked(ref, period, sets), slack)
+
+
+def _one_or_linked(ref, period: str | None, sets: list[str] | None):
+    """A Problem, or a HorizonProblem for `all`, `p1,p2` or a scenario of linked periods."""
+    from landalloc.problem.horizon import linked_spec, load_horizon
+
+    spec = None if isinstance(ref, Instance) else linked_spec(ref, period)
+    return load_problem(ref, period, sets) if spec is None else load_horizon(ref, spec, sets)
 
 
 def alternatives(ref: str | Path | Instance | None = None, period: str | None = None,

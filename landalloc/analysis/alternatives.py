@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landalloc.analysis.linked import implied_carry, split_sector
 from landalloc.errors import InputError
 from landalloc.errors import Problem as InputProblem
 from landalloc.formulations.rule_kinds import figure_path
@@ -48,6 +49,8 @@ class Names:
         inst = problem.instance
         self.lp = problem.lp
         self.inst = inst
+        #: linked periods: the joint LP's periods (its sectors read `<sector>@<period>`)
+        self.periods: list[str] = list(self.lp.meta.get("periods") or [])
         self.sector: dict[str, str] = {}
         self.district: dict[str, str] = {}
         for table, items in ((self.sector, inst.sectors), (self.district, inst.districts)):
@@ -79,12 +82,32 @@ class Names:
         return s_or(d, v)
 
     def cell_label(self, j: int) -> str:
-        s = self.lp.sectors[self.lp.col_sector[j]]
-        d = self.lp.districts[self.lp.col_district[j]]
-        return f"{self.sector_label(s)} × {self.district_label(d)}"
+        k = self.key(j)
+        if k.get("period") == "":
+            return f"结转用地 carry-over {k['district']}"
+        label = f"{self.sector_label(k['sector'])} × {self.district_label(k['district'])}"
+        return f"{label} ({k['period']})" if k.get("period") else label
 
     def cell(self, j: int) -> tuple[str, str]:
         return self.lp.sectors[self.lp.col_sector[j]], self.lp.districts[self.lp.col_district[j]]
+
+    def key(self, j: int) -> dict[str, str]:
+        """{sector, district} of column j, and its `period` for linked periods ("" for a
+        carry-over column, whose district is the pair `p->q`)."""
+        s, d = self.cell(j)
+        if not self.periods:
+            return {"sector": s, "district": d}
+        base, period = split_sector(s)
+        return {"sector": base, "district": d, "period": period}
+
+    def column(self, s: str, d: str, period: str | None = None) -> int | None:
+        if not self.periods:
+            return self.lp.col_index(s, d)
+        if not hasattr(self, "_columns"):  # the joint LP is not one sectors x districts grid
+            lp = self.lp
+            self._columns = {(lp.sectors[a], lp.districts[b]): j for j, (a, b) in
+                             enumerate(zip(lp.col_sector, lp.col_district, strict=True))}
+        return self._columns.get((f"{s}@{period}", d))
 
 
 def s_or(key: str, item) -> str:
@@ -123,6 +146,10 @@ def read_table(path: str | Path, problem: Problem) -> np.ndarray:
     rows, where = [r for r, _ in keep], [w for _, w in keep]
     header = [_norm(c) for c in rows[0]]
     names = Names(problem)
+    if names.periods and not {"sector", "district", "period", "hectares"} <= set(header):
+        raise InputError.one("linked periods: give a table with the columns sector, district, "
+                             "period, hectares (one row per cell and period)", file=str(path),
+                             line=1)
     if {"sector", "district", "hectares"} <= set(header):
         return _long(rows, where, header, names, str(path))
     return _wide(rows, where, names, str(path))
@@ -175,12 +202,24 @@ def _where(msg: str, file: str, line: str, key: str | None) -> InputProblem:
 def _long(rows, where, header, names: Names, file: str) -> np.ndarray:
     lp = names.lp
     i_s, i_d, i_h = (header.index(k) for k in ("sector", "district", "hectares"))
+    i_p = header.index("period") if "period" in header else None
+    one = None if names.periods else names.inst.period  # one period: read only its rows
     x = np.zeros(lp.num_col)
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, ...], str] = {}
     problems: list = []
     for r, w in zip(rows[1:], where[1:], strict=True):
         r = r + [""] * (len(header) - len(r))
         s, d = names.sector_of(r[i_s]), names.district_of(r[i_d])
+        p = None
+        if one is not None and i_p is not None:
+            if r[i_p] != one:
+                continue
+        elif i_p is not None:
+            p = r[i_p]
+            if p not in names.periods:
+                problems.append(_where(f"unknown period '{p[:40]}' (linked: "
+                                       f"{', '.join(names.periods)})", file, w, "period"))
+                p = s = None
         if r[i_s] == "":
             problems.append(_where("blank sector", file, w, "sector"))
         elif s is None:
@@ -192,12 +231,17 @@ def _long(rows, where, header, names: Names, file: str) -> np.ndarray:
         v = _number(r[i_h], file, w, "hectares", problems)
         if s is None or d is None or v is None:
             continue
-        if (s, d) in seen:
-            problems.append(_where(f"{s} × {d} given twice (first on line {seen[s, d]})",
-                                   file, w, "sector,district"))
+        cell = (s, d) if p is None else (s, d, p)
+        if cell in seen:
+            problems.append(_where(f"{' × '.join(cell)} given twice (first on line "
+                                   f"{seen[cell]})", file, w, "sector,district"))
             continue
-        seen[s, d] = w
-        x[lp.col_index(s, d)] = v
+        seen[cell] = w
+        j = names.column(s, d, p)
+        if j is None:
+            problems.append(_where(f"{s} × {d} is no cell of period {p}", file, w, "sector"))
+            continue
+        x[j] = v
     if problems:
         raise InputError(problems)
     return x
@@ -257,14 +301,17 @@ def _wide(rows, where, names: Names, file: str) -> np.ndarray:
 
 # ------------------------------------------------------------------ shared pieces
 def allocation_records(problem: Problem, x: np.ndarray) -> list[dict[str, Any]]:
-    lp = problem.lp
-    return [{"sector": lp.sectors[lp.col_sector[j]], "district": lp.districts[lp.col_district[j]],
-             "hectares": float(x[j])} for j in np.flatnonzero(np.abs(x) > HA_EPS)]
+    """The cells with land (linked periods: with their period; carry-over columns are not
+    land and are left out)."""
+    names = Names(problem)
+    return [{**k, "hectares": float(x[j])} for j in np.flatnonzero(np.abs(x) > HA_EPS)
+            if (k := names.key(j)).get("period") != ""]
 
 
 def allocation_frame(problem: Problem, x: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(allocation_records(problem, x), columns=["sector", "district",
-                                                                 "hectares"])
+    cols = ["sector", "district", *(["period"] if problem.lp.meta.get("periods") else []),
+            "hectares"]
+    return pd.DataFrame(allocation_records(problem, x), columns=cols)
 
 
 def moves(problem: Problem, frm: np.ndarray, to: np.ndarray) -> list[dict[str, Any]]:
@@ -275,8 +322,7 @@ def moves(problem: Problem, frm: np.ndarray, to: np.ndarray) -> list[dict[str, A
     idx = idx[np.argsort(-np.abs(d[idx]), kind="stable")]
     out = []
     for j in idx:
-        s, dd = names.cell(j)
-        out.append({"sector": s, "district": dd, "label": names.cell_label(j),
+        out.append({**names.key(j), "label": names.cell_label(j),
                     "from": float(frm[j]), "to": float(to[j]), "change": float(d[j])})
     return out
 
@@ -349,35 +395,57 @@ def violation_records(problem: Problem, tc: al.TableCheck) -> tuple[list, list]:
         e = float(tc.row_excess[i])
         r = rows.iloc[i]
         over = e > 0
-        limit = float(lp.row_upper[i] if over else lp.row_lower[i])
-        value = float(tc.activity[i])
+        offset = plan_offset(problem, r)  # a stock target reads existing + new land
+        limit = float(lp.row_upper[i] if over else lp.row_lower[i]) + offset
+        value = float(tc.activity[i]) + offset
         exact = lp.row_lower[i] == lp.row_upper[i]
         sign = "=" if exact else ("≤" if over else "≥")
         unit = "ha" if r["kind"] != "sector_group_share" else "ha (beyond the share)"
         sentence = (f"{r['label_zh']} {r['label_en']} {sign} {_fmt(limit)} — {r['source']}: "
                     f"the table puts {_fmt(value)} {unit} there, {_fmt(abs(e))} "
                     f"{'over' if over else 'short'}")
+        m = (lp.meta.get("measures") or {}).get(r["name"])
+        if r["kind"] == "rule_share" and m is not None and m.base is not None:
+            sel, base = float(tc.x[m.cols].sum()), float(tc.x[m.base].sum())
+            bound = m.upper if over else m.lower
+            got = f"{sel / base:.1%}" if base > 0 else "no base land"
+            sentence = (f"{r['label_zh']} {r['label_en']}: share {'≤' if over else '≥'} "
+                        f"{bound:.1%} — {r['source']}: the table gives {got} "
+                        f"({_fmt(sel)} of {_fmt(base)} ha), {_fmt(abs(e))} ha "
+                        f"{'over' if over else 'short'}")
         out.append({"rule": r["name"], "label": f"{r['label_zh']} / {r['label_en']}",
                     "source": r["source"], "side": "over" if over else "under",
                     "limit": limit, "value": value, "excess": abs(e), "sentence": sentence})
     names = Names(problem)
     cells = []
     for j in np.flatnonzero(tc.col_excess):
-        s, d = names.cell(j)
+        k = names.key(j)
         allowed = lp.col_upper[j] > 0
         why = "the plan does not allow this cell" if not allowed else \
             f"the cell's bound is {_fmt(lp.col_upper[j])} ha"
-        cells.append({"sector": s, "district": d, "hectares": float(tc.x[j]),
+        cells.append({**k, "hectares": float(tc.x[j]),
                       "sentence": f"{names.cell_label(j)}: {why}; the table puts "
                                   f"{_fmt(float(tc.x[j]))} ha there"})
     return out, cells
 
 
+def plan_offset(problem: Problem, row) -> float:
+    """What the plan's figure adds to a row's LP value: the existing stock for a stock
+    target (its row holds only the new land), else 0."""
+    if row["kind"] != "stock_target":
+        return 0.0
+    return float(problem.instance.horizon.existing_stock or 0.0)
+
+
 def check_problem(problem: Problem, table: str | Path | np.ndarray) -> CheckReport:
     """What an allocation table breaks, its output against the optimum, and the nearest
-    feasible (and, if it is feasible, the nearest optimal) allocation."""
+    feasible (and, if it is feasible, the nearest optimal) allocation. Linked periods: the
+    table gives every period's cells; the land it leaves to the next period is read as
+    carried over (within carry_over.max)."""
     lp, tol = problem.lp, tolerance_of(problem.options)
     x = table if isinstance(table, np.ndarray) else read_table(table, problem)
+    if getattr(problem, "horizon", None) is not None and not isinstance(table, np.ndarray):
+        x = implied_carry(problem.horizon, x)
     first = _first(problem)
     tc = al.table_check(lp, x, tol)
     violations, not_allowed = violation_records(problem, tc)
@@ -412,6 +480,7 @@ class RangesReport:
         return {"slack": self.slack, "optimum": self.optimum,
                 "objective_unit": self.objective_unit,
                 "cells": [{"sector": r.sector, "district": r.district,
+                           **({"period": r.period} if "period" in self.cells else {}),
                            "hectares": float(r.hectares), "min": _num(r.min),
                            "max": _num(r.max)} for r in self.cells.itertuples()]}
 
@@ -427,11 +496,9 @@ def ranges_problem(problem: Problem, slack: float = 0.0) -> RangesReport:
     idx = np.flatnonzero(al.allowed_cells(lp))
     lo = np.where(np.abs(r.lower) < tol.ha, 0.0, r.lower)
     hi = np.where(np.abs(r.upper) < tol.ha, 0.0, r.upper)
-    df = pd.DataFrame({
-        "sector": [names.cell(j)[0] for j in idx],
-        "district": [names.cell(j)[1] for j in idx],
-        "label": [names.cell_label(j) for j in idx],
-        "hectares": x[idx], "min": lo[idx], "max": hi[idx]})
+    keys = pd.DataFrame([names.key(j) for j in idx])
+    df = keys.assign(label=[names.cell_label(j) for j in idx],
+                     hectares=x[idx], min=lo[idx], max=hi[idx])
     df["room"] = df["max"] - df["min"]
     df.loc[df["room"] < 1e-6, "room"] = 0.0
     return RangesReport(slack, float(first.objective), df, r.solves, lp.objective_unit)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from landalloc.analysis.linked import split_row, split_sector
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.rule_kinds import kind_of
@@ -37,8 +38,16 @@ from landalloc.solver.diagnose import (
     snap,
 )
 
-RELAX_KINDS = ("total", "sectors", "groups", "districts", "zones", "rules", "allowed")
-DEFAULT_RELAX = ("total", "sectors", "groups", "districts", "zones", "rules")
+RELAX_KINDS = ("total", "sectors", "groups", "districts", "zones", "rules", "allowed",
+               "horizon", "stock", "carry_over")
+DEFAULT_RELAX = ("total", "sectors", "groups", "districts", "zones", "rules", "horizon",
+                 "stock", "carry_over")
+#: Linked periods: the rules across periods first (their `--set` paths name one rule; a
+#: period's own figure set by `--set` would move in every linked period).
+LINKED_RELAX = ("horizon", "stock", "carry_over", "rules")
+#: Row kinds of the rules across periods, named by their labels.
+_ACROSS = {"horizon_district_cap", "horizon_zone_total", "horizon_sector_total",
+           "stock_target", "carry_over", "horizon_rule"}
 
 
 # ---------------------------------------------------------------- what may move
@@ -115,8 +124,8 @@ class RelaxSpec:
             return None
         name = m.name(lp)
         if m.where == COL:
-            if not name.startswith("allowed["):
-                return None
+            if not name.startswith("allowed[") or "@" in name:
+                return None  # x >= 0, or a linked period's cell (no --set for one period)
             kind = "allowed"
         else:
             kind = kind_of(str(lp.rows["kind"].iat[m.index])).relax
@@ -129,7 +138,9 @@ class RelaxSpec:
 
 
 def _rule_key(name: str) -> tuple[str, list[str]]:
-    """`district_cap[airport]` -> ("district_cap", ["airport"])."""
+    """`district_cap[airport]` -> ("district_cap", ["airport"]); a linked period's own rule
+    `2021-2025:district_cap[airport]` reads the same."""
+    name = split_row(name)[1]
     if "[" not in name:
         return name, []
     head, _, rest = name.partition("[")
@@ -152,7 +163,10 @@ def set_path(lp: LinearProgram, m: Member) -> str | None:
         return prefix  # allowed.s.d: true
     side = "min" if m.side == LOWER else "max"
     kind = lp.rows["kind"].iat[m.index]
-    if kind == "district_cap" and side == "max" and not np.isfinite(lp.row_lower[m.index]):
+    if kind == "carry_over":
+        return prefix  # carry_over.max: 500
+    if kind in ("district_cap", "horizon_district_cap") and side == "max" \
+            and not np.isfinite(lp.row_lower[m.index]):
         return prefix  # a cap is an upper bound: districts.airport.cap: 1300
     return f"{prefix}.{side}"
 
@@ -193,12 +207,30 @@ class Namer:
     """Plan labels for rules and cells, from the Instance when there is one."""
 
     def __init__(self, lp: LinearProgram, instance: Instance | None,
-                 overrides: list[Override] | None = None) -> None:
+                 overrides: list[Override] | None = None,
+                 periods: dict[str, Instance] | None = None) -> None:
         self.lp, self.inst = lp, instance
         self.overrides = overrides or []
+        self.periods = periods or {}  # linked periods: each period's own Instance
+
+    def instance_of(self, name: str) -> Instance | None:
+        """The Instance a row's figures come from (a linked period's own, else the one)."""
+        return self.periods.get(split_row(name)[0], self.inst)
 
     def short(self, name: str) -> str:
         """Just the thing's name: 航空港区, 电子信息, 制造业融合发展先导区."""
+        period, base = split_row(name)
+        if period:
+            return f"{self._short(base)} ({period})"
+        i = self._row(name)
+        kind = str(self.lp.rows["kind"].iat[i]) if i is not None else ""
+        if kind == "stock_target":
+            return f"new land by the end of {_rule_key(name)[1][0]} (stock target)"
+        if kind in _ACROSS:
+            return str(self.lp.rows["label_zh"].iat[i])
+        return self._short(name)
+
+    def _short(self, name: str) -> str:
         head, args = _rule_key(name)
         inst = self.inst
         if inst is not None:
@@ -226,8 +258,10 @@ class Namer:
         return zh if zh == en else f"{zh} / {en}"
 
     def sector(self, s: str) -> str:
-        if self.inst is not None and s in self.inst.sectors:
-            return f"{self.inst.sectors[s].zh} {s}"
+        base, period = split_sector(s)
+        if self.inst is not None and base in self.inst.sectors:
+            label = f"{self.inst.sectors[base].zh} {base}"
+            return f"{label} ({period})" if period else label
         return s
 
     def district(self, d: str) -> str:
@@ -236,13 +270,25 @@ class Namer:
         return d
 
     def bound_text(self, name: str, side: str, bound: float) -> str:
-        """A share row's bound is 0 in the LP; show the share the plan states."""
+        """A share row's bound is 0 in the LP; show the share the plan states. A stock
+        target's row holds the new land; show the stock with the existing land."""
         head, args = _rule_key(name)
-        if head.startswith("sector_group_share") and self.inst is not None:
-            share = self.inst.sector_groups[args[0]].share
+        inst = self.instance_of(name)
+        if head.startswith("sector_group_share") and inst is not None:
+            share = inst.sector_groups[args[0]].share
             v = share.min if side == "min" else share.max
             if v is not None:
                 return f"{v:.1%} of the total increment"
+        if head.startswith("rule_share"):
+            m = (self.lp.meta.get("measures") or {}).get(name)
+            v = None if m is None else (m.lower if side == "min" else m.upper)
+            if v is not None and math.isfinite(v):
+                return (f"{v:.1%} of its base (Σ selection − {v:g} × Σ base "
+                        f"{'≥' if side == 'min' else '≤'} 0)")
+        if head == "stock_target" and inst is not None:
+            existing = float(inst.horizon.existing_stock or 0.0)
+            return (f"{_fmt(bound + existing)} ha of industrial land (existing "
+                    f"{_fmt(existing)} + {_fmt(bound)} new)")
         return _fmt(bound)
 
     def _row(self, name: str) -> int | None:
@@ -319,6 +365,8 @@ class Diagnosis:
     note: str = ""
     verified: bool | None = None
     verification: str = ""
+    repair_solves: bool | None = None  # the scenario re-solved with the repair applied
+    repair_objective: float | None = None
 
     def repair_block(self) -> str:
         """A ready-to-paste scenario `set:` block, with what each line changes."""
@@ -356,7 +404,8 @@ class Diagnosis:
     def repair_dict(self) -> dict[str, Any]:
         return {"set": self.repair, "changes": [r.to_dict() for r in self.repair_items],
                 "weighted_hectares": self.repair_cost, "relaxed": self.relaxed,
-                "note": self.repair_note}
+                "note": self.repair_note, "solves": self.repair_solves,
+                "objective_after": self.repair_objective}
 
 
 def _scaled_certificate(lp: LinearProgram, members: list[Member]) -> np.ndarray:
@@ -480,14 +529,20 @@ def _round_out(v: float, up: bool, digits: int) -> float | int:
     return int(r) if r == int(r) else r
 
 
-def _repair(lp: LinearProgram, el: Elastic, inst: Instance | None) -> list[RepairItem]:
+def _repair(lp: LinearProgram, el: Elastic, namer: Namer) -> list[RepairItem]:
     items: list[RepairItem] = []
     total = float(el.x.sum()) if el.x is not None else 0.0
     for ch in el.changes:
         path = set_path(lp, ch.member)
         if path is None:
             continue
-        items.append(_repair_item(lp, ch, path, inst, total))
+        inst = namer.instance_of(ch.name)
+        period = split_row(ch.name)[0]
+        item = _repair_item(lp, ch, path, inst, total, el.x)
+        if period:
+            item.note += (f"; {period}'s own rule: a --set of {path} moves it in every "
+                          f"linked period (to move {period} only, edit its period file)")
+        items.append(item)
         if ch.member.where == COL and inst is not None:
             s, d = _rule_key(ch.name)[1]
             if d not in inst.output.get(s, {}):
@@ -496,16 +551,38 @@ def _repair(lp: LinearProgram, el: Elastic, inst: Instance | None) -> list[Repai
                 items.append(RepairItem(f"output.{s}.{d}", guess, None, ch.name, 0.0,
                                         "no projection for this cell: the sector's mean "
                                         "output per ha, replace with a real one"))
-    return items
+    return _merged(items)
+
+
+def _merged(items: list[RepairItem]) -> list[RepairItem]:
+    """One item per path: linked periods' own rules share their `--set` path, and the
+    loosest value repairs every period."""
+    out: dict[str, RepairItem] = {}
+    for it in items:
+        old = out.get(it.path)
+        if old is None or isinstance(it.value, bool):
+            out[it.path] = it
+            continue
+        raising = it.value > it.old if isinstance(it.old, int | float) \
+            else it.path.endswith((".max", ".cap"))
+        looser = it.value > old.value if raising else it.value < old.value
+        keep, other = (it, old) if looser else (old, it)
+        keep.note += f"; also repairs {other.rule}"
+        out[it.path] = keep
+    return list(out.values())
 
 
 def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None,
-                 total: float) -> RepairItem:
+                 total: float, x: np.ndarray | None = None) -> RepairItem:
     head, args = _rule_key(ch.name)
     up = ch.member.side == UPPER
     if ch.member.where == COL:
         return RepairItem(path, True, False, ch.name, ch.slack,
                           f"uses {_fmt(ch.slack)} ha there")
+    if head == "stock_target" and inst is not None:  # the path sets the stock, not new land
+        existing = float(inst.horizon.existing_stock or 0.0)
+        return RepairItem(path, _round_out(ch.new + existing, up, 2), ch.old + existing,
+                          ch.name, ch.slack, f"{'+' if up else '−'}{_fmt(ch.slack)} ha")
     if head.startswith("sector_group_share") and inst is not None:
         share = inst.sector_groups[args[0]].share
         old = share.max if up else share.min
@@ -513,6 +590,15 @@ def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None
         new = _round_out(old + delta if up else old - delta, up, 4)
         return RepairItem(path, new, old, ch.name, ch.slack,
                           f"{_fmt(ch.slack)} ha of {_fmt(total)} ha")
+    m = (lp.meta.get("measures") or {}).get(ch.name)
+    if head.startswith("rule_share") and m is not None and m.base is not None:
+        # Σ sel − f·Σ base ≥ −u is the share f − u / Σ base (at the repaired allocation)
+        old = m.upper if up else m.lower
+        base = float(x[m.base].sum()) if x is not None else 0.0
+        delta = ch.slack / base if base > 0 else 0.0
+        new = _round_out(min(1.0, max(0.0, old + delta if up else old - delta)), up, 4)
+        return RepairItem(path, new, old, ch.name, ch.slack,
+                          f"{_fmt(ch.slack)} ha of a base of {_fmt(base)} ha")
     new = _round_out(ch.new, up, 2)
     return RepairItem(path, new, ch.old, ch.name, ch.slack,
                       f"{'+' if up else '−'}{_fmt(ch.slack)} ha")
@@ -520,13 +606,18 @@ def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None
 
 def explain(lp: LinearProgram, instance: Instance | None = None,
             overrides: list[Override] | None = None, relax: RelaxSpec | None = None,
-            method: str = "auto", time_limit: float = DEFAULT_IIS_TIME_LIMIT) -> Diagnosis:
-    """IIS, sentences, arithmetic and repair for one LP (feasible: a short answer)."""
+            method: str = "auto", time_limit: float = DEFAULT_IIS_TIME_LIMIT,
+            periods: dict[str, Instance] | None = None,
+            fallback: RelaxSpec | None = None) -> Diagnosis:
+    """IIS, sentences, arithmetic and repair for one LP (feasible: a short answer).
+
+    Linked periods: `periods` gives each period's Instance (for its figures), and
+    `fallback` the rules the repair may move when `relax` alone cannot repair."""
     iis = find_iis(lp, method, time_limit)
     if iis is None:
         return Diagnosis(feasible=True, sentences=["The rules are consistent: feasible."])
     note = iis.note
-    namer = Namer(lp, instance, overrides)
+    namer = Namer(lp, instance, overrides, periods)
     infos, structural, sentences, arithmetic = _explain(lp, iis, namer)
     d = Diagnosis(feasible=False, iis=iis.names(lp), members=infos, structural=structural,
                   sentences=sentences, arithmetic=arithmetic, method=iis.method,
@@ -535,12 +626,18 @@ def explain(lp: LinearProgram, instance: Instance | None = None,
     relax = relax or RelaxSpec()
     d.relaxed = sorted(relax.kinds) + sorted(relax.names)
     el = elastic(lp, lambda m: relax.weight(lp, m))
+    if not el.feasible and fallback is not None:
+        first = ", ".join(d.relaxed)
+        relax = fallback
+        d.relaxed = sorted(relax.kinds) + sorted(relax.names)
+        el = elastic(lp, lambda m: relax.weight(lp, m))
+        d.repair_note = f"the rules across periods alone ({first}) cannot repair it"
     if not el.feasible:
         d.repair_note = (f"no repair moves only {', '.join(d.relaxed) or 'nothing'}: "
                          f"let more rules move (--relax all)")
         return d
     d.repair_cost = el.objective
-    d.repair_items = _repair(lp, el, instance)
+    d.repair_items = _repair(lp, el, namer)
     d.repair = {it.path: it.value for it in d.repair_items}
     return d
 
@@ -551,3 +648,34 @@ def apply_repair(instance: Instance, repair: dict[str, Any]) -> Instance:
     data, _ = apply(data, [Override(p, copy.deepcopy(v), "repair") for p, v in repair.items()],
                     {})
     return Instance.model_validate(data)
+
+
+def explain_linked(problem, ref, spec: str, sets: list[str],
+                   relax: list[str] | str | None = None,
+                   weights: dict[str, float] | list[str] | None = None, method: str = "auto",
+                   time_limit: float = DEFAULT_IIS_TIME_LIMIT) -> Diagnosis:
+    """Why linked periods (a HorizonProblem) are infeasible, in the plan's words, and a
+    repair: by default among the rules across periods first, then every period's own;
+    checked by solving the linked periods again with the repair's `--set`s."""
+    from landalloc.problem.horizon import load_horizon
+    from landalloc.solver.highs import HighsSession
+
+    lp = problem.lp
+    given = split_names(relax)
+    spec_relax = RelaxSpec.parse(relax if given else list(LINKED_RELAX), weights, lp)
+    fallback = None if given else RelaxSpec.parse(None, weights, lp)
+    overrides = problem.loaded[0].overrides if problem.loaded else None
+    periods = dict(zip(problem.periods, problem.horizon.instances, strict=True))
+    d = explain(lp, problem.instance, overrides, spec_relax, method, time_limit, periods,
+                fallback)
+    if d.feasible or not d.repair:
+        return d
+    try:
+        again = load_horizon(ref, spec, [*sets, *d.repair_sets()], None, problem.options)
+    except InputError as e:
+        d.repair_solves, d.repair_note = False, f"the repair is not a valid scenario: {e}"
+        return d
+    raw = HighsSession(again.lp, again.options).run()
+    d.repair_solves = raw.status.value == "optimal"
+    d.repair_objective = raw.objective if d.repair_solves else None
+    return d

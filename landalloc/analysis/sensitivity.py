@@ -43,8 +43,14 @@ def sensitivity(ref: Ref = None, period: str | None = None, sets: list[str] | No
 
     `report.rules` and `report.cells` are DataFrames; `report.duals_unique` is False at a
     degenerate optimum, where `value_one_more_ha` / `value_one_less_ha` (measured by warm
-    re-solves) are the figures to quote.
+    re-solves) are the figures to quote. Linked periods (`all`, `p1,p2`, or a scenario of
+    linked periods): `linked_sensitivity`.
     """
+    from landalloc.problem.horizon import linked_spec
+
+    spec = None if isinstance(ref, Instance) else linked_spec(ref, period)
+    if spec is not None:
+        return linked_sensitivity(ref, spec, sets, options)
     problem = base_problem(ref, period, sets, options)
     inst, record = problem.instance, problem.record()
     rep = analyse(problem.lp, problem.options, probe=probe)
@@ -54,6 +60,36 @@ def sensitivity(ref: Ref = None, period: str | None = None, sets: list[str] | No
         rep.cells.insert(1, "sector_zh", rep.cells["sector"].map(sec))
         rep.cells.insert(3, "district_zh", rep.cells["district"].map(dis))
     rep.record = record
+    return rep
+
+
+def linked_sensitivity(ref: Ref = None, period: str | None = "all",
+                       sets: list[str] | None = None, options: SolverOptions | None = None
+                       ) -> SensitivityReport:
+    """The same analysis on the linked periods' one LP: every period's own rules (their
+    `period` column names it) and the rules across periods (`period` ""), with prices,
+    measured values and ranging; cells by sector, district and period (the carry-over
+    columns are read through their rows, `carry_over[p->q]`)."""
+    from landalloc.analysis.linked import split_sector
+    from landalloc.problem.horizon import load_horizon
+
+    problem = load_horizon(ref, period, sets, None, options)
+    rep = analyse(problem.lp, problem.options, probe=True)
+    inst = problem.instance
+    if rep.status == Status.OPTIMAL.value:
+        cells = rep.cells[rep.cells["sector"] != "carry_over"].copy()
+        parts = [split_sector(s) for s in cells["sector"]]
+        cells["sector"] = [s for s, _ in parts]
+        cells.insert(1, "sector_zh", cells["sector"].map({k: v.zh for k, v in
+                                                          inst.sectors.items()}))
+        cells.insert(3, "district_zh", cells["district"].map({k: v.zh for k, v in
+                                                              inst.districts.items()}))
+        cells.insert(4, "period", [p for _, p in parts])
+        rep.cells = cells.reset_index(drop=True)
+        own = rep.rules["period"] != ""
+        rep.rules.loc[own, "label_zh"] = (rep.rules.loc[own, "label_zh"] + "（"
+                                          + rep.rules.loc[own, "period"] + "）")
+    rep.record = problem.record()
     return rep
 
 

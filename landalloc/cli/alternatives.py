@@ -48,6 +48,7 @@ def alternatives_cmd(
     import pandas as pd
 
     from landalloc.analysis.alternatives import alternatives_problem
+    from landalloc.analysis.linked import refuse_linked
     from landalloc.present.alternatives_screen import (
         print_alternatives,
         write_alternatives_folder,
@@ -55,6 +56,7 @@ def alternatives_cmd(
     from landalloc.present.answer import check_lang
     from landalloc.problem.build import load_problem
 
+    refuse_linked(path, period, "alternatives")
     problem = load_problem(path, period, set_ or [])
     rep = solved_or_exit(lambda: alternatives_problem(problem, slack, n, seed, direction))
     doc = rep.to_dict()

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import JsonOpt, PathArg, PeriodOpt, SetOpt, print_json, solved_or_exit
+from landalloc.cli.common import (
+    JsonOpt,
+    PathArg,
+    PeriodOpt,
+    SetOpt,
+    linked_or_one,
+    print_json,
+    solved_or_exit,
+)
 
 
 def check_cmd(
@@ -24,30 +32,27 @@ def check_cmd(
     """Check an allocation table: every rule it breaks, in the plan's words, its output
     against the optimum, and the nearest feasible (or optimal) allocation.
 
+    Linked periods (--period all, p1,p2, or a scenario with period: all): a table with the
+    columns sector, district, period, hectares, checked against every period's rules and
+    the rules across periods; land a period leaves unused is read as carried over.
     Exit codes: 0 checked (whether or not the table meets the rules), 2 bad input (a bad
     table: file and line named), 3 the scenario itself is infeasible, 4 not solved.
     """
     import pandas as pd
 
-    from landalloc.analysis.alternatives import allocation_frame, check_problem
+    from landalloc.analysis.alternatives import check_problem
     from landalloc.present.alternatives_screen import print_check, write_alternatives_folder
-    from landalloc.problem.build import load_problem
 
-    problem = load_problem(path, period, set_ or [])
+    problem = linked_or_one(path, period, set_ or [])
     rep = solved_or_exit(lambda: check_problem(problem, allocation))
     doc = rep.to_dict()
     if out is not None:
         tables = {"violations.csv": pd.DataFrame(doc["violations"] + doc["cells_not_allowed"])}
-        import numpy as np
-
         for key, name in (("nearest", "nearest.csv"), ("nearest_optimal",
                                                        "nearest_optimal.csv")):
             blk = doc.get(key)
             if blk is not None:
-                x = np.zeros(problem.lp.num_col)
-                for a in blk["allocation"]:
-                    x[problem.lp.col_index(a["sector"], a["district"])] = a["hectares"]
-                tables[name] = allocation_frame(problem, x)
+                tables[name] = pd.DataFrame(blk["allocation"])
         write_alternatives_folder(out, "check", doc, tables)
     if as_json:
         print_json(doc)

@@ -151,3 +151,13 @@ def print_json(doc) -> None:
     import sys
 
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def linked_or_one(path, period: str | None, sets: list[str]):
+    """The problem a command analyses: the linked periods' one LP (`--period all`, `p1,p2`,
+    a scenario with `period: all`), else the one period."""
+    from landalloc.problem.build import load_problem
+    from landalloc.problem.horizon import linked_spec, load_horizon
+
+    spec = linked_spec(path, period)
+    return load_problem(path, period, sets) if spec is None else load_horizon(path, spec, sets)

@@ -118,6 +118,10 @@ def compare_cmd(
         from landalloc.present.report.labels import check_lang
 
         check_lang(lang)
+    from landalloc.analysis.linked import refuse_linked
+
+    for ref in scenarios:
+        refuse_linked(ref, period, "compare")
     results = solve_all(scenarios, period)
     table = comparison(results)
     names = [c for c in table.columns if c not in ("kind", "item", "label")

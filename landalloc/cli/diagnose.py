@@ -11,8 +11,9 @@ from landalloc.cli.common import EXIT_INFEASIBLE, LangOpt, PeriodOpt, SetOpt, pr
 RelaxOpt = Annotated[list[str] | None, typer.Option(
     "--relax", "-r",
     help="What the repair may change: kinds total, sectors, groups, districts, zones, rules, "
-         "allowed (or all), and/or rule names such as district_cap[airport]; comma-separated "
-         "or repeated. Default: every kind but allowed cells")]
+         "allowed, and for linked periods horizon, stock, carry_over (or all), and/or rule "
+         "names such as district_cap[airport]; comma-separated or repeated. Default: every "
+         "kind but allowed cells (linked periods: the rules across periods first)")]
 WeightOpt = Annotated[list[str] | None, typer.Option(
     "--weight", "-w",
     help="Price of one hectare of change, KIND=W or RULE=W (default 1), e.g. districts=2")]
@@ -49,19 +50,34 @@ def diagnose_cmd(
     where it comes from (the plan's table, or the scenario key that changed it), the
     arithmetic that shows the conflict, and a ready-to-paste `set:` block: the least change
     in hectares, among the rules you let move, that makes the period feasible.
+    Linked periods (--period all, p1,p2, or a scenario with period: all): the rules of
+    every period and across them (horizon caps and totals, stock targets, carry-over); the
+    repair moves the rules across periods first, and is checked by a re-solve.
     Exit codes: 0 feasible, 2 bad input, 3 infeasible (diagnosed).
     """
     from landalloc.api import diagnose_problem
     from landalloc.errors import InputError
     from landalloc.problem.build import load_problem
+    from landalloc.problem.horizon import linked_spec
 
     if iis_method not in ("auto", "highs", "deletion", "certificate"):
         raise InputError.one(f"unknown method '{iis_method}' "
                              "(known: auto, highs, deletion, certificate)", file="--iis-method")
-    problem = load_problem(path, period, set_ or [])
-    d = diagnose_problem(problem, relax, weight or [], iis_method, iis_time_limit)
+    spec = linked_spec(path, period)
+    if spec is None:
+        problem = load_problem(path, period, set_ or [])
+        d = diagnose_problem(problem, relax, weight or [], iis_method, iis_time_limit)
+    else:
+        from landalloc.analysis.diagnosis import explain_linked
+        from landalloc.problem.horizon import load_horizon
+
+        problem = load_horizon(path, spec, set_ or [])
+        d = explain_linked(problem, path, spec, list(set_ or []), relax, weight or [],
+                           iis_method, iis_time_limit)
     if as_json:
-        doc = {"name": problem.instance.name, "period": problem.instance.period,
+        doc = {"name": problem.instance.name,
+               "period": problem.instance.period if spec is None else spec,
+               **({} if spec is None else {"periods_linked": problem.periods}),
                "status": "optimal" if d.feasible else "infeasible", **d.to_dict()}
         print_json(doc)
     else:

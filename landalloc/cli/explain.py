@@ -47,10 +47,12 @@ def explain_cmd(
     Exit codes: 0 done, 2 bad input, 3 infeasible, 4 not solved.
     """
     from landalloc.analysis.alternatives import explain_problem
+    from landalloc.analysis.linked import refuse_linked
     from landalloc.present.alternatives_screen import print_explain
     from landalloc.present.answer import check_lang
     from landalloc.problem.build import load_problem
 
+    refuse_linked(path, period, "explain")
     problem = load_problem(path, period, set_ or [])
     rep = solved_or_exit(lambda: explain_problem(problem, sector, district, slack, target))
     if as_json:

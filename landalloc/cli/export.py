@@ -39,6 +39,9 @@ def export_cmd(
         kind = format_of(out, fmt)
     except ValueError as e:
         raise InputError.one(str(e), file=str(out), key="--format") from None
+    from landalloc.analysis.linked import refuse_linked
+
+    refuse_linked(path, period, "export")
     lp = load_problem(path, period, set_ or []).lp
     write_model(lp, out, kind, minimise=minimise)
     typer.echo(f"wrote {out} ({kind.upper()}, {lp.num_col} columns, {lp.num_row} rows, "

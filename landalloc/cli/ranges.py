@@ -13,6 +13,7 @@ from landalloc.cli.common import (
     PeriodOpt,
     SetOpt,
     SlackOpt,
+    linked_or_one,
     print_json,
     solved_or_exit,
 )
@@ -30,13 +31,14 @@ def ranges_cmd(
     """Min and max hectares of every allowed cell over all allocations with output ≥
     (1 − slack) × optimum: which cells the rules fix and which are free, and by how much.
 
+    Linked periods (--period all, p1,p2, or a scenario with period: all): every cell of
+    every period (and the carry-over) within the slack of the joint optimum.
     Exit codes: 0 done, 2 bad input, 3 infeasible, 4 not solved.
     """
     from landalloc.analysis.alternatives import ranges_problem
     from landalloc.present.alternatives_screen import print_ranges, write_alternatives_folder
-    from landalloc.problem.build import load_problem
 
-    problem = load_problem(path, period, set_ or [])
+    problem = linked_or_one(path, period, set_ or [])
     rep = solved_or_exit(lambda: ranges_problem(problem, slack))
     doc = rep.to_dict()
     if out is not None:

@@ -55,18 +55,26 @@ def sensitivity_cmd(
     price holds, and the value of one more and one less hectare measured by re-solving. For
     every cell: reduced cost and the output-per-ha range over which the allocation stays
     optimal. A degenerate optimum (several sets of prices are optimal) is flagged.
+    Linked periods (--period all, p1,p2, or a scenario with period: all): every period's own
+    rules, labelled by period, and the rules across periods, from the one LP.
     Exit codes: 0 solved, 2 bad input, 3 infeasible.
     """
     from landalloc.analysis.sensitivity import sensitivity
     from landalloc.present.analysis_files import write_sensitivity
     from landalloc.present.analysis_screen import print_sensitivity
     from landalloc.present.answer import check_lang
+    from landalloc.problem.horizon import linked_spec
 
-    rep = sensitivity(path, period, set_ or [], options_from(time_limit, threads, verbose))
+    options = options_from(time_limit, threads, verbose)
+    spec = linked_spec(path, period)
+    rep = sensitivity(path, period, set_ or [], options)  # linked periods too
     if out is not None and rep.status == "optimal":
         write_sensitivity(out, rep)
     if as_json:
-        print_json(rep.to_dict())
+        doc = rep.to_dict()
+        if spec is not None:
+            doc["periods_linked"] = rep.record.get("periods", [])
+        print_json(doc)
     else:
         print_sensitivity(rep, all_cells=all_cells, lang=check_lang(lang))
     if rep.status != "optimal":
@@ -115,6 +123,9 @@ def sweep_cmd(
         raise InputError.one("more --steps than --param", file="--steps")
     steps += [21] * (len(param) - len(steps))
     spec = list(zip(param, start, stop, steps, strict=True))
+    from landalloc.analysis.linked import refuse_linked
+
+    refuse_linked(path, period, "sweep")
     df = sweep(path, spec, period=period, sets=set_ or [],
                options=options_from(time_limit, threads, verbose), rebuild=rebuild)
     if out is not None:
@@ -145,11 +156,13 @@ def tornado_cmd(
     are sorted by swing, the larger change of the two moves; a move that makes the plan
     infeasible is shown as such.
     """
+    from landalloc.analysis.linked import refuse_linked
     from landalloc.analysis.sensitivity import tornado
     from landalloc.present.analysis_files import write_tornado
     from landalloc.present.analysis_screen import print_tornado
     from landalloc.present.answer import check_lang
 
+    refuse_linked(path, period, "tornado")
     df = tornado(path, delta, period, set_ or [], options_from(time_limit, threads, verbose))
     if out is not None:
         write_tornado(out, df)

@@ -34,9 +34,11 @@ def serve_cmd(
     and a JSON API (POST /api/solve answers as `solve --json`; docs at /docs)."""
     import uvicorn
 
+    from landalloc.analysis.linked import refuse_linked
     from landalloc.plan.loading import load
     from landalloc.serve.app import create_app
 
+    refuse_linked(path, period, "serve")
     load(path, period)  # bad input: the CLI's message and exit 2, before listening
     if host not in LOCAL_HOSTS:
         print(f"warning: listening on {host}: anyone who can reach this address can use the "

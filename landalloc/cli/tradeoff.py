@@ -28,11 +28,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Maximise output subject to plan fit >= t, for every t: the exact front, its
         breakpoints, the cells that change and what each plan-fit point costs."""
+        from landalloc.analysis.linked import refuse_linked
         from landalloc.analysis.tradeoff import front
         from landalloc.present.answer import check_lang
         from landalloc.present.tradeoff_screen import print_front, write_front
         from landalloc.problem.build import load_problem
 
+        refuse_linked(path, period, "tradeoff")
         problem = load_problem(path, period, sets)
         f = front(problem, points)
         doc = f.to_dict()

@@ -29,6 +29,8 @@ def _f(v, digits: int = 4) -> str:
         return "—"
     if isinstance(v, float) and math.isinf(v):
         return "∞" if v > 0 else "-∞"
+    if abs(v) < 0.5 * 10 ** -digits:
+        v = 0.0  # no "-0.0000"
     return f"{v:,.{digits}f}"
 
 
@@ -63,8 +65,47 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
     answer(console, lang, rep.status, rep.objective, unit,
            binds=rule_words(rep.rules, lang, unit),
            warnings=price_warnings(rep.rules, rep.duals_unique, rep.allocation_unique, lang))
+    order = list((rep.record or {}).get("periods") or [])
+    for title, rules in _rule_groups(rep.rules, lang, order):
+        _print_rules(console, rules, lang, unit, narrow, title)
+    console.print(say(lang, "影子价格：规则指标每提高 1 公顷时产出的变化（仅在唯一时给出）。"
+                            "“多 1 / 少 1 公顷”：把指标提高 / 降低 0.1% 重新求解测得的每公顷变化"
+                            "（—：仅此一项变动即不可行）。“*”：退化。",
+                      "Shadow price: change of output per ha the rule's active figure rises "
+                      "(shown only where unique). 'one more ha' / 'one less ha': measured by "
+                      "re-solving with the figure 0.1% higher / lower, per ha (— : that move "
+                      "alone is infeasible). '*': degenerate.", "\n"), style="dim")
+    periods = ([*order, *[p for p in dict.fromkeys(rep.cells["period"]) if p not in order]]
+               if "period" in rep.cells else [None])
+    for p in periods:
+        cells = rep.cells if p is None else rep.cells[rep.cells["period"] == p]
+        _print_cells(console, cells, lang, unit, narrow, all_cells, p)
+    if not all_cells:
+        console.print(say(lang, "列出有用地的地块，以及最接近进入的 10 个未用地块（--all-cells "
+                                "列出全部允许的地块）。",
+                          "Cells with land, and the 10 unused cells closest to entering "
+                          "(--all-cells for every allowed cell).", "\n"), style="dim")
+
+
+def _rule_groups(rules: pd.DataFrame, lang: str, order: list[str]
+                 ) -> list[tuple[str | None, pd.DataFrame]]:
+    """One period: all rules. Linked periods: each period's own rules, then the rules
+    across periods (horizon caps and totals, stock targets, carry-over)."""
+    if "period" not in rules:
+        return [(None, rules)]
+    out = [(say(lang, f"{p} 期规则", f"rules of {p}"), rules[rules["period"] == p])
+           for p in [*order, *[q for q in dict.fromkeys(rules["period"]) if q not in order]]
+           if p and (rules["period"] == p).any()]
+    across = rules[rules["period"] == ""]
+    if len(across):
+        out.append((say(lang, "跨期规则", "rules across periods"), across))
+    return out
+
+
+def _print_rules(console: Console, rules: pd.DataFrame, lang: str, unit: str, narrow: bool,
+                 group: str | None) -> None:
     rows = []
-    for _, r in rep.rules.iterrows():
+    for _, r in rules.iterrows():
         state = (_side(str(r["side"]), "zh" if narrow and lang == "both" else lang)
                  + (" *" if r["degenerate"] else ""))
         price = _f(r["shadow_price"]) if r["price_unique"] else say(lang, "不唯一", "not unique")
@@ -79,20 +120,17 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
              say(lang, "价格成立的界限区间", "price holds for bound in", "\n")]
     names = [escape(row[0]) + (f"\n[dim]{escape(row[8])}[/]" if row[8] and not narrow else "")
              for row in rows]
-    fit_columns(console, say(lang, f"按影子价格排序的规则（每公顷指标的 {unit}）",
-                             f"Rules, ranked by shadow price ({unit} per ha of the rule's "
-                             "figure)"), say(lang, "规则", "rule"), names,
+    title = say(lang, f"按影子价格排序的规则（每公顷指标的 {unit}）",
+                f"Rules, ranked by shadow price ({unit} per ha of the rule's figure)")
+    fit_columns(console, f"{title} — {group}" if group else title, say(lang, "规则", "rule"),
+                names,
                 [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
                 make=_t, markup_names=True)
-    console.print(say(lang, "影子价格：规则指标每提高 1 公顷时产出的变化（仅在唯一时给出）。"
-                            "“多 1 / 少 1 公顷”：把指标提高 / 降低 0.1% 重新求解测得的每公顷变化"
-                            "（—：仅此一项变动即不可行）。“*”：退化。",
-                      "Shadow price: change of output per ha the rule's active figure rises "
-                      "(shown only where unique). 'one more ha' / 'one less ha': measured by "
-                      "re-solving with the figure 0.1% higher / lower, per ha (— : that move "
-                      "alone is infeasible). '*': degenerate.", "\n"), style="dim")
 
-    cells = rep.cells[rep.cells["allowed"]]
+
+def _print_cells(console: Console, cells: pd.DataFrame, lang: str, unit: str, narrow: bool,
+                 all_cells: bool, period: str | None) -> None:
+    cells = cells[cells["allowed"]]
     if not all_cells:
         used = cells[cells["hectares"] > 0]
         unused = cells[cells["hectares"] <= 0].sort_values("reduced_cost", ascending=False)
@@ -110,16 +148,12 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
              say(lang, "分配保持最优的地均产出区间", "allocation optimal for output/ha in", "\n")]
     names = [escape(row[0]) + (f"\n[dim]{escape(row[5])}[/]" if row[5] and not narrow else "")
              for row in rows]
-    fit_columns(console, say(lang, f"地块：检验数与地均产出区间（{unit}/公顷）",
-                             f"Cells: reduced cost and output-per-ha range ({unit}/ha)"),
+    title = say(lang, f"地块：检验数与地均产出区间（{unit}/公顷）",
+                f"Cells: reduced cost and output-per-ha range ({unit}/ha)")
+    fit_columns(console, f"{title} — {period}" if period else title,
                 say(lang, "产业 × 区县", "sector × district"), names,
                 [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
                 make=_t, markup_names=True)
-    if not all_cells:
-        console.print(say(lang, "列出有用地的地块，以及最接近进入的 10 个未用地块（--all-cells "
-                                "列出全部允许的地块）。",
-                          "Cells with land, and the 10 unused cells closest to entering "
-                          "(--all-cells for every allowed cell).", "\n"), style="dim")
 
 
 SIDE_ZH = {"fixed": "定额", "upper": "上限", "lower": "下限", "slack": "有余量",

@@ -9,7 +9,8 @@ from rich.text import Text
 from landalloc.present.answer import answer, fmt, say
 
 KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
-            "total": "总量", "zones": "片区", "allowed": "允许布局"}
+            "total": "总量", "zones": "片区", "allowed": "允许布局", "horizon": "规划期总量",
+            "stock": "存量目标", "carry_over": "结转"}
 
 
 def _label(label: str, lang: str) -> str:
@@ -71,3 +72,12 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
             style="bold")
         block = d.repair_block()
         out(block.replace(": was ", "：原为 ") if lang == "zh" else block)
+        if d.repair_note:
+            out(d.repair_note, style="dim")
+        if d.repair_solves is not None:
+            obj = "" if d.repair_objective is None else f"; output {d.repair_objective:,.2f}"
+            out(say(lang, "已重新求解：修复后可行" + obj if d.repair_solves else
+                    "已重新求解：修复后仍不可行（仅作参考）",
+                    f"re-solved with the repair: feasible{obj}" if d.repair_solves else
+                    "re-solved with the repair: still infeasible (a guide only)", " "),
+                style="dim" if d.repair_solves else "bold red")

@@ -11,6 +11,20 @@ def _fmt(v) -> str:
     return "·" if v is None or abs(v) < 0.05 else f"{v:,.0f}"
 
 
+def _price(r: dict) -> str:
+    """The price where unique; else the measured values of one more / one less unit."""
+    if r["dual"] is not None and r.get("price_unique"):
+        return f"{r['dual']:.4f}"
+    if not r.get("binding"):
+        return ""
+
+    def one(v) -> str:
+        return "infeasible" if v is None else f"{v:+.4f}"
+
+    return (f"not unique: one more {one(r.get('value_one_more_ha'))}, "
+            f"one less {one(r.get('value_one_less_ha'))}")
+
+
 def print_horizon(result, console: Console | None = None) -> None:
     console = console or Console()
     h = result.horizon
@@ -60,6 +74,6 @@ def print_horizon(result, console: Console | None = None) -> None:
         shown = "" if ach is None else (f"{ach:.3f}" if unit == "share" else f"{ach:,.1f}")
         lo, hi = r.get("achieved_lower"), r.get("achieved_upper")
         bounds = f"[{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
-        price = "" if r["dual"] is None else f"{r['dual']:.4f}"
+        price = _price(r)
         t.add_row(r["label"], f"{shown} {unit}", bounds, price, r["source"] or "")
     console.print(t)

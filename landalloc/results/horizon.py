@@ -105,6 +105,8 @@ class HorizonResult(Solved):
              "activity": _num(r.get("activity")), "lower": _num(r["lower"]),
              "upper": _num(r["upper"]), "dual": _num(r.get("shadow_price")),
              "price_unique": bool(r.get("price_unique", False)),
+             "value_one_more_ha": _num(r.get("value_one_more_ha")),
+             "value_one_less_ha": _num(r.get("value_one_less_ha")),
              "unit": r.get("unit"), "meaning": r.get("meaning"),
              "binding": bool(r.get("binding", False)), "source": r["source"],
              **achieved_columns(measures.get(r["name"]), x)}
