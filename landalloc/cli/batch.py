@@ -33,8 +33,10 @@ def batch_cmd(
     time_limit: TimeLimitOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     report_dir: Annotated[Path | None, typer.Option(
-        "--report", help="Also write a report (HTML, Excel, charts) of the best scenario, "
-                         "with the distribution of objective values over the batch")] = None,
+        "--report", help="Also write a report (HTML, PDF, Excel, charts) of the best "
+                         "single-period scenario with its parameters, and every scenario's "
+                         "change in output against the base (--base, else the plan), over "
+                         "the batch and against each varied parameter")] = None,
     lang: Annotated[str, typer.Option(
         "--lang", callback=choice("zh", "en", "both"),
         metavar="zh|en|both",
@@ -48,10 +50,16 @@ def batch_cmd(
     written chunk by chunk; after a crash, `--resume` solves only the missing scenarios
     and the final tables hold every scenario exactly once.
 
-    Writes OUT/summary.parquet (scenario, file, status, objective, output, max violation,
-    solve time, message), OUT/allocation.parquet (scenario, sector, district, ha) and
-    OUT/rules.parquet (each rule's activity, bounds and shadow price); CSV copies up to
-    10,000 scenarios and results.xlsx up to 1,000.
+    A scenario of linked periods (`period: all`, or `--period all`) is solved as the one
+    joint LP of `landalloc solve --period all`.
+
+    Writes OUT/summary.parquet (scenario, file, period, status, objective, output, max
+    violation, solve time, message, and one column per --set path the scenarios change,
+    holding the value used), OUT/allocation.parquet (scenario, period, sector, district,
+    ha), OUT/rules.parquet (each rule's period — "" across linked periods — activity,
+    bounds and shadow price, NaN where not unique) and OUT/infeasible_groups.json (the
+    infeasible scenarios grouped by the rules that conflict); CSV copies up to 10,000
+    scenarios and results.xlsx up to 1,000.
     """
     from rich.console import Console
     from rich.progress import (
@@ -117,8 +125,8 @@ def batch_cmd(
         from landalloc.batch.report import write_batch_report
 
         write_batch_report(out, report_dir, base, period, lang)
-        console.print(f"report: {report_dir}/report.html (best scenario; objective "
-                      "distribution over the batch)", highlight=False)
+        console.print(f"report: {report_dir}/report.html (the best scenario; every "
+                      "scenario's change against the base)", highlight=False)
 
 
 def _print_summary(out: Path, lang: str) -> None:
