@@ -216,3 +216,35 @@ def test_infeasible_rows_name_their_conflict_group(tmp_path):
         assert groups[0]["labels"][0] in s.loc[name, "message"]  # the plan's words
     assert "conflict group 2 of 2" in s.loc["central-no-new-land", "message"]
     assert s.loc["fine", "message"] == ""
+
+
+def test_report_headline_names_the_best_and_its_change_against_the_plan(tmp_path):
+    import re
+
+    table = tmp_path / "caps.csv"
+    caps = [1000, 1100, 1300, 1500]  # 1,000 ha: the leading zone's 2,300 ha cannot fit
+    pd.DataFrame({"scenario": [f"cap-{c}" for c in caps],
+                  "districts.airport.cap": caps}).to_csv(table, index=False)
+    out, rep = tmp_path / "out", tmp_path / "rep"
+    run_batch([str(table)], out, base="zhengzhou")
+    from landalloc.batch.report import write_batch_report
+
+    write_batch_report(out, rep, "zhengzhou", None, "en")
+    s = pd.read_parquet(out / "summary.parquet").set_index("scenario")
+    assert s.loc["cap-1000", "status"] == "infeasible"
+    objs = {c: solve("zhengzhou", sets=[f"districts.airport.cap={c}"]) for c in caps}
+    best = max((c for c in caps if objs[c].optimal), key=lambda c: objs[c].objective)
+    change = objs[best].objective - solve("zhengzhou").objective
+    text = re.sub(r"<[^>]+>", " ", (rep / "report.html").read_text("utf-8"))
+    text = re.sub(r"\s+", " ", text)
+    assert f"best scenario cap-{best} [2021-2025]" in text
+    assert f"districts.airport.cap = {best:,}" in text
+    assert f"change against the base (亿元) {change:+,.1f} (zhengzhou, 2021-2025)" in text
+    figures = {p.name for p in (rep / "figures").iterdir()}
+    assert {"batch_change.png", "batch_parameters.png"} <= figures
+    assert "batch_objective.png" not in figures  # no absolute distribution any more
+    sheet = pd.read_excel(rep / "report.xlsx", sheet_name=None)
+    batch = next(df for name, df in sheet.items() if "Batch" in name)
+    row = batch.set_index("scenario").loc[f"cap-{best}"]
+    assert row["change"] == pytest.approx(change, abs=1e-6)
+    assert math.isnan(batch.set_index("scenario").loc["cap-1000", "change"])
