@@ -107,7 +107,8 @@ def print_batch(summary, params: dict[int, dict[str, object]],
         warn.append(say(lang, f"{others:,} 个情景无法读取或未解完（见 summary 的 message 列）",
                         f"{others:,} scenarios could not be read or solved (the summary's "
                         "message column)", "\n  "))
-    answer(console, lang, "optimal" if len(ok) else "infeasible", best_obj, unit,
+    status = "optimal" if len(ok) else ("infeasible" if n_bad else "not_solved")
+    answer(console, lang, status, best_obj, unit,
            extra=extra, warnings=warn,
            title=say(lang, "批量求解", "Batch"))
     for g in groups:
