@@ -162,24 +162,28 @@ def batch_dir(tmp_path_factory):
 def test_batch_screen(batch_dir, width):
     import pandas as pd
 
-    from landalloc.cli.batch import infeasible_groups
-    from landalloc.present.batch_screen import print_batch, scenario_parameters
+    from landalloc.batch.groups import read_groups
+    from landalloc.batch.params import parameters
+    from landalloc.present.batch_screen import print_batch
 
     summary = pd.read_parquet(batch_dir / "summary.parquet")
-    params = scenario_parameters(summary)
+    params = parameters(summary)
     assert params[int(summary.set_index("scenario").loc["airport-expansion", "id"])][
         "districts.airport.cap"] == 1500
-    groups = infeasible_groups(summary, None, None, params)
-    assert sum(len(g[1]) for g in groups) == int((summary["status"] == "infeasible").sum())
+    groups = read_groups(batch_dir)
+    assert sum(g["count"] for g in groups) == int((summary["status"] == "infeasible").sum())
     c = console(width)
     print_batch(summary, params, groups, c)
     text = text_of(c)
     assert_fits(text, width)
-    best = summary["objective"].max()
+    ok = summary[summary["status"] == "optimal"]
+    best, worst = ok["objective"].max(), ok["objective"].min()
     first_lines_have(text, f"{best:,.1f}")
+    head = text.split("─" * 20)[0]  # the answer block: best and worst before any table
+    assert f"{worst:,.1f}" in head and "最差情景" in head
     assert_whole(text, [f"{v:,.1f}" for v in summary["objective"].dropna()])
-    for _, names, _ in groups:
-        assert all(n in text for n in names)
+    for g in groups:
+        assert g["example"] in text and f"{g['count']:,} scenarios" in text
 
 
 # --- Chinese only --------------------------------------------------------------------

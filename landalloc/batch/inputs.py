@@ -34,6 +34,7 @@ class Chunk:
     last: int
     items: tuple  # files: (id, path); rows: (id, row, name, base, period, {path: value})
     source: str = ""  # the override table the rows come from
+    period: str | None = None  # files: the batch's --period (rows carry their own)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -192,7 +193,7 @@ def chunks(sources: list[dict[str, Any]], todo: np.ndarray, sizes: dict[str, int
             ids = np.flatnonzero(todo[offset:offset + n]) + offset
             for run in _runs(ids, sizes["files"]):
                 items = tuple((int(i), src["paths"][i - offset]) for i in run)
-                yield Chunk("files", int(run[0]), int(run[-1]), items)
+                yield Chunk("files", int(run[0]), int(run[-1]), items, period=period)
         else:
             n = src["rows"]
             yield from _table_chunks(src, offset, todo[offset:offset + n], sizes["rows"],
@@ -234,3 +235,31 @@ def _table_chunks(src: dict[str, Any], offset: int, todo: np.ndarray, size: int,
                 yield from emit()
         row += batch.num_rows
     yield from emit()
+
+
+def table_row(table: Path, row: int) -> dict[str, Any]:
+    """One row of an override table, as read by the batch."""
+    if table.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(table).slice(row, 1).to_pylist()[0]
+    import pyarrow.csv as pcsv
+
+    return pcsv.read_csv(table).slice(row, 1).to_pylist()[0]
+
+
+def scenario_source(file: str, row: int | None, base: str | None, period: str | None
+                    ) -> tuple[str, str | None, list]:
+    """What a summary row solved, to solve or diagnose it again: (the instance or scenario,
+    the period asked for, the overrides of its table row)."""
+    from landalloc.plan.overrides import Override
+
+    if row is None or row != row:  # a scenario file
+        return file, period, []
+    table, row = Path(file), int(row)
+    rec = table_row(table, row)
+    origin = f"{table} row {row}"
+    overrides = [Override(k, v, origin) for k, raw in rec.items()
+                 if k not in META_COLUMNS and (v := _clean(raw)) is not None]
+    ref = _resolve_base(table, _text(rec.get("extends")), base)
+    return ref, _text(rec.get("period")) or period, overrides

@@ -32,7 +32,8 @@ from landalloc.errors import InputError
 from landalloc.solver import SolverOptions
 
 DEFAULT_CHUNK = {"files": 50, "rows": 500}
-MANIFEST_VERSION = 1
+#: 2: tables with `period`, parameter columns in the summary, infeasible groups.
+MANIFEST_VERSION = 2
 #: Seconds to wait for a Dask scheduler before giving up with a message.
 CONNECT_TIMEOUT = 5
 
@@ -232,9 +233,12 @@ def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | N
               period: str | None = None, chunk_size: int | None = None,
               options: SolverOptions | None = None,
               progress: Callable[[int, int], None] | None = None,
-              start: Callable[[int, int], None] | None = None) -> BatchReport:
+              start: Callable[[int, int], None] | None = None,
+              diagnose: int = 40) -> BatchReport:
     """Solve every scenario of `inputs` into `out`; with `resume`, only what is missing.
 
+    Up to `diagnose` infeasible scenarios are diagnosed to group them by the rules that
+    conflict (`infeasible_groups.json`, and each one's summary message).
     `progress(done_now, total)` is called as chunks finish; `start(total, already_done)`
     once before the first chunk is sent.
     """
@@ -244,7 +248,7 @@ def run_batch(inputs: list[str], out: Path, *, jobs: int = 1, scheduler: str | N
     store.lock()
     try:
         return _run(store, started, inputs, jobs, scheduler, resume, overwrite, base, period,
-                    chunk_size, options, progress, start)
+                    chunk_size, options, progress, start, diagnose)
     finally:
         store.unlock()
 
@@ -261,7 +265,7 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
          resume: bool, overwrite: bool, base: str | None, period: str | None,
          chunk_size: int | None, options: SolverOptions | None,
          progress: Callable[[int, int], None] | None,
-         start: Callable[[int, int], None] | None) -> BatchReport:
+         start: Callable[[int, int], None] | None, diagnose: int) -> BatchReport:
     """The batch itself, once the folder is held. Nothing is written before the inputs are
     read and the workers have started, so a run that never starts leaves no manifest."""
     opts = options or SolverOptions()
@@ -273,6 +277,11 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
     fresh = not (store.exists() and resume)
     if not fresh:
         manifest = store.read_manifest()
+        if manifest["version"] != MANIFEST_VERSION:
+            raise InputError.one(f"this batch was written by another version of landalloc "
+                                 f"(manifest version {manifest['version']}, now "
+                                 f"{MANIFEST_VERSION}); --overwrite to start again",
+                                 file=str(store.out / "manifest.json"))
         if inputs:
             again = _manifest(inputs, base, period, manifest["chunk_size"], opts)
             if again["sources"] != manifest["sources"]:
@@ -355,6 +364,10 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
             signal.signal(signal.SIGTERM, restore)
         executor.close()
     rows = store.finalize(total)
+    from landalloc.batch.groups import group_infeasible
+
+    group_infeasible(store.out, manifest.get("base"), manifest["period"], diagnose)
+    store.small_copies(rows)
     store.mark(complete=True)
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

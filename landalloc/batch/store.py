@@ -134,7 +134,7 @@ class Store:
         (self.out / MARKER).unlink(missing_ok=True)
         if self.chunks.exists():
             shutil.rmtree(self.chunks)
-        for name in [MANIFEST, "results.xlsx",
+        for name in [MANIFEST, "results.xlsx", "infeasible_groups.json",
                      *(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))]:
             (self.out / name).unlink(missing_ok=True)
 
@@ -203,15 +203,23 @@ class Store:
 
     # ------------------------------------------------------------ final tables
     def finalize(self, total: int) -> dict[str, int]:
-        """Merge the chunks, in id order and each id once, into the final tables."""
+        """Merge the chunks, in id order and each id once, into the final tables; the
+        summary gets one column per parameter path (see `params`)."""
+        from landalloc.batch import params
+
         dirs = self._chunk_dirs()
         counts: dict[str, int] = {}
+        types = params.column_types(
+            text for d in dirs for text in
+            pq.read_table(d / "summary.parquet", columns=["parameters"])
+            .column("parameters").to_pylist())
         for name in TABLES:
             final = self.out / f"{name}.parquet"
             tmp = self.out / f".{name}.parquet.tmp"
             last = -1
             rows = 0
-            with pq.ParquetWriter(tmp, SCHEMAS[name], compression="zstd") as writer:
+            out_schema = params.schema(types) if name == "summary" else SCHEMAS[name]
+            with pq.ParquetWriter(tmp, out_schema, compression="zstd") as writer:
                 for d in dirs:
                     t = pq.read_table(d / f"{name}.parquet", schema=SCHEMAS[name])
                     if t.num_rows == 0:
@@ -222,13 +230,18 @@ class Store:
                         t = t.filter(pa.array(keep))
                     if t.num_rows == 0:
                         continue
+                    if name == "summary":
+                        t = params.spread(t, types)
                     writer.write_table(t)
                     rows += t.num_rows
                     last = int(t.column("id").to_numpy().max())
             os.replace(tmp, final)
             counts[name] = rows
-        self._small_copies(counts)
         return counts
+
+    def small_copies(self, counts: dict[str, int]) -> None:
+        """CSV copies (and results.xlsx) of the final tables, when the batch is small."""
+        self._small_copies(counts)
 
     def _small_copies(self, counts: dict[str, int]) -> None:
         from landalloc.atomic import atomic_write_text

@@ -10,9 +10,11 @@ with its status and message; it never stops the chunk.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 import traceback
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,17 +31,21 @@ from landalloc.solver.stages import SecondStage, tie_broken
 
 SUMMARY = pa.schema([
     ("id", pa.int64()), ("scenario", pa.string()), ("file", pa.string()),
-    ("row", pa.int64()), ("status", pa.string()), ("objective", pa.float64()),
-    ("output", pa.float64()), ("max_violation", pa.float64()), ("iterations", pa.int64()),
-    ("solve_seconds", pa.float64()), ("seconds", pa.float64()), ("path", pa.string()),
-    ("message", pa.string()),
+    ("row", pa.int64()), ("period", pa.string()), ("status", pa.string()),
+    ("objective", pa.float64()), ("output", pa.float64()), ("max_violation", pa.float64()),
+    ("iterations", pa.int64()), ("solve_seconds", pa.float64()), ("seconds", pa.float64()),
+    ("path", pa.string()), ("message", pa.string()),
+    # {--set path: value} as JSON; the merged summary has one column per path instead
+    ("parameters", pa.string()),
 ])
 ALLOCATION = pa.schema([
-    ("id", pa.int64()), ("scenario", pa.string()), ("sector", pa.string()),
-    ("district", pa.string()), ("ha", pa.float64()),
+    ("id", pa.int64()), ("scenario", pa.string()), ("period", pa.string()),
+    ("sector", pa.string()), ("district", pa.string()), ("ha", pa.float64()),
 ])
+#: `period` names the period of a period's own rule, "" for a rule across linked periods.
 RULES = pa.schema([
-    ("id", pa.int64()), ("scenario", pa.string()), ("rule", pa.string()),
+    ("id", pa.int64()), ("scenario", pa.string()), ("period", pa.string()),
+    ("rule", pa.string()),
     ("activity", pa.float64()), ("lower", pa.float64()), ("upper", pa.float64()),
     ("dual", pa.float64()), ("price_unique", pa.bool_()),
 ])
@@ -62,35 +68,54 @@ class _Tables:
         for f in SUMMARY:
             self.cols["summary"][f.name].append(row.get(f.name))
 
-    def solution(self, sid: int, name: str, lp: LinearProgram, raw: RawSolution,
-                 row_lower: np.ndarray, row_upper: np.ndarray) -> None:
-        x = raw.x
+    def solution(self, sid: int, name: str, period: str, lp: LinearProgram, x: np.ndarray,
+                 rules: dict[str, list]) -> None:
+        """One period's allocation (its columns of x) and the given rule rows."""
         nz = np.flatnonzero(x > Tolerance().ha)
-        sectors, districts, rules = _labels(lp)
+        sectors, districts, _ = _labels(lp)
         a = self.cols["allocation"]
         a["id"].extend([sid] * nz.size)
         a["scenario"].extend([name] * nz.size)
+        a["period"].extend([period] * nz.size)
         a["sector"].extend(sectors[nz].tolist())
         a["district"].extend(districts[nz].tolist())
         a["ha"].extend(x[nz].tolist())
+        self.rules(sid, name, rules)
+
+    def rules(self, sid: int, name: str, rules: dict[str, list]) -> None:
         r = self.cols["rules"]
-        m = lp.num_row
+        m = len(rules["rule"])
         r["id"].extend([sid] * m)
         r["scenario"].extend([name] * m)
-        r["rule"].extend(rules)
-        r["activity"].extend(raw.row_activity.tolist())
-        r["lower"].extend(np.where(np.isfinite(row_lower), row_lower, np.nan).tolist())
-        r["upper"].extend(np.where(np.isfinite(row_upper), row_upper, np.nan).tolist())
-        # a batch runs the light analysis: a binding rule's price is given only where the
-        # optimum is not degenerate (else it is one of several; `sensitivity` measures it)
-        act = raw.row_activity
-        binding = Tolerance().at(act, row_lower) | Tolerance().at(act, row_upper)
-        unique = ~binding | bool(raw.extra.get("duals_unique", False))
-        r["dual"].extend(np.where(unique, raw.row_dual, np.nan).tolist())
-        r["price_unique"].extend(unique.tolist())
+        for k, v in rules.items():
+            r[k].extend(v)
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: pa.table(self.cols[name], schema=SCHEMAS[name]) for name in SCHEMAS}
+
+
+def _finite(v: np.ndarray) -> list[float]:
+    return np.where(np.isfinite(v), v, np.nan).tolist()
+
+
+def _light_rules(lp: LinearProgram, raw: RawSolution, period: str, row_lower: np.ndarray,
+                 row_upper: np.ndarray) -> dict[str, list]:
+    """A single-period LP's rules, light analysis: a binding rule's price is given only
+    where the optimum is not degenerate (else it is one of several; `sensitivity`
+    measures it)."""
+    act = raw.row_activity
+    binding = Tolerance().at(act, row_lower) | Tolerance().at(act, row_upper)
+    unique = ~binding | bool(raw.extra.get("duals_unique", False))
+    return {"period": [period] * lp.num_row, "rule": _labels(lp)[2],
+            "activity": act.tolist(), "lower": _finite(row_lower),
+            "upper": _finite(row_upper),
+            "dual": np.where(unique, raw.row_dual, np.nan).tolist(),
+            "price_unique": unique.tolist()}
+
+
+def params_json(values: dict[str, Any]) -> str:
+    """The --set paths a scenario changes and the values used (the last one wins)."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _labels(lp: LinearProgram) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -147,61 +172,148 @@ def _message(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def _record_raw(out: _Tables, sid: int, name: str, file: str, row: int | None,
-                lp: LinearProgram, raw: RawSolution, output: float | None, viol: float | None,
-                started: float, path: str, rl=None, ru=None) -> None:
+@dataclass
+class _Row:
+    """Who a summary row is: id, name, where it comes from, its period and parameters."""
+
+    id: int
+    scenario: str
+    file: str
+    row: int | None
+    started: float
+    period: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Any]:
+        return {"id": self.id, "scenario": self.scenario, "file": self.file, "row": self.row,
+                "period": self.period, "parameters": params_json(self.parameters),
+                "seconds": time.perf_counter() - self.started}
+
+
+def _record_raw(out: _Tables, who: _Row, lp: LinearProgram, raw: RawSolution,
+                output: float | None, viol: float | None, path: str, rl=None,
+                ru=None) -> None:
     optimal = raw.status is Status.OPTIMAL
-    out.summary(id=sid, scenario=name, file=file, row=row, status=raw.status.value,
+    out.summary(**who.fields(), status=raw.status.value,
                 objective=raw.objective if optimal else None,
                 output=output if optimal else None,
                 max_violation=viol if optimal else None, iterations=raw.iterations,
-                solve_seconds=raw.solve_seconds, seconds=time.perf_counter() - started,
-                path=path, message="" if optimal else raw.message)
+                solve_seconds=raw.solve_seconds, path=path,
+                message="" if optimal else raw.message)
     if optimal:
-        out.solution(sid, name, lp, raw, lp.row_lower if rl is None else rl,
-                     lp.row_upper if ru is None else ru)
+        rl = lp.row_lower if rl is None else rl
+        ru = lp.row_upper if ru is None else ru
+        period = who.period or ""
+        out.solution(who.id, who.scenario, period, lp, raw.x,
+                     _light_rules(lp, raw, period, rl, ru))
 
 
-def _record_error(out: _Tables, sid: int, name: str, file: str, row: int | None,
-                  err: BaseException, started: float) -> None:
+def _record_error(out: _Tables, who: _Row, err: BaseException) -> None:
     status = "invalid" if isinstance(err, InputError) else "error"
     msg = _message(err)
     if status == "error":
         msg += " | " + traceback.format_exc(limit=3).strip().splitlines()[-1]
-    out.summary(id=sid, scenario=name, file=file, row=row, status=status,
-                seconds=time.perf_counter() - started, path="load", message=msg)
+    out.summary(**who.fields(), status=status, path="load", message=msg)
 
 
-def _solve_loaded(out: _Tables, warm: WarmSolver, loaded, sid: int, name: str, file: str,
-                  row: int | None, options: SolverOptions, started: float) -> None:
+def _solve_loaded(out: _Tables, warm: WarmSolver, loaded, who: _Row,
+                  options: SolverOptions) -> None:
     from landalloc.problem.build import build
 
     problem = build(loaded, None, options)
     lp = problem.lp
+    who.period = problem.instance.period
+    if who.row is None:  # a scenario file: the paths its `set:` blocks change
+        who.parameters = {o.path: o.value for o in loaded.overrides}
     raw = warm.solve(lp, problem.backend, problem.options)
     output = None
     viol = None
     if raw.x is not None:
         output = float(lp.output_per_ha() @ raw.x)
         viol = lp.max_violation(raw.x)
-    _record_raw(out, sid, name, file, row, lp, raw, output, viol, started, "load")
+    _record_raw(out, who, lp, raw, output, viol, "load")
+
+
+def _solve_linked(out: _Tables, ref: str, spec: str, who: _Row, options: SolverOptions,
+                  overrides: list[Override] | None = None) -> None:
+    """Linked periods: the one joint LP `landalloc solve --period all` solves (both
+    stages, HiGHS), read back per period; the rules across periods get period ""."""
+    from landalloc.problem.horizon import load_horizon
+    from landalloc.results.horizon import HorizonResult
+    from landalloc.solver.sensitivity import analyse
+
+    problem = load_horizon(ref, spec, options=options, overrides=overrides, cache=_CACHE)
+    h = problem.horizon
+    who.period = ",".join(h.periods)
+    own = problem.loaded[0].scenario
+    if who.row is None and own is not None and own.name:
+        who.scenario = own.name
+    if who.row is None:
+        who.parameters = {o.path: o.value for o in problem.loaded[0].overrides}
+    an = analyse(h.lp, problem.options, probe=False)
+    raw = an.solution
+    result = HorizonResult(h, raw, an, "joint", problem.record(), None)
+    optimal = raw.status is Status.OPTIMAL
+    out.summary(**who.fields(), status=raw.status.value,
+                objective=raw.objective if optimal else None,
+                output=float(h.lp.output_per_ha() @ raw.x) if optimal else None,
+                max_violation=result.max_violation if optimal else None,
+                iterations=raw.iterations, solve_seconds=raw.solve_seconds, path="linked",
+                message="" if optimal else raw.message)
+    if not optimal:
+        return
+    rules = an.rules.set_index("name").loc[h.lp.rows["name"]].reset_index()
+    for k, p in enumerate(h.periods):
+        mine = rules[rules["period"] == p]
+        out.solution(who.id, who.scenario, p, h.blocks[k], raw.x[h.period_cols(k)],
+                     _rule_columns(mine, mine["base_name"]))
+    across = rules[rules["period"] == ""]
+    out.rules(who.id, who.scenario, _rule_columns(across, across["name"]))
+
+
+def _rule_columns(df, names) -> dict[str, list]:
+    """Rule rows of an analysis (prices NaN where not unique) as rules-table columns."""
+    return {"period": df["period"].tolist(), "rule": names.tolist(),
+            "activity": df["activity"].astype(float).tolist(),
+            "lower": _finite(df["lower"].to_numpy(dtype=float)),
+            "upper": _finite(df["upper"].to_numpy(dtype=float)),
+            "dual": df["shadow_price"].astype(float).tolist(),
+            "price_unique": df["price_unique"].astype(bool).tolist()}
+
+
+def _linked(ref: str, period: str | None) -> str | None:
+    """The linked-period spec of a scenario (or None), remembered per process."""
+    from landalloc.problem.horizon import is_linked, linked_spec
+
+    if period is not None:
+        return period if is_linked(period) else None
+    key = ("linked", ref)
+    if key not in _CACHE:
+        _CACHE[key] = linked_spec(ref, None)
+    return _CACHE[key]
 
 
 def solve_files(chunk: Chunk, options: SolverOptions) -> dict[str, pa.Table]:
-    """Scenario files: each loaded as `landalloc solve` would, solved on a warm model."""
+    """Scenario files: each loaded as `landalloc solve` would, solved on a warm model;
+    a scenario of linked periods (or `--period all`) as one joint LP."""
     from landalloc.plan.loading import load
+    from landalloc.problem.horizon import linked_spec
 
     out, warm = _Tables(), WarmSolver()
     for sid, path in chunk.items:
-        started = time.perf_counter()
-        name = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        who = _Row(sid, path.rsplit("/", 1)[-1].rsplit(".", 1)[0], path, None,
+                   time.perf_counter(), chunk.period)
         try:
-            loaded = load(path, cache=_CACHE)
+            spec = linked_spec(path, chunk.period)
+            if spec is not None:
+                _solve_linked(out, path, spec, who, options)
+                continue
+            loaded = load(path, chunk.period, cache=_CACHE)
             if loaded.scenario is not None and loaded.scenario.name:
-                name = loaded.scenario.name
-            _solve_loaded(out, warm, loaded, sid, name, path, None, options, started)
+                who.scenario = loaded.scenario.name
+            _solve_loaded(out, warm, loaded, who, options)
         except Exception as err:  # every failure is a row, never the end of the batch
-            _record_error(out, sid, name, path, None, err, started)
+            _record_error(out, who, err)
     return out.tables()
 
 
@@ -255,16 +367,22 @@ def _fast_base(base: str, period: str | None, options: SolverOptions) -> FastBas
 
 
 def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa.Table]:
-    """Override rows: LP changes on a warm model where the paths allow, else a full load."""
+    """Override rows: LP changes on a warm model where the paths allow, else a full load;
+    rows of linked periods as one joint LP each."""
     from landalloc.plan.loading import load
     from landalloc.solver.live import LiveLP
 
     out, warm = _Tables(), WarmSolver()
     sessions: dict[tuple, LiveLP] = {}
     for sid, row, name, base, period, values in chunk.items:
-        started = time.perf_counter()
+        who = _Row(sid, name, table, row, time.perf_counter(), period, dict(values))
         try:
-            fb = _fast_base(base, period, options)  # a broken base: every row says why
+            overrides = [Override(p, v, f"{table} row {row}") for p, v in values.items()]
+            spec = _linked(base, period)  # a broken base: every row says why
+            if spec is not None:
+                _solve_linked(out, base, spec, who, options, overrides)
+                continue
+            fb = _fast_base(base, period, options)
             changes = fb.plan(values)
             if changes is not None:
                 key = (base, period)
@@ -278,14 +396,14 @@ def solve_rows(chunk: Chunk, options: SolverOptions, table: str) -> dict[str, pa
                 # plan's output per ha, which `plan` keeps unchanged on this path)
                 per_ha = live.cur["c"] if fb.lp.output is None else fb.lp.output
                 output = float(per_ha @ raw.x) if raw.x is not None else None
-                _record_raw(out, sid, name, table, row, fb.lp, raw, output, viol, started,
-                            "fast", live.cur["row_lower"], live.cur["row_upper"])
+                who.period = fb.loaded.instance.period
+                _record_raw(out, who, fb.lp, raw, output, viol, "fast",
+                            live.cur["row_lower"], live.cur["row_upper"])
                 continue
-            overrides = [Override(p, v, f"{table} row {row}") for p, v in values.items()]
             loaded = load(base, period, overrides=overrides, cache=_CACHE)
-            _solve_loaded(out, warm, loaded, sid, name, table, row, options, started)
+            _solve_loaded(out, warm, loaded, who, options)
         except Exception as err:  # every failure is a row, never the end of the batch
-            _record_error(out, sid, name, table, row, err, started)
+            _record_error(out, who, err)
     return out.tables()
 
 

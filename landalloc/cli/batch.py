@@ -33,8 +33,10 @@ def batch_cmd(
     time_limit: TimeLimitOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     report_dir: Annotated[Path | None, typer.Option(
-        "--report", help="Also write a report (HTML, Excel, charts) of the best scenario, "
-                         "with the distribution of objective values over the batch")] = None,
+        "--report", help="Also write a report (HTML, PDF, Excel, charts) of the best "
+                         "single-period scenario with its parameters, and every scenario's "
+                         "change in output against the base (--base, else the plan), over "
+                         "the batch and against each varied parameter")] = None,
     lang: Annotated[str, typer.Option(
         "--lang", callback=choice("zh", "en", "both"),
         metavar="zh|en|both",
@@ -48,10 +50,16 @@ def batch_cmd(
     written chunk by chunk; after a crash, `--resume` solves only the missing scenarios
     and the final tables hold every scenario exactly once.
 
-    Writes OUT/summary.parquet (scenario, file, status, objective, output, max violation,
-    solve time, message), OUT/allocation.parquet (scenario, sector, district, ha) and
-    OUT/rules.parquet (each rule's activity, bounds and shadow price); CSV copies up to
-    10,000 scenarios and results.xlsx up to 1,000.
+    A scenario of linked periods (`period: all`, or `--period all`) is solved as the one
+    joint LP of `landalloc solve --period all`.
+
+    Writes OUT/summary.parquet (scenario, file, period, status, objective, output, max
+    violation, solve time, message, and one column per --set path the scenarios change,
+    holding the value used), OUT/allocation.parquet (scenario, period, sector, district,
+    ha), OUT/rules.parquet (each rule's period — "" across linked periods — activity,
+    bounds and shadow price, NaN where not unique) and OUT/infeasible_groups.json (the
+    infeasible scenarios grouped by the rules that conflict); CSV copies up to 10,000
+    scenarios and results.xlsx up to 1,000.
     """
     from rich.console import Console
     from rich.progress import (
@@ -112,72 +120,31 @@ def batch_cmd(
                   f"worker{'s' if report.workers > 1 else ''})", highlight=False)
     console.print(f"results: {out}/summary.parquet, allocation.parquet, rules.parquet",
                   highlight=False)
-    _print_summary(out, base, period, lang)
+    _print_summary(out, lang)
     if report_dir is not None:
         from landalloc.batch.report import write_batch_report
 
         write_batch_report(out, report_dir, base, period, lang)
-        console.print(f"report: {report_dir}/report.html (best scenario; objective "
-                      "distribution over the batch)", highlight=False)
+        console.print(f"report: {report_dir}/report.html (the best scenario; every "
+                      "scenario's change against the base)", highlight=False)
 
 
-#: At most this many infeasible scenarios are diagnosed to group them by colliding rules.
-MAX_DIAGNOSED = 40
-
-
-def infeasible_groups(summary, base: str | None, period: str | None,
-                      params: dict) -> list[tuple[list[str], list[str], str]]:
-    """Infeasible scenarios grouped by the rules that collide: one diagnosis per group.
-
-    Each infeasible scenario (up to MAX_DIAGNOSED) is diagnosed once; those with the same
-    irreducible infeasible set form one group. The rest are one group 'not diagnosed'."""
-    from landalloc.api import diagnose_problem
-    from landalloc.problem.build import load_problem
-
-    bad = summary[summary["status"] == "infeasible"]
-    groups: dict[tuple[str, ...], tuple[list[str], list[str], str]] = {}
-    rest: list[str] = []
-    for k, r in enumerate(bad.itertuples()):
-        if k >= MAX_DIAGNOSED:
-            rest.append(str(r.scenario))
-            continue
-        try:
-            f = str(r.file)
-            if f.endswith((".parquet", ".csv")):
-                sets = [f"{p}={v}" for p, v in params.get(int(r.id), {}).items()]
-                problem = load_problem(base, period, sets)
-            else:
-                problem = load_problem(f, period)
-            d = diagnose_problem(problem, time_limit=2.0)
-        except Exception:
-            rest.append(str(r.scenario))
-            continue
-        key = tuple(sorted(m.name for m in d.members))
-        if key not in groups:
-            groups[key] = ([m.label.split(" / ")[0] for m in d.members], [],
-                           d.sentences[0] if d.sentences else "")
-        groups[key][1].append(str(r.scenario))
-    out = sorted(groups.values(), key=lambda g: -len(g[1]))
-    if rest:
-        out.append((["(未诊断 not diagnosed)"], rest, ""))
-    return out
-
-
-def _print_summary(out: Path, base: str | None, period: str | None, lang: str) -> None:
-    """The batch's answer on stdout: best scenario and its parameters, infeasible groups."""
+def _print_summary(out: Path, lang: str) -> None:
+    """The batch's answer on stdout: best and worst scenarios with their parameters, the
+    infeasible groups (diagnosed once, when the batch finished)."""
     import pandas as pd
     from rich.console import Console
 
+    from landalloc.batch.groups import read_groups
+    from landalloc.batch.params import parameters
     from landalloc.present.answer import check_lang
-    from landalloc.present.batch_screen import print_batch, scenario_parameters
+    from landalloc.present.batch_screen import print_batch
 
     path = out / "summary.parquet"
     if not path.is_file():
         return
     summary = pd.read_parquet(path)
-    params = scenario_parameters(summary)
-    groups = infeasible_groups(summary, base, period, params)
-    print_batch(summary, params, groups, Console(), check_lang(lang))
+    print_batch(summary, parameters(summary), read_groups(out), Console(), check_lang(lang))
 
 
 def register(app: typer.Typer) -> None:

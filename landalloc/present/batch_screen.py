@@ -1,52 +1,17 @@
-"""A batch on screen: the answer first (how many solved, the best scenario and its
-parameters, infeasible scenarios grouped by the rules that collide), then the output
-against each varied parameter and the best scenarios with their parameter values."""
+"""A batch on screen: the answer first (how many solved, the best and worst scenarios
+with their parameters, infeasible scenarios grouped by the rules that conflict), then the
+output against each varied parameter and the best scenarios with their parameter values.
+Parameters come from the summary's parameter columns (`landalloc.batch.params`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from landalloc.present.answer import answer, fit_columns, fmt, say
-
-META = ("scenario", "extends", "name", "description", "period", "id", "row")
-
-
-def scenario_parameters(summary) -> dict[int, dict[str, object]]:
-    """id -> {--set path: value} for every scenario of a batch summary: read from an
-    override table's row, or from a scenario file's `set:` (through its `extends` chain)."""
-    import pandas as pd
-
-    out: dict[int, dict[str, object]] = {}
-    tables: dict[str, object] = {}
-    for r in summary.itertuples():
-        f = getattr(r, "file", None)
-        row = getattr(r, "row", None)
-        sid = int(r.id)
-        if not isinstance(f, str) or not f:
-            out[sid] = {}
-            continue
-        p = Path(f)
-        try:
-            if p.suffix in (".parquet", ".csv") and row is not None and row == row:
-                if f not in tables:
-                    tables[f] = (pd.read_parquet(p) if p.suffix == ".parquet"
-                                 else pd.read_csv(p))
-                t = tables[f]
-                rec = t.iloc[int(row)].to_dict()
-                out[sid] = {k: v for k, v in rec.items() if k not in META}
-            else:
-                from landalloc.plan.loading import load
-
-                loaded = load(p)
-                out[sid] = {o.path: o.value for o in loaded.overrides}
-        except Exception:  # a file that cannot be read is already a row with its message
-            out[sid] = {}
-    return out
 
 
 def _value(v: object) -> str:
@@ -79,11 +44,33 @@ def varied(params: dict[int, dict[str, object]]) -> list[str]:
     return sorted(out, key=lambda k: -count[k])
 
 
+def _short(text: str, n: int = 32) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _params_text(bp: dict[str, object], keys: list[str], n: int = 3) -> str:
+    mine = [k for k in keys if k in bp]
+    shown = "; ".join(f"{k} = {_short(_value(bp[k]))}" for k in mine[:n]) or "—"
+    if len(mine) > n:
+        shown += f"; … (+{len(mine) - n})"
+    return shown
+
+
+def _one(lang: str, zh: str, en: str, r, params, keys: list[str], unit: str) -> str:
+    """A scenario in one line: its name, output, period and parameter values."""
+    bp = params.get(int(r["id"]), {})
+    out = f"{fmt(float(r['objective']), 1)} {unit}"
+    per = f"[{r['period']}] " if isinstance(r.get("period"), str) and r["period"] else ""
+    shown = _params_text(bp, keys)
+    return say(lang, f"{zh}：{r['scenario']} {per}{out}（{shown}）",
+               f"{en}: {r['scenario']} {per}{out} ({shown})", "\n")
+
+
 def print_batch(summary, params: dict[int, dict[str, object]],
-                groups: Sequence[tuple[list[str], list[str], str]] = (),
-                console: Console | None = None, lang: str = "both", unit: str = "亿元",
-                top: int = 10) -> None:
-    """`groups`: (rule labels that collide, scenario names, one diagnosis sentence)."""
+                groups: Sequence[dict] = (), console: Console | None = None,
+                lang: str = "both", unit: str = "亿元", top: int = 10) -> None:
+    """`groups`: the batch's infeasible groups (`landalloc.batch.groups`: number, labels,
+    count, example, scenarios, diagnosis)."""
     console = console or Console()
     ok = summary[summary["status"] == "optimal"]
     counts = summary["status"].value_counts().to_dict()
@@ -95,45 +82,54 @@ def print_batch(summary, params: dict[int, dict[str, object]],
                      f"{len(summary):,} scenarios: {parts}", "\n"))
     best_obj = None
     if len(ok):
-        best = ok.loc[ok["objective"].idxmax()]
+        order = ok.sort_values("objective", ascending=False, kind="stable")
+        best, worst = order.iloc[0], order.iloc[-1]
         best_obj = float(best["objective"])
-        bp = params.get(int(best["id"]), {})
-        mine = [k for k in keys if k in bp]
-        shown = "; ".join(f"{k} = {_value(bp[k])}" for k in mine[:4]) or "—"
-        if len(mine) > 4:
-            shown += f"; … (+{len(mine) - 4})"
-        extra.append(say(lang, f"最优情景：{best['scenario']}（{shown}）",
-                         f"best scenario: {best['scenario']} ({shown})", "\n"))
-        lo, hi = fmt(ok["objective"].min(), 1), fmt(ok["objective"].max(), 1)
-        extra.append(say(lang, f"产出区间 {lo}–{hi} {unit}",
-                         f"output range {lo}–{hi} {unit}", "\n"))
+        extra.append(_one(lang, "最优情景", "best", best, params, keys, unit))
+        if len(ok) > 1:
+            extra.append(_one(lang, "最差情景", "worst", worst, params, keys, unit))
+        periods = sorted({str(p) for p in ok["period"].dropna()}) if "period" in ok else []
+        if len(periods) > 1:
+            warn.append(say(lang, f"情景涉及 {len(periods)} 种规划期（{'、'.join(periods)}），"
+                                  "不同规划期的产出不可直接比较",
+                            f"the scenarios cover {len(periods)} period settings "
+                            f"({', '.join(periods)}): outputs of different periods are not "
+                            "comparable", "\n  "))
     n_bad = int((summary["status"] == "infeasible").sum())
+    diagnosed = [g for g in groups if g.get("rules")]
     if n_bad:
-        warn.append(say(lang, f"{n_bad} 个情景无可行解，按冲突规则分为 {len(groups)} 组（见下）",
-                        f"{n_bad} scenarios are infeasible, in {len(groups)} groups by the "
-                        "rules that collide (below)", "\n  "))
+        warn.append(say(lang, f"{n_bad:,} 个情景无可行解，按冲突规则分为 {len(diagnosed)} 组"
+                              "（见下）",
+                        f"{n_bad:,} scenarios are infeasible, in {len(diagnosed)} groups by "
+                        "the rules that conflict (below)", "\n  "))
     others = len(summary) - len(ok) - n_bad
     if others:
-        warn.append(say(lang, f"{others} 个情景无法读取或未解完（见 summary 的 message 列）",
-                        f"{others} scenarios could not be read or solved (the summary's "
+        warn.append(say(lang, f"{others:,} 个情景无法读取或未解完（见 summary 的 message 列）",
+                        f"{others:,} scenarios could not be read or solved (the summary's "
                         "message column)", "\n  "))
-    answer(console, lang, "optimal" if len(ok) else "infeasible", best_obj, unit,
+    status = "optimal" if len(ok) else ("infeasible" if n_bad else "not_solved")
+    answer(console, lang, status, best_obj, unit,
            extra=extra, warnings=warn,
            title=say(lang, "批量求解", "Batch"))
-    for labels, names, sentence in groups:
+    for g in groups:
+        labels = list(g.get("labels") or [])
         few = labels[:6] + ([f"… (+{len(labels) - 6})"] if len(labels) > 6 else [])
-        head = (f"冲突规则： {'、 '.join(few)}" if lang != "en"
-                else f"colliding rules: {'; '.join(few)}")
-        shown = ", ".join(names[:5]) + (f" … (+{len(names) - 5})" if len(names) > 5 else "")
+        if g.get("rules"):
+            head = (f"{say(lang, '冲突组', 'conflict group', ' ')} {g['number']}: "
+                    + ("、" if lang == "zh" else "; ").join(few))
+        else:
+            head = say(lang, "未诊断", "not diagnosed", " / ")
+        count, example = int(g.get("count", 0)), str(g.get("example", ""))
         console.print(f"• {head}", highlight=False, markup=False)
-        console.print(f"  {say(lang, '情景', 'scenarios', ' ')} ({len(names)}): {shown}",
+        console.print("  " + say(lang, f"{count:,} 个情景，例如 {example}",
+                                 f"{count:,} scenarios, e.g. {example}", " / "),
                       highlight=False, markup=False, style="dim")
-        if sentence and lang != "zh":
-            console.print(f"  {sentence}", highlight=False, markup=False, style="dim")
+        if g.get("diagnosis") and lang != "zh" and g.get("rules"):
+            console.print(f"  {g['diagnosis']}", highlight=False, markup=False, style="dim")
     if len(ok) and keys:
         _against(console, ok, params, keys, lang, unit)
     if len(ok):
-        order = ok.sort_values("objective", ascending=False).head(top)
+        order = ok.sort_values("objective", ascending=False, kind="stable").head(top)
         names = [str(s) for s in order["scenario"]]
         cols = [(say(lang, f"产出（{unit}）", f"output ({unit})", "\n"),
                  [fmt(v, 1) for v in order["objective"]])]
@@ -141,9 +137,9 @@ def print_batch(summary, params: dict[int, dict[str, object]],
             cols.append((k.replace(".", ".\n", 1) if len(k) > 14 else k,
                          [_value(params.get(int(i), {}).get(k, "—")) for i in order["id"]]))
         more = len(keys) - MAX_PARAMS
-        note = (say(lang, f"另有 {more} 个参数未列出；全部参数见各情景文件或参数表。",
-                    f"{more} more parameters not shown; every parameter is in the scenario "
-                    "files or the override table.", "\n") if more > 0 else None)
+        note = (say(lang, f"另有 {more} 个参数未列出；全部参数见 summary.parquet 的参数列。",
+                    f"{more} more parameters not shown; every parameter is a column of "
+                    "summary.parquet.", "\n") if more > 0 else None)
         fit_columns(console, say(lang, f"产出最高的 {len(order)} 个情景及其参数",
                                  f"The {len(order)} best scenarios and their parameters"),
                     say(lang, "情景", "scenario"), names, cols, note=note,
@@ -159,9 +155,13 @@ def _against(console: Console, ok, params, keys: list[str], lang: str, unit: str
     import numpy as np
 
     rows = []
-    for k in keys:
+    period = ok["period"].fillna("") if "period" in ok else None
+    # outputs of different periods are never fitted together
+    parts = ([("", ok)] if period is None or period.nunique() < 2
+             else [(f" [{p}]", ok[period == p]) for p in sorted(period.unique())])
+    for k, (tag, sub) in ((k, part) for k in keys for part in parts):
         xs, ys = [], []
-        for i, obj in zip(ok["id"], ok["objective"], strict=True):
+        for i, obj in zip(sub["id"], sub["objective"], strict=True):
             v = params.get(int(i), {}).get(k)
             if isinstance(v, int | float) and not isinstance(v, bool):
                 xs.append(float(v))
@@ -169,7 +169,7 @@ def _against(console: Console, ok, params, keys: list[str], lang: str, unit: str
         if len(set(xs)) < 2:
             continue
         slope = float(np.polyfit(xs, ys, 1)[0])
-        rows.append([k, f"{fmt(min(xs), 3 if min(xs) < 10 else 0)}–"
+        rows.append([k + tag, f"{fmt(min(xs), 3 if min(xs) < 10 else 0)}–"
                         f"{fmt(max(xs), 3 if max(xs) < 10 else 0)}",
                      f"{fmt(min(ys), 1)}–{fmt(max(ys), 1)}", f"{slope:+.4g}", str(len(xs))])
     if not rows:

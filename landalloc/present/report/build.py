@@ -24,6 +24,8 @@ FIGURES = "figures"
 EXTRAS_COLUMNS: dict[str, tuple[str, ...]] = {
     "sweep": ("value", "objective"),
     "batch": ("objective",),
+    "batch_parameters": ("parameter", "value", "status", "change"),
+    "headline": ("item", "value"),
     "ranging": ("name", "range_lower", "range_upper"),
 }
 
@@ -73,7 +75,17 @@ def _extra_charts(extras: dict[str, Any], lb: Labels, sectors: list[str],
         if c is not None:
             out.append(c)
     if isinstance(extras.get("batch"), pd.DataFrame):
-        c = charts.batch_distribution(extras["batch"], lb, unit)
+        from landalloc.present.report import batch_charts
+
+        df = extras["batch"]
+        c = (batch_charts.distribution(df, lb, unit) if "change" in df.columns
+             else charts.batch_distribution(df, lb, unit))
+        if c is not None:
+            out.append(c)
+    if isinstance(extras.get("batch_parameters"), pd.DataFrame):
+        from landalloc.present.report import batch_charts
+
+        c = batch_charts.against_parameters(extras["batch_parameters"], lb, unit)
         if c is not None:
             out.append(c)
     return out
@@ -182,6 +194,10 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
     if (result.record or {}).get("scenario"):
         sub += f" · {lb.text('scenario')} {result.record['scenario']}"
     sections: list[tuple[str, str]] = [("", html.cards(_headline(result, lb)))]
+    head = extras.get("headline")
+    if isinstance(head, pd.DataFrame) and len(head):
+        sections.append(("", html.cards([(str(k), str(v)) for k, v in
+                                         zip(head["item"], head["value"], strict=True)])))
     if result.optimal:
         sections.append((lb.text("figures"), "".join(html.figure(c) for c in made)))
         sections.append((lb.text("sheet_totals"), _totals_html(result, lb)))
@@ -280,7 +296,11 @@ def write_report(results: Result | list[Result], out_dir: str | Path, lang: str 
         parameter's value) and `objective`; optional `parameter` (its --set path; one
         chart per distinct path), `status` ("optimal" rows are drawn), and one column per
         sector with its hectares, named `<sector>`, `ha_<sector>` or `ha[<sector>]`.
-      - "batch": a batch summary: column `objective`; optional `scenario`, `status`.
+      - "batch": a batch summary: column `objective`; optional `scenario`, `status`,
+        `change` (output − the base's: then the chart shows the change) and `base`.
+      - "batch_parameters": long table `parameter`, `value`, `status`, `change`: the
+        change in output against each varied parameter.
+      - "headline": `item`, `value`: cards shown under the report's own headline.
       - "ranging": precomputed ranging: `name` (rule), `range_lower`, `range_upper`;
         replaces the HiGHS ranging this function computes itself when `ranging` is True.
     Everything is built in memory first; files are written only once all are made.
