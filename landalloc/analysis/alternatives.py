@@ -405,9 +405,12 @@ def violation_records(problem: Problem, tc: al.TableCheck) -> tuple[list, list]:
                     f"the table puts {_fmt(value)} {unit} there, {_fmt(abs(e))} "
                     f"{'over' if over else 'short'}")
         m = (lp.meta.get("measures") or {}).get(r["name"])
+        share = None
         if r["kind"] == "rule_share" and m is not None and m.base is not None:
             sel, base = float(tc.x[m.cols].sum()), float(tc.x[m.base].sum())
             bound = m.upper if over else m.lower
+            share = {"bound": float(bound), "selected_ha": sel, "base_ha": base,
+                     "share": sel / base if base > 0 else None}
             got = f"{sel / base:.1%}" if base > 0 else "no base land"
             sentence = (f"{r['label_zh']} {r['label_en']}: share {'≤' if over else '≥'} "
                         f"{bound:.1%} — {r['source']}: the table gives {got} "
@@ -415,7 +418,8 @@ def violation_records(problem: Problem, tc: al.TableCheck) -> tuple[list, list]:
                         f"{'over' if over else 'short'}")
         out.append({"rule": r["name"], "label": f"{r['label_zh']} / {r['label_en']}",
                     "source": r["source"], "side": "over" if over else "under",
-                    "limit": limit, "value": value, "excess": abs(e), "sentence": sentence})
+                    "exact": bool(exact), "limit": limit, "value": value,
+                    "excess": abs(e), "share": share, "sentence": sentence})
     names = Names(problem)
     cells = []
     for j in np.flatnonzero(tc.col_excess):

@@ -9,6 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     JsonOpt,
+    LangOpt,
     PathArg,
     PeriodOpt,
     SetOpt,
@@ -26,6 +27,7 @@ def check_cmd(
     period: PeriodOpt = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "both",
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write check.json, violations.csv and nearest.csv here")] = None,
 ) -> None:
@@ -42,6 +44,7 @@ def check_cmd(
 
     from landalloc.analysis.alternatives import check_problem
     from landalloc.present.alternatives_screen import print_check, write_alternatives_folder
+    from landalloc.present.answer import check_lang
 
     problem = linked_or_one(path, period, set_ or [])
     rep = solved_or_exit(lambda: check_problem(problem, allocation))
@@ -57,7 +60,7 @@ def check_cmd(
     if as_json:
         print_json(doc)
     else:
-        print_check(rep)
+        print_check(rep, lang=check_lang(lang), inst=problem.instance)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     JsonOpt,
+    LangOpt,
     PathArg,
     PeriodOpt,
     SetOpt,
@@ -25,6 +26,7 @@ def ranges_cmd(
     set_: SetOpt = None,
     slack: SlackOpt = 0.0,
     as_json: JsonOpt = False,
+    lang: LangOpt = "both",
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write ranges.json and ranges.csv here")] = None,
 ) -> None:
@@ -37,6 +39,7 @@ def ranges_cmd(
     """
     from landalloc.analysis.alternatives import ranges_problem
     from landalloc.present.alternatives_screen import print_ranges, write_alternatives_folder
+    from landalloc.present.answer import check_lang
 
     problem = linked_or_one(path, period, set_ or [])
     rep = solved_or_exit(lambda: ranges_problem(problem, slack))
@@ -46,7 +49,7 @@ def ranges_cmd(
     if as_json:
         print_json(doc)
     else:
-        print_ranges(rep)
+        print_ranges(rep, lang=check_lang(lang), inst=problem.instance)
 
 
 def register(app: typer.Typer) -> None:

@@ -31,12 +31,17 @@ class _Names:
     def __init__(self, inst: Instance | None, lang: str) -> None:
         self.inst, self.lang = inst, lang
 
-    def cell(self, sector: str, district: str, label: str = "") -> str:
+    def cell(self, sector: str, district: str, label: str = "", period: str = "") -> str:
+        """A cell's name; of linked periods with its period; the carry-over column as the
+        land carried between two periods."""
+        if sector == "carry_over":
+            return say(self.lang, f"结转用地 {district}", f"carry-over {district}")
         if self.inst is None:
             return label or f"{sector} × {district}"
         sec, dis = self.inst.sectors.get(sector), self.inst.districts.get(district)
-        return (f"{name(self.lang, sec.zh if sec else None, sector)} × "
-                f"{name(self.lang, dis.zh if dis else None, district)}")
+        where = (f"{name(self.lang, sec.zh if sec else None, sector)} × "
+                 f"{name(self.lang, dis.zh if dis else None, district)}")
+        return f"{where} ({period})" if period else where
 
     def rule(self, label: str) -> str:
         zh, _, en = label.partition(" / ")
@@ -49,24 +54,37 @@ class _Names:
 def _moves(console: Console, moves: list[dict], nm: _Names, limit: int = 20) -> None:
     for m in moves[:limit]:
         ha = say(nm.lang, "公顷", "ha")
-        _out(console, f"  {nm.cell(m['sector'], m['district'], m.get('label', ''))}: "
-                      f"{m['from']:,.1f} → {m['to']:,.1f} {ha} ({m['change']:+,.1f})")
+        where = nm.cell(m["sector"], m["district"], m.get("label", ""), m.get("period", ""))
+        _out(console, f"  {where}: {m['from']:,.1f} → {m['to']:,.1f} {ha} ({m['change']:+,.1f})")
     if len(moves) > limit:
         _out(console, "  " + say(nm.lang, f"……另有 {len(moves) - limit} 个地块",
                                  f"… and {len(moves) - limit} more cells"))
 
 
 def _violation(v: dict, nm: _Names) -> str:
-    exact = v.get("exact", False)
-    sign = "=" if exact else ("≤" if v["side"] == "over" else "≥")
+    """A broken rule in words: its figure, what the table gives, by how much (a share rule
+    as the share against its fraction)."""
     over = v["side"] == "over"
+    zh, _, en = v["label"].partition(" / ")
+    en = en or zh
+    src_zh, src_en = nm.source(v["source"]), v["source"]
+    sh = v.get("share")
+    if sh is not None:
+        sign = "≤" if over else "≥"
+        got = "—" if sh["share"] is None else f"{sh['share']:.1%}"
+        return say(nm.lang,
+                   f"{zh}：占比 {sign} {sh['bound']:.1%}（{src_zh}）：表中为 {got}（"
+                   f"{sh['selected_ha']:,.1f} / {sh['base_ha']:,.1f} 公顷），"
+                   f"{'超出' if over else '不足'} {v['excess']:,.1f} 公顷",
+                   f"{en}: share {sign} {sh['bound']:.1%} ({src_en}): the table gives {got} "
+                   f"({sh['selected_ha']:,.1f} of {sh['base_ha']:,.1f} ha), "
+                   f"{v['excess']:,.1f} ha {'over' if over else 'short'}", "\n    ")
+    sign = "=" if v.get("exact") else ("≤" if over else "≥")
     return say(nm.lang,
-               f"{nm.rule(v['label']).split(' / ')[0]} {sign} {v['limit']:,.1f}"
-               f"（{nm.source(v['source'])}）：表中为 {v['value']:,.1f} 公顷，"
+               f"{zh} {sign} {v['limit']:,.1f}（{src_zh}）：表中为 {v['value']:,.1f} 公顷，"
                f"{'超出' if over else '不足'} {v['excess']:,.1f} 公顷",
-               f"{v['label'].partition(' / ')[2] or v['label']} {sign} {v['limit']:,.1f} "
-               f"({v['source']}): the table puts {v['value']:,.1f} ha there, "
-               f"{v['excess']:,.1f} {'over' if over else 'short'}", "\n    ")
+               f"{en} {sign} {v['limit']:,.1f} ({src_en}): the table puts {v['value']:,.1f} "
+               f"ha there, {v['excess']:,.1f} {'over' if over else 'short'}", "\n    ")
 
 
 def print_check(rep: CheckReport, console: Console | None = None, lang: str = "both",
@@ -91,9 +109,10 @@ def print_check(rep: CheckReport, console: Console | None = None, lang: str = "b
     for v in rep.violations:
         _out(console, f"  - {_violation(v, nm)}")
     for c in rep.not_allowed:
-        _out(console, "  - " + say(lang, f"{nm.cell(c['sector'], c['district'])}：规划不允许"
-                                         f"该地块；表中为 {c['hectares']:,.1f} 公顷",
-                                   f"{nm.cell(c['sector'], c['district'])}: the plan does "
+        where = nm.cell(c["sector"], c["district"], period=c.get("period", ""))
+        _out(console, "  - " + say(lang, f"{where}：规划不允许该地块；表中为 "
+                                         f"{c['hectares']:,.1f} 公顷",
+                                   f"{where}: the plan does "
                                    f"not allow this cell; the table puts {c['hectares']:,.1f} "
                                    "ha there", "\n    "))
     n = rep.nearest
@@ -140,7 +159,8 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
     t.add_column(say(lang, "地块", "cell"), overflow="fold", ratio=1)
     heads = [say(lang, "解（公顷）", "solve (ha)"), say(lang, "最小", "min"),
              say(lang, "最大", "max")]
-    rows = [(nm.cell(r.sector, r.district, r.label), f"{r.hectares:,.0f}", f"{r.min:,.0f}",
+    rows = [(nm.cell(r.sector, r.district, r.label, getattr(r, "period", "")),
+             f"{r.hectares:,.0f}", f"{r.min:,.0f}",
              f"{r.max:,.0f}", say(lang, "由规则固定", "fixed by the rules") if r.room <= 0
              else say(lang, f"可变：{r.room:,.0f} 公顷余地", f"free: {r.room:,.0f} ha of room"))
             for r in cells]
