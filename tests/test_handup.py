@@ -506,3 +506,42 @@ def test_tradeoff_out_is_one_whole_folder(tmp_path):
     assert run(["tradeoff", "--out", str(out), "--json"]) == 0
     assert {p.name for p in out.iterdir()} >= {"front.json", "front.csv", "front.png"}
     assert (out / "front.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_linked_solve_screen(width, lang):
+    """solve --period all: the horizon's output first, each period's beside it, the tables
+    whole, the rules across periods as blocks; Chinese only with --lang zh."""
+    from landalloc.api import solve_horizon
+    from landalloc.present.horizon_screen import print_horizon
+
+    r = solve_horizon(SCEN / "horizon-stock-targets.yaml", None)
+    doc = r.to_dict()
+    c = console(width)
+    print_horizon(r, c, lang=lang)
+    text = text_of(c)
+    assert_fits(text, width)
+    first_lines_have(text, f"{doc['objective']:,.1f}", 4)
+    numbers = {f"{v:,.0f}" for kind in doc["horizon_totals"].values() for v in kind.values()}
+    numbers |= {f"{doc['periods'][p]['objective']:,.2f}" for p in doc["periods"]}
+    assert_whole(text, sorted(numbers))
+    if lang == "zh":
+        assert not english_words(text), english_words(text)
+        assert "第1章 §2(3)2" in text  # the 2020 stock's citation survives in Chinese
+
+
+def test_an_infeasible_horizon_is_diagnosed_by_solve(tmp_path):
+    """A 2035 stock target of 39,000 ha cannot hold 26,000 + 6,000 + 8,000: solve says
+    which rules collide and by how much, exit 3, as for one period."""
+    from tests.test_input_safety import run
+
+    p = run("solve", str(SCEN / "horizon-stock-targets.yaml"), "--set",
+            "horizon.stock_targets.2026-2035.total=39000", "--lang", "en")
+    assert p.returncode == 3, p.stderr
+    assert "Short by 1,000 ha" in p.stdout
+    assert "stock_target[2026-2035]" in p.stdout and "{'value'" not in p.stdout
+    j = run("solve", str(SCEN / "horizon-stock-targets.yaml"), "--set",
+            "horizon.stock_targets.2026-2035.total=39000", "--json")
+    doc = json.loads(j.stdout)
+    assert doc["status"] == "infeasible" and "stock_target[2026-2035]" in doc["iis"]["iis"]

@@ -183,8 +183,11 @@ def _fmt(v: float | None) -> str:
 
 
 def _old_value(v: Any) -> str:
+    """A bound as a person writes it (= 400, ≤ 1,100, 300–500), never a raw mapping."""
     if isinstance(v, dict):
         lo, hi = v.get("min"), v.get("max")
+        if v.get("value") is not None:
+            lo = hi = v["value"]
         if lo is not None and lo == hi:
             return _fmt(lo)
         if lo is not None and hi is not None:
@@ -309,7 +312,8 @@ class Namer:
         for ov in self.overrides:
             if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
                 where = ov.origin + (f":{ov.line}" if ov.line else "")
-                value = ov.value if not isinstance(ov.value, bool) else str(ov.value).lower()
+                value = (str(ov.value).lower() if isinstance(ov.value, bool) else
+                         _old_value(ov.value) if isinstance(ov.value, dict) else ov.value)
                 parts.append(f"changed by {where} {ov.path}={value} (was {_old_value(ov.old)})")
         return "; ".join(parts)
 

@@ -65,7 +65,7 @@ def solve_cmd(
     spec = linked_spec(path, period)
     if spec is not None:
         _solve_linked(path, spec, list(set_ or []), mode, as_json, out, backend,
-                      options_from(time_limit, threads, verbose))
+                      options_from(time_limit, threads, verbose), lang)
         return
     sets, increment = list(set_ or []), None
     if increment_from == "forecast":
@@ -119,20 +119,38 @@ def solve_cmd(
         raise typer.Exit(EXIT_NOT_SOLVED)
 
 
-def _solve_linked(path, spec, sets, mode, as_json, out, backend, options) -> None:
-    """`--period all` (or a comma list): the linked periods, as one LP or in turn."""
+def _solve_linked(path, spec, sets, mode, as_json, out, backend, options,
+                  lang: str = "both") -> None:
+    """`--period all` (or a comma list): the linked periods, as one LP or in turn; an
+    infeasible horizon is diagnosed (the conflict named in the plan's words), as one period
+    is."""
     from landalloc.api import solve_horizon
+    from landalloc.present.answer import check_lang
     from landalloc.present.horizon_screen import print_horizon
 
+    lang = check_lang(lang)
     result = solve_horizon(path, spec, sets, backend, options, mode)
     if out is not None:
         from landalloc.atomic import write_horizon_result
 
         write_horizon_result(out, result)
+    diagnosis = None
+    if result.status == "infeasible":
+        from landalloc.api import diagnose
+
+        diagnosis = diagnose(path, spec, sets)
     if as_json:
-        print_json(result.to_dict())
+        doc = result.to_dict()
+        if diagnosis is not None:
+            doc["iis"] = diagnosis.to_dict()
+            doc["repair"] = doc["iis"].pop("repair")
+        print_json(doc)
+    elif diagnosis is not None:  # the conflict in the plan's words, then the repair
+        from landalloc.cli.diagnose import print_diagnosis
+
+        print_diagnosis(diagnosis, lang=lang)
     else:
-        print_horizon(result)
+        print_horizon(result, lang=lang)
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:

@@ -1,79 +1,140 @@
-"""Linked periods on screen: the periods side by side with horizon totals, then the rules
-across periods with their prices and achieved values."""
+"""Linked periods on screen: the answer first (the horizon's output, each period's, the land
+carried over, the value of planning the periods together, what binds across periods and
+the warnings), then the periods side by side with the horizon totals, then each rule
+across periods as a block (its figure, what was achieved, its price, its source)."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from landalloc.present.answer import NARROW, answer, name, num_column, say
+from landalloc.present.screen import _title, cite
+
+KIND_ZH = {"sector": "产业", "district": "区县", "zone": "片区"}
+
 
 def _fmt(v) -> str:
     return "·" if v is None or abs(v) < 0.05 else f"{v:,.0f}"
 
 
-def _price(r: dict) -> str:
+def _one(lang: str, v) -> str:
+    return say(lang, "单独不可行", "infeasible alone") if v is None else f"{v:+.4f}"
+
+
+def _price(r: dict, lang: str) -> str:
     """The price where unique; else the measured values of one more / one less unit."""
     if r["dual"] is not None and r.get("price_unique"):
         return f"{r['dual']:.4f}"
     if not r.get("binding"):
         return ""
-
-    def one(v) -> str:
-        return "infeasible" if v is None else f"{v:+.4f}"
-
-    return (f"not unique: one more {one(r.get('value_one_more_ha'))}, "
-            f"one less {one(r.get('value_one_less_ha'))}")
+    more, less = _one(lang, r.get("value_one_more_ha")), _one(lang, r.get("value_one_less_ha"))
+    return say(lang, f"不唯一：多 1 单位 {more}，少 1 单位 {less}",
+               f"not unique: one more {more}, one less {less}")
 
 
-def print_horizon(result, console: Console | None = None) -> None:
+def _label(r: dict, lang: str) -> str:
+    zh, _, en = r["label"].partition(" / ")
+    return say(lang, zh, en or zh)
+
+
+def _names(instances, kind: str, key: str, lang: str, narrow: bool) -> str:
+    """A name from whichever period has it (a sector may exist in one period only)."""
+    for inst in instances:
+        item = {"sector": inst.sectors, "district": inst.districts,
+                "zone": inst.zones}[kind].get(key)
+        if item is not None:
+            return name(lang, item.zh, key, narrow)
+    return key
+
+
+def _headline(result, doc: dict, lang: str, console: Console) -> None:
+    h = result.horizon
+    head = h.instances[0]
+    unit = doc["objective_unit"]
+    per = doc["periods"]
+    extra = [say(lang, "；".join(f"{p} 产出 {per[p]['objective']:,.2f} {unit}" for p in h.periods),
+                 "; ".join(f"{p}: {per[p]['objective']:,.2f} {unit}" for p in h.periods), "\n")]
+    for c in doc["carry_over"]:
+        extra.append(say(lang, f"{c['from']} 结转至 {c['to']}：{c['hectares']:,.0f} 公顷",
+                         f"carried over {c['from']} -> {c['to']}: {c['hectares']:,.0f} ha"))
+    seq = doc.get("sequential")
+    if seq is not None and seq.get("objective") is not None:
+        v = doc["value_of_joint_planning"]
+        extra.append(say(lang, f"逐期规划（前期固定后再规划后期）产出 {seq['objective']:,.2f} "
+                               f"{unit}；联合规划的价值 {v:,.2f} {unit}",
+                         f"planned in turn (each period with the earlier ones fixed): "
+                         f"{seq['objective']:,.2f} {unit}; value of planning together: "
+                         f"{v:,.2f} {unit}", "\n"))
+    elif seq is not None:
+        extra.append(say(lang, f"逐期规划在 {seq.get('failed_at')} 无可行解",
+                         f"planned in turn: {seq['status']} at {seq.get('failed_at')}"))
+    binds = [_label(r, lang) for r in doc["rules"] if r.get("binding")]
+    warn = []
+    if any(r.get("binding") and not r.get("price_unique") for r in doc["rules"]):
+        warn.append(say(lang, "部分跨期规则的影子价格不唯一（退化最优解）：显示重新求解测得的"
+                              "多/少 1 单位的值",
+                        "some prices across periods are not unique (a degenerate optimum): "
+                        "the measured values of one more / one less unit are shown"))
+    assumed = [_label(r, lang) for r in doc["rules"] if "assumption" in (r.get("source") or "")]
+    if assumed:
+        warn.append(say(lang, f"含假设的跨期规则（非规划原文）：{'、'.join(assumed)}",
+                        f"rules across periods resting on assumptions (not the plan's "
+                        f"figures): {'; '.join(assumed)}"))
+    title = f"{_title(head, lang)} — " + say(
+        lang, f"{' + '.join(h.periods)} 联合求解（{'联合' if result.mode == 'joint' else '逐期'}）",
+        f"periods {' + '.join(h.periods)} linked ({result.mode})", " ")
+    answer(console, lang, doc["status"], doc["objective"], unit, binds=binds, warnings=warn,
+           title=title, extra=extra, binds_label=("跨期起约束作用", "What binds across periods"))
+
+
+def print_horizon(result, console: Console | None = None, lang: str = "both") -> None:
     console = console or Console()
     h = result.horizon
     head = h.instances[0]
-    console.print(f"[bold]{head.title or head.name} — periods {' + '.join(h.periods)} "
-                  f"linked ({result.mode})[/]", highlight=False)
     if not result.optimal:
-        console.print(f"status: [bold red]{result.status}[/] ({result.raw.message})")
+        answer(console, lang, result.status, None,
+               title=f"{_title(head, lang)} — " + say(
+                   lang, f"{' + '.join(h.periods)} 联合求解",
+                   f"periods {' + '.join(h.periods)} linked", " "))
+        if result.raw.message:
+            console.print(result.raw.message, highlight=False, markup=False)
         return
     doc = result.to_dict()
     per = doc["periods"]
+    _headline(result, doc, lang, console)
+    narrow = console.width < NARROW
+    ha = say(lang, "公顷", "ha", " ")
     for kind in ("sector", "district", "zone"):
-        t = Table(title=f"New land by {kind} (ha), periods side by side", show_footer=True)
-        t.add_column(kind, footer="total")
-        for p in h.periods:
-            t.add_column(p, justify="right",
-                         footer=_fmt(sum(per[p]["totals"].get(kind, {}).values())))
-        t.add_column("horizon", justify="right",
-                     footer=_fmt(sum(doc["horizon_totals"][kind].values())))
-        for k, total in doc["horizon_totals"][kind].items():
-            t.add_row(k, *[_fmt(per[p]["totals"].get(kind, {}).get(k)) for p in h.periods],
-                      _fmt(total))
+        keys = list(doc["horizon_totals"][kind])
+        rows = [[_names(h.instances, kind, k, lang, narrow),
+                 *[_fmt(per[p]["totals"].get(kind, {}).get(k)) for p in h.periods],
+                 _fmt(doc["horizon_totals"][kind][k])] for k in keys]
+        rows.append([say(lang, "合计", "total"),
+                     *[_fmt(sum(per[p]["totals"].get(kind, {}).values())) for p in h.periods],
+                     _fmt(sum(doc["horizon_totals"][kind].values()))])
+        t = Table(title=say(lang, f"各{KIND_ZH[kind]}新增用地（{ha}），分期并列",
+                            f"New land by {kind} ({ha}), periods side by side"))
+        t.add_column(say(lang, KIND_ZH[kind], kind), overflow="fold")
+        for j, col in enumerate([*h.periods, say(lang, "规划期合计", "horizon")], start=1):
+            num_column(t, col, [r[j] for r in rows])
+        for i, r in enumerate(rows):
+            t.add_row(*r, end_section=i == len(rows) - 2)
         console.print(t)
-    t = Table(title="Projected output by period")
-    for col in ("period", f"output ({doc['objective_unit']})"):
-        t.add_column(col, justify="right")
-    for p in h.periods:
-        t.add_row(p, f"{per[p]['objective']:,.2f}")
-    t.add_row("horizon", f"{doc['objective']:,.2f}")
-    console.print(t)
-    for c in doc["carry_over"]:
-        console.print(f"carried over {c['from']} -> {c['to']}: {c['hectares']:,.0f} ha")
-    seq = doc.get("sequential")
-    if seq is not None:
-        if seq.get("objective") is None:
-            console.print(f"sequential planning: {seq['status']} at {seq.get('failed_at')}")
-        else:
-            console.print(f"sequential planning (each period in turn): "
-                          f"{seq['objective']:,.2f}; value of planning together: "
-                          f"{doc['value_of_joint_planning']:,.2f} {doc['objective_unit']}")
-    t = Table(title="Rules across periods")
-    for col in ("rule", "achieved", "bounds", "price", "source"):
-        t.add_column(col, overflow="fold")
+    console.print(say(lang, "跨期规则", "Rules across periods"), style="bold")
     for r in doc["rules"]:
         unit = r.get("achieved_unit") or "ha"
+        shown_unit = say(lang, "公顷", "ha") if unit == "ha" else unit
         ach = r.get("achieved")
-        shown = "" if ach is None else (f"{ach:.3f}" if unit == "share" else f"{ach:,.1f}")
+        shown = "—" if ach is None else (f"{ach:.3f}" if unit == "share" else f"{ach:,.1f}")
         lo, hi = r.get("achieved_lower"), r.get("achieved_upper")
-        bounds = f"[{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
-        price = _price(r)
-        t.add_row(r["label"], f"{shown} {unit}", bounds, price, r["source"] or "")
-    console.print(t)
+        bounds = f"[{'' if lo is None else f'{lo:,.0f}'}, {'' if hi is None else f'{hi:,.0f}'}]"
+        price = _price(r, lang)
+        line = say(lang, f"{_label(r, lang)}：实现 {shown} {shown_unit}，界限 {bounds}",
+                   f"{_label(r, lang)}: {shown} {shown_unit} within {bounds}", "\n  ")
+        if price:
+            line += say(lang, f"；影子价格 {price}", f"; price {price}", "; ")
+        console.print("• " + line, highlight=False, markup=False)
+        if r.get("source"):
+            console.print("  " + cite(r["source"], lang), style="dim", highlight=False,
+                          markup=False)

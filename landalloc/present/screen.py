@@ -48,10 +48,24 @@ _CITE = [(re.compile(r"\bTables? "), "表"), (re.compile(r"\bCh\.(\d+)"), r"第\
          (re.compile(r"\bset "), "设置 ")]
 
 
+_ASSUMED = re.compile(r"\bassumption:.*?(?=;\s*existing stock:|$)")
+_EXISTING = re.compile(r"\bexisting stock:\s*")
+
+
+def _english_note(m: re.Match) -> str:
+    """An English explanation in parentheses drops out of a Chinese citation."""
+    words = re.findall(r"[A-Za-z]{3,}", m.group(0))
+    return "" if len(words) >= 3 else m.group(0)
+
+
 def cite(text: str, lang: str) -> str:
-    """A source citation; in Chinese the plan's own words (表3-4, 第3章)."""
+    """A source citation; in Chinese the plan's own words (表3-4, 第3章): an English
+    explanation in parentheses is left out, an assumption says where it is explained."""
     if lang != "zh":
         return text
+    text = _ASSUMED.sub("假设（说明见 --lang en）", text)
+    text = _EXISTING.sub("现有存量：", text)
+    text = re.sub(r"\s*\([^()]*\)", _english_note, text)
     for pat, rep in _CITE:
         text = pat.sub(rep, text)
     words = [w for w in re.findall(r"(?<![\w\-./])[A-Za-z]{3,}(?![\w\-./])", text)]
