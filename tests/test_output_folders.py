@@ -237,3 +237,36 @@ def test_sigkill_during_batch_leaves_a_resumable_or_complete_folder(tmp_path):
     assert p.returncode == 0, p.stderr
     ids = pq.read_table(out / "summary.parquet", columns=["id"]).column("id").to_pylist()
     assert ids == list(range(600))  # every scenario exactly once
+
+
+def test_overwrite_keeps_the_earlier_batch_until_the_new_one_is_complete(tmp_path):
+    """--overwrite sets the earlier batch aside: an interrupted replacement says where it
+    is, whole; a completed one removes it."""
+    small = _many(tmp_path, 5)
+    out = tmp_path / "o"
+    base = ["--base", "zhengzhou", "--out", str(out), "-q"]
+    assert run("batch", str(small), *base).returncode == 0
+    def summary(folder: Path) -> dict:  # what the batch found (not how long it took)
+        return pq.read_table(folder / "summary.parquet",
+                             columns=["id", "scenario", "status", "objective"]).to_pydict()
+
+    before = summary(out)
+    (tmp_path / "big").mkdir()
+    big = _many(tmp_path / "big", 3000)
+    p = _start(["batch", str(big), *base, "--overwrite", "--chunk-size", "20"])
+
+    def replacing() -> bool:  # the earlier batch set aside and the new one's chunks begun
+        return (any(q.name.startswith(".o.replaced-") for q in tmp_path.iterdir())
+                and (out / "chunks").exists())
+
+    while not replacing() and p.poll() is None:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    kept = [q for q in tmp_path.iterdir() if q.name.startswith(".o.replaced-")]
+    assert len(kept) == 1 and str(kept[0]) in err.replace("\n", "")
+    assert summary(kept[0]) == before
+    assert run("batch", str(small), *base, "--overwrite").returncode == 0
+    assert summary(out) == before
+    assert [q.name for q in tmp_path.iterdir() if ".replaced-" in q.name] == [kept[0].name]

@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 import time
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from landalloc.atomic import check_target, folder_kind
+from landalloc.atomic import check_target
 from landalloc.batch.inputs import Chunk, chunks, count, expand
 from landalloc.batch.store import Store
 from landalloc.batch.worker import SCHEMAS, solve_chunk
@@ -59,9 +60,11 @@ class BatchReport:
 class BatchInterrupted(Exception):
     """Ctrl-C or SIGTERM: the workers are stopped, finished chunks are on disk."""
 
-    def __init__(self, out: Path, done: int, total: int, why: str) -> None:
+    def __init__(self, out: Path, done: int, total: int, why: str,
+                 earlier: Path | None = None) -> None:
+        kept = "" if earlier is None else f"; the batch it replaces is kept in {earlier}"
         super().__init__(f"{why}: {done:,} of {total:,} scenarios are saved in {out}; "
-                         f"run `landalloc batch --out {out} --resume` to finish")
+                         f"run `landalloc batch --out {out} --resume` to finish{kept}")
         self.out, self.done, self.total, self.why = out, done, total, why
 
 
@@ -315,11 +318,12 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
     solved = 0
     pending: dict[Any, Chunk] = {}
     restore = None
+    earlier = None  # what --overwrite replaces: kept aside until the new batch is complete
     if threading.current_thread() is threading.main_thread():
         restore = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if fresh:
-            store.clear(everything=folder_kind(store.out) not in (None, "batch"))
+            earlier = store.set_aside()
             store.out.mkdir(parents=True, exist_ok=True)
             store.write_manifest(manifest)
         store.mark(complete=False)
@@ -357,7 +361,7 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
             with contextlib.suppress(BaseException):  # keep what is finished
                 collect({f for f in pending if f.done()})
             executor.terminate()
-            raise BatchInterrupted(store.out, already + solved, total, why) from None
+            raise BatchInterrupted(store.out, already + solved, total, why, earlier) from None
         loop_seconds = time.perf_counter() - loop_start
     finally:
         if restore is not None:
@@ -369,6 +373,8 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
     group_infeasible(store.out, manifest.get("base"), manifest["period"], diagnose)
     store.small_copies(rows)
     store.mark(complete=True)
+    if earlier is not None:
+        shutil.rmtree(earlier, ignore_errors=True)
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 

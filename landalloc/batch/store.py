@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,26 +118,20 @@ class Store:
 
         write_json(self.out / MANIFEST, manifest)
 
-    def clear(self, everything: bool = False) -> None:
-        """Remove what an earlier batch wrote here (only the batch's own files), or with
-        `everything` all of another kind of run (--overwrite), but never the lock."""
-        if everything and self.out.is_dir():
-            for p in self.out.iterdir():
-                if p.name == LOCK:
-                    continue
-                if p.is_dir() and not p.is_symlink():
-                    shutil.rmtree(p)
-                else:
-                    p.unlink()
-            return
-        from landalloc.atomic import MARKER
-
-        (self.out / MARKER).unlink(missing_ok=True)
-        if self.chunks.exists():
-            shutil.rmtree(self.chunks)
-        for name in [MANIFEST, "results.xlsx", "infeasible_groups.json",
-                     *(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))]:
-            (self.out / name).unlink(missing_ok=True)
+    def set_aside(self) -> Path | None:
+        """Move what an earlier run wrote here into a hidden sibling folder (never the
+        lock), so that --overwrite loses nothing until the new batch is complete; None when
+        there was nothing."""
+        if not self.out.is_dir():
+            return None
+        entries = [p for p in self.out.iterdir() if p.name != LOCK]
+        if not entries:
+            return None
+        aside = self.out.parent / f".{self.out.name}.replaced-{os.getpid()}-{time.time_ns()}"
+        aside.mkdir()
+        for p in entries:
+            p.rename(aside / p.name)
+        return aside
 
     # ------------------------------------------------------------ inputs
     @staticmethod
