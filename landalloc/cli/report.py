@@ -56,9 +56,10 @@ def report_cmd(
     workbook, one self-contained HTML page with charts (each also as PNG), in Chinese,
     English or both.
 
-    Examples:
-      landalloc report --out rep
-      landalloc report scenarios/airport.yaml --lang en --out rep
+    \b
+    More examples:
+      landalloc report instances/zhengzhou/scenarios/horizon-stock-targets.yaml --out hz
+      landalloc report --period all --out hz        # both periods linked, one report
       landalloc report --compare zhengzhou --vs districts.airport.cap=1500
           --vs zones.leading.total=2700 --vs zones.transformation.total=3100 --out cmp
       landalloc report --compare base.yaml variant.yaml --out cmp
