@@ -10,13 +10,16 @@ import landalloc
 
 def _boxes(period: str, lang: str):
     from landalloc.present.report import charts
-    from landalloc.present.report.figure import style
+    from landalloc.present.report.figure import print_floor, style
     from landalloc.present.report.labels import Labels
     from landalloc.present.report.maps_geo import boundaries_for
 
     r = landalloc.solve("zhengzhou", period=period)
     with style():
         fig, labels = charts.geo_map_figure(r, Labels.of(r.instance, lang), boundaries_for(r))
+        fig.suptitle("title", fontsize=13)  # as finish() adds them: the size they print at
+        fig.text(0.01, -0.01, "caption\nline", va="top", fontsize=9)
+        print_floor(fig)  # text enlarged for print, labels placed again
         fig.draw_without_rendering()  # layout done: the positions the PNG is drawn at
         rend = fig.canvas.get_renderer()
         boxes = [lb.text.get_window_extent(rend) for lb in labels]

@@ -5,7 +5,7 @@ its district. Boxes are measured with matplotlib's own renderer, after layout.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 GAP_PX = 3.0  # space between two labels of the column
 
@@ -18,6 +18,7 @@ class Label:
     x: float
     y: float
     area: float
+    drawn: list = field(default_factory=list)  # its leader line and anchor dot
 
 
 def overlaps(a, b, pad: float = 0.5) -> bool:
@@ -51,8 +52,16 @@ def _keep(fig, labels: list[Label], avoid=()) -> tuple[list[Label], list[Label]]
     return [labels[i] for i in kept], [labels[i] for i in moved]
 
 
-def place(fig, ax, labels: list[Label], avoid=()) -> list[Label]:
-    """Move the labels that would overlap to a column right of the map; returns them."""
+def place(fig, ax, labels: list[Label], avoid=(), xlim: tuple | None = None) -> list[Label]:
+    """Move the labels that would overlap to a column right of the map; returns them.
+    Placing again (text enlarged for print) starts from the map's own `xlim`."""
+    for lb in labels:
+        for a in lb.drawn:
+            a.remove()
+        lb.drawn.clear()
+        lb.text.set_horizontalalignment("center")
+    if xlim is not None:
+        ax.set_xlim(*xlim)
     x0, x1 = ax.get_xlim()
     moved: list[Label] = []
     for _ in range(4):  # widening the view shrinks the map: decide again at the new scale
@@ -76,9 +85,9 @@ def place(fig, ax, labels: list[Label], avoid=()) -> list[Label]:
         lb.text.set_zorder(6)
         box = lb.text.get_window_extent(fig.canvas.get_renderer())
         tx, ty = ax.transData.inverted().transform((box.x0, (box.y0 + box.y1) / 2))
-        ax.plot([lb.x, tx - 0.004 * (x1 - x0)], [lb.y, ty], color="#555555", lw=0.6,
-                zorder=5)
-        ax.plot([lb.x], [lb.y], "o", color="#333333", ms=2.0, zorder=5)
+        lb.drawn += ax.plot([lb.x, tx - 0.004 * (x1 - x0)], [lb.y, ty], color="#555555",
+                            lw=0.6, zorder=5)
+        lb.drawn += ax.plot([lb.x], [lb.y], "o", color="#333333", ms=2.0, zorder=5)
     return moved
 
 

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from landalloc.errors import InputError
 from landalloc.plan.locate import instances_root
+from landalloc.present.report.figure import after_floor
 from landalloc.present.report.map_labels import Label, place
 from landalloc.results.result import Result
 
 BOUNDARIES_FILE = "boundaries.geojson"
-LABEL_PT = 7.5  # district labels, at the chart's own size
+LABEL_PT = 9.0  # district labels, at the chart's own size: above the print floor (figure.py)
 
 #: One outline colour per planning zone (Table 3-1), fixed across reports.
 ZONE_EDGES = ("#1f3a93", "#b03a2e", "#117a65", "#7d3c98", "#b9770e")
@@ -138,6 +139,7 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
         cx, cy = _centroid(big)
         t = ax.text(cx, cy, f"{name(d)}\n{fmt(values.get(d, 0.0))}", ha="center",
                     va="center", fontsize=LABEL_PT, linespacing=1.05, zorder=4, **halo)
+        t.set_in_layout(False)  # placed after layout (map_labels): never moves the axes
         labels.append(Label(t, cx, cy, _area(big)))
     lat0 = sum(ys) / len(ys) if ys else 34.7
     for d, (x, y, r_km) in b.markers.items():
@@ -148,6 +150,7 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
                              alpha=0.95, zorder=3))
         t = ax.text(x, y, f"{name(d)}*\n{fmt(values.get(d, 0.0))}", ha="center",
                     va="center", fontsize=LABEL_PT, zorder=4, linespacing=1.05, **halo)
+        t.set_in_layout(False)
         labels.append(Label(t, x, y, w * h * math.pi / 4))
     if xs:
         ax.set_xlim(min(xs) - 0.03, max(xs) + 0.03)
@@ -163,8 +166,11 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
                               label=words[2]))
         # under the map, not on it: no district or label is covered
         avoid.append(ax.legend(handles=handles, loc="upper center", fontsize=7.5,
-                               bbox_to_anchor=(0.5, -0.09), ncols=2, frameon=False))
+                               bbox_to_anchor=(0.5, -0.11), ncols=1, frameon=False))
     sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
     fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.01, label=unit)
+    xlim = ax.get_xlim()
     place(fig, ax, labels, avoid)
+    # text enlarged for print (figure.print_floor) is placed again at its new size
+    after_floor(fig, lambda: place(fig, ax, labels, avoid, xlim))
     return labels
