@@ -70,7 +70,7 @@ MEASURE = """() => {
 def test_every_page_is_a4_and_the_count_is_sane(printed):
     from pypdf import PdfReader
 
-    out, pdf, seen = printed
+    _, pdf, seen = printed
     pages = PdfReader(io.BytesIO(pdf)).pages
     sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
     portrait, landscape = (round(A4[0]), round(A4[1])), (round(A4[1]), round(A4[0]))
