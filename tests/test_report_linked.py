@@ -145,3 +145,21 @@ def test_compare_with_linked_periods_is_refused(tmp_path):
             "--period", "all", "--out", str(tmp_path / "x"))
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert "--period" in p.stderr and not (tmp_path / "x").exists()
+
+
+def test_help_keeps_example_lines_apart():
+    """Examples are a no-rewrap block: click would otherwise run them into one paragraph."""
+    from click.testing import CliRunner
+
+    from landalloc.cli.app import command
+
+    cmd = command()
+    names = [[n] for n in cmd.commands if not getattr(cmd.commands[n], "commands", None)]
+    names += [[g, s] for g, c in cmd.commands.items() for s in getattr(c, "commands", {})]
+    for name in names:
+        out = CliRunner().invoke(cmd, [*name, "--help"], terminal_width=100).output
+        mashed = [line for line in out.splitlines() if line.count("landalloc ") > 1]
+        assert not mashed, (name, mashed)
+        assert "\\[" not in out, name  # a markup escape shown as text
+    out = CliRunner().invoke(cmd, ["report", "--help"], terminal_width=100).output
+    assert "\n    landalloc report --period all --out hz" in out
