@@ -115,7 +115,9 @@ def _conclusion(hr: HorizonResult, periods: dict[str, Result], lb: Labels) -> li
     unit = hr.lp.objective_unit
     names = "、".join(periods) if lb.lang != "en" else ", ".join(periods)
     if not hr.optimal:
-        return [j(f"求解状态：{hr.status}。{names} 联合求解无法满足全部规则，未给出分配。",
+        from landalloc.present.answer import STATUS_ZH
+
+        return [j(f"求解状态：{STATUS_ZH.get(hr.status, hr.status)}。{names} 联合求解无法满足全部规则，未给出分配。",
                   f"Status: {hr.status}. Solved together, {names} cannot meet every rule; no "
                   "allocation is given.", "\n")]
     lines = [j(f"{names} 联合求解：满足各期规划全部指标及跨期规则，规划期合计预计产出 "
@@ -145,7 +147,7 @@ def _conclusion(hr: HorizonResult, periods: dict[str, Result], lb: Labels) -> li
             lines.append(f"起约束作用的跨期规则 {len(binding)} 条：" + "；".join(
                 f"{r[0]} {achieved(r[1])} 公顷（界限 {r[2]}），{r[4]}" for r in binding) + "。")
         else:
-            lines.append(f"{len(binding)} rules across periods bind: " + "; ".join(
+            lines.append(f"Rules across periods that bind ({len(binding)}): " + "; ".join(
                 f"{r[0]} {achieved(r[1])} ha (bounds {r[2]}), {r[4]}" for r in binding) + ".")
     lines += _joint_lines(hr, lb, unit)
     if any(not bool(u) for u in rules.loc[rules["binding"].astype(bool), "price_unique"]):

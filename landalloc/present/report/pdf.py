@@ -125,7 +125,9 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
     inst = result.instance
     j = lb.join
     if not result.optimal:
-        return [j(f"求解状态：{result.status}。本方案无法满足规划的全部规则，未给出分配。",
+        from landalloc.present.answer import STATUS_ZH
+
+        return [j(f"求解状态：{STATUS_ZH.get(result.status, result.status)}。本方案无法满足规划的全部规则，未给出分配。",
                   f"Status: {result.status}. The rules of the plan cannot all be met; no "
                   "allocation is given.", "\n"), *(extra or [])]
     m = result.matrix()
