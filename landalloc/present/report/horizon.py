@@ -117,7 +117,8 @@ def _conclusion(hr: HorizonResult, periods: dict[str, Result], lb: Labels) -> li
     if not hr.optimal:
         from landalloc.present.answer import STATUS_ZH
 
-        return [j(f"求解状态：{STATUS_ZH.get(hr.status, hr.status)}。{names} 联合求解无法满足全部规则，未给出分配。",
+        zh_status = STATUS_ZH.get(hr.status, hr.status)
+        return [j(f"求解状态：{zh_status}。{names} 联合求解无法满足全部规则，未给出分配。",
                   f"Status: {hr.status}. Solved together, {names} cannot meet every rule; no "
                   "allocation is given.", "\n")]
     lines = [j(f"{names} 联合求解：满足各期规划全部指标及跨期规则，规划期合计预计产出 "

@@ -127,7 +127,8 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
     if not result.optimal:
         from landalloc.present.answer import STATUS_ZH
 
-        return [j(f"求解状态：{STATUS_ZH.get(result.status, result.status)}。本方案无法满足规划的全部规则，未给出分配。",
+        zh_status = STATUS_ZH.get(result.status, result.status)
+        return [j(f"求解状态：{zh_status}。本方案无法满足规划的全部规则，未给出分配。",
                   f"Status: {result.status}. The rules of the plan cannot all be met; no "
                   "allocation is given.", "\n"), *(extra or [])]
     m = result.matrix()
