@@ -131,7 +131,8 @@ def _rules_html(result: Result, lb: Labels, ranging: pd.DataFrame | None) -> str
     rows, classes = [], []
     for _, r in df.iterrows():
         rows.append([lb.rule(r["label_zh"], r["label_en"]), html.fmt(r["activity"]),
-                     html.fmt(r["lower"]), html.fmt(r["upper"]), tables.price_text(r),
+                     html.fmt(r["lower"]), html.fmt(r["upper"]),
+                     tables.price_text(r, lang=lb.lang),
                      html.fmt(r["range_lower"]), html.fmt(r["range_upper"]), r["source"] or ""])
         d = r["shadow_price"] if r["price_unique"] else 0.0
         cls = "" if abs(d) <= 1e-9 else ("up" if d > 0 else "down")

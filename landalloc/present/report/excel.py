@@ -264,7 +264,8 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None,
     rows = [[r["name"], lb.rule(r["label_zh"], r["label_en"]), r["kind"], r["lower"],
              r["upper"], r["activity"], r["slack"],
              lb.text("yes") if r["binding"] else lb.text("no"),
-             r["dual"] if r["price_unique"] or not r["binding"] else tables.price_text(r),
+             r["dual"] if r["price_unique"] or not r["binding"]
+             else tables.price_text(r, lang=lb.lang),
              r["range_lower"],
              r["range_upper"], r["source"]] for _, r in df.iterrows()]
     book.table(ws, headers, rows, {3: HA1, 4: HA1, 5: HA1, 6: HA1, 8: PRICE, 9: HA1, 10: HA1},
