@@ -27,8 +27,8 @@ def export_cmd(
 ) -> None:
     """Write the linear program, with the plan's names, as an MPS or LP file.
 
-    Rows are named as the rules are (district_cap\\[airport], sector_quota\\[electronics]),
-    columns as the cells (x\\[electronics,airport]). The LP format does not allow square
+    Rows are named as the rules are (district_cap[airport], sector_quota[electronics]),
+    columns as the cells (x[electronics,airport]). The LP format does not allow square
     brackets: there the names read district_cap(airport), x(electronics,airport).
     The objective is the projected output in 亿元, maximised.
     """

@@ -31,6 +31,7 @@ def forecast_cmd(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write forecast.json, methods.csv, trend-fits.csv and trend.png here")]
         = None,
+    lang: LangOpt = "both",
 ) -> None:
     """Forecast total industrial land by the plan's three methods (Annex 2 附件2).
 
@@ -41,8 +42,10 @@ def forecast_cmd(
     figures and reported.
     """
     from landalloc.analysis.forecast import METHODS, run_forecast
+    from landalloc.present.answer import check_lang
     from landalloc.present.forecast_report import print_forecast, write_forecast
 
+    lang = check_lang(lang)
     fc = run_forecast(path, set_ or [])
     chosen = list(METHODS) if method == MethodChoice.all else [method.value]
     if out is not None:
@@ -52,7 +55,7 @@ def forecast_cmd(
         doc["methods"] = {k: v for k, v in doc["methods"].items() if k in chosen}
         print_json(doc)
     else:
-        print_forecast(fc, chosen)
+        print_forecast(fc, chosen, lang=lang)
 
 
 def audit_cmd(

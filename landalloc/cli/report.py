@@ -56,9 +56,10 @@ def report_cmd(
     workbook, one self-contained HTML page with charts (each also as PNG), in Chinese,
     English or both.
 
-    Examples:
-      landalloc report --out rep
-      landalloc report scenarios/airport.yaml --lang en --out rep
+    \b
+    More examples:
+      landalloc report instances/zhengzhou/scenarios/horizon-stock-targets.yaml --out hz
+      landalloc report --period all --out hz        # both periods linked, one report
       landalloc report --compare zhengzhou --vs districts.airport.cap=1500
           --vs zones.leading.total=2700 --vs zones.transformation.total=3100 --out cmp
       landalloc report --compare base.yaml variant.yaml --out cmp
@@ -78,6 +79,15 @@ def report_cmd(
                              "or give one", key="PATH")
     options = options_from(time_limit, threads, verbose)
     sets = list(set_ or [])
+    from landalloc.problem.horizon import linked_spec
+
+    spec = linked_spec(refs[0], period) if not compare else None
+    if spec is None and compare and period is not None and linked_spec(None, period):
+        raise InputError.one("--compare takes one period; linked periods (--period all) are "
+                             "reported one scenario at a time", key="--period")
+    if spec is not None:
+        _linked(refs[0], spec, sets, backend, options, out, lang)
+        return
     results = [solve(ref, period, sets, backend, options) for ref in refs]
     if vs:
         results.append(solve(refs[0], period, [*sets, *vs], backend, options))
@@ -87,7 +97,10 @@ def report_cmd(
                                  key="--compare")
         written = write_comparison_report(results, out, lang)
     else:
-        written = write_report(results[0], out, lang, ranging=ranging)
+        from landalloc.cli.solve import _base_objective
+
+        plan, _ = _base_objective(results[0], period, backend)
+        written = write_report(results[0], out, lang, ranging=ranging, plan_objective=plan)
     for path in written:
         if path.suffix in (".pdf", ".html", ".xlsx"):
             print(path)
@@ -96,6 +109,23 @@ def report_cmd(
     if "infeasible" in statuses:
         raise typer.Exit(EXIT_INFEASIBLE)
     if any(s != "optimal" for s in statuses):
+        raise typer.Exit(EXIT_NOT_SOLVED)
+
+
+def _linked(ref, spec, sets, backend, options, out, lang) -> None:
+    """Linked periods: one LP over the periods, one report of the horizon."""
+    from landalloc.api import solve_horizon
+    from landalloc.present.report.horizon import write_horizon_report
+
+    result = solve_horizon(ref, spec, sets, backend, options)
+    written = write_horizon_report(result, out, lang)
+    for path in written:
+        if path.suffix in (".pdf", ".html", ".xlsx"):
+            print(path)
+    print(f"{sum(p.suffix == '.png' for p in written)} charts in {out / 'figures'}")
+    if result.status == "infeasible":
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if not result.optimal:
         raise typer.Exit(EXIT_NOT_SOLVED)
 
 

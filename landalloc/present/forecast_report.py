@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.text import Text
 
 from landalloc.analysis.forecast import METHODS, Forecast
 from landalloc.atomic import atomic_write_bytes, write_csv, write_json
@@ -56,71 +57,154 @@ def _f(v: float, d: int = 0) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{d}f}"
 
 
-def print_forecast(fc: Forecast, methods: list[str], console: Console | None = None) -> None:
-    console = console or Console()
+MODEL_ZH = {"linear": "线性", "quadratic": "二次", "cubic": "三次", "exponential": "指数",
+            "stated": "规划所载年均供地"}
+ROUNDING_ZH = {"step_above": "向上取整到", "up": "向上取整到", "nearest": "四舍五入到",
+               "none": "不取整，步长"}
+
+
+def _title(fc: Forecast, lang: str) -> str:
+    """The forecast's title in the screen's language (a 'zh / en' title is split)."""
     title = fc.spec.title or fc.spec.name
+    zh, sep, en = title.partition(" / ")
+    return title if not sep or lang == "both" else (zh if lang == "zh" else en)
+
+
+def _how(how: str, lang: str) -> str:
+    if lang != "zh":
+        return how
+    if how.startswith("calibrated on the base year"):
+        return "按基期校准"
+    if how.startswith("calibrated to the plan"):
+        return "按规划增量校准"
+    return "校准方式见 --lang en"
+
+
+def _method_zh(key: str, fc: Forecast) -> str:
+    return fc.methods[key].zh if key in fc.methods else MODEL_ZH.get(key, key)
+
+
+def print_forecast(fc: Forecast, methods: list[str], console: Console | None = None,
+                   lang: str = "both") -> None:
+    """The answer first (the final forecast against the plan), then each method beside the
+    plan's tables; tables fit the console (split, never cut) and `zh` is Chinese only."""
+    from landalloc.present.answer import fit_columns, fmt, say
+    from landalloc.present.screen import cite
+
+    console = console or Console()
     df = method_table(fc, methods)
     final = df[df.method == "final"]
     if not final.empty:  # the answer first: the combined forecast at the horizon
-        from landalloc.present.answer import fmt
-
         last = final.iloc[-1]
-        gap = ("" if last.plan_ha is None or last.plan_ha != last.plan_ha
-               else f"; plan {fmt(last.plan_ha)} ha, difference "
-                    f"{fmt(last.forecast_ha - last.plan_ha, 0, True)} ha")
-        console.print(f"[bold]预测 forecast {last.year}: {fmt(last.forecast_ha)} ha[/]{gap}",
-                      highlight=False)
-    console.print(f"[bold]{title}[/] — base {fc.base_year}: {fc.base_land:,.0f} ha",
-                  highlight=False)
+        known = not (last.plan_ha is None or last.plan_ha != last.plan_ha)
+        d = fmt(last.forecast_ha - last.plan_ha, 0, True) if known else "—"
+        zh = f"预测 {last.year} 年工业用地总规模：{fmt(last.forecast_ha)} 公顷" + (
+            f"；规划 {fmt(last.plan_ha)} 公顷，差 {d} 公顷" if known else "")
+        en = f"forecast {last.year}: {fmt(last.forecast_ha)} ha" + (
+            f"; plan {fmt(last.plan_ha)} ha, difference {d} ha" if known else "")
+        console.print(Text(say(lang, zh, en, "\n"), style="bold"), highlight=False)
+    console.print(f"[bold]{escape(_title(fc, lang))}[/] — " + escape(say(
+        lang, f"基期 {fc.base_year} 年：{fc.base_land:,.0f} 公顷",
+        f"base {fc.base_year}: {fc.base_land:,.0f} ha")), highlight=False)
     for key in [*methods, "final"]:
         part = df[df.method == key]
         if part.empty:
             continue
         first = part.iloc[0]
-        t = Table(title=f"{first.method_zh} {first.method_en}: total industrial land (ha)")
-        for col in ("year", "this forecast", "plan", "where", "Table 2-5", "difference"):
-            t.add_column(col, justify="left" if col == "where" else "right")
-        for r in part.itertuples():
-            t.add_row(str(r.year), _f(r.forecast_ha), _f(r.plan_ha), r.plan_where,
-                      _f(r.table_2_5_ha), _f(r.difference_ha))
-        console.print(t)
+        n = "\n"
+        # the title on its own line: a narrow piece of the table would wrap it
+        console.print(Text(say(lang, f"{first.method_zh}：工业用地总规模（公顷）",
+                               f"{first.method_en}: total industrial land (ha)"),
+                           style="bold"), highlight=False)
+        fit_columns(console, "", say(lang, "年份", "year", n), [str(y) for y in part.year], [
+                        (say(lang, "本次预测", "this forecast", n),
+                         [_f(v) for v in part.forecast_ha]),
+                        (say(lang, "规划", "plan", n), [_f(v) for v in part.plan_ha]),
+                        (say(lang, "出处", "where", n), [cite(w, lang) for w in part.plan_where]),
+                        (say(lang, "表2-5", "Table 2-5", n), [_f(v) for v in part.table_2_5_ha]),
+                        (say(lang, "差", "difference", n), [_f(v) for v in part.difference_ha])])
         if key in fc.methods:
-            m = fc.methods[key]
-            a = m.params.get("correction_a")
-            if a:
-                how = m.params.get("correction_how")
-                if isinstance(how, dict):
-                    kinds = set(how.values())
-                    how = kinds.pop() if len(kinds) == 1 else "; ".join(
-                        f"{k}: {v}" for k, v in how.items())
-                vals = ", ".join(f"{k}: {v:.4f}" for k, v in a.items())
-                console.print(f"  correction a — {vals} ({how})", highlight=False)
-            if key == "quota":
-                b = m.params["far_correction_b"]
-                console.print("  floor-area correction b — "
-                              + ", ".join(f"{k}: {v:.4f}" for k, v in b.items()),
-                              highlight=False)
-            for e in m.explanations:
-                console.print(f"  • {e}", highlight=False, markup=False)
+            _params(console, fc, key, lang)
         if key == "trend" and fc.trend_fits:
-            ft = fits_table(fc)
-            t = Table(title="Trend fits of annual supply (least squares)")
-            for col in ft.columns:
-                t.add_column(col, justify="left" if col == "model" else "right")
-            for r in ft.itertuples(index=False):
-                t.add_row(r[0], *[_f(v, 4 if i < 2 else 0) for i, v in enumerate(r[1:])])
-            console.print(t)
-            console.print(f"  used: {fc.methods['trend'].params['use']}", highlight=False)
+            _fits(console, fc, lang)
     if "final" in set(df.method):
-        c = fc.combine
-        console.print(f"  rule: anchor {c['anchor']}, rounding {c['rounding']} to "
-                      f"{c['step']:,.0f} ha", highlight=False)
-        for k in ("weights_to_reproduce_plan", "weights_to_reproduce_plan_from_table_2_5"):
-            if k in c:
-                w = ", ".join(f"{m} {v:+.3f}" for m, v in c[k].items())
-                console.print(f"  {k.replace('_', ' ')}: {w}", highlight=False)
-        inc = ", ".join(f"{p}: {v:,.0f} ha" for p, v in fc.increments.items())
-        console.print(f"[bold]new industrial land per period[/]: {inc}", highlight=False)
+        _combine(console, fc, lang)
+
+
+def _params(console: Console, fc: Forecast, key: str, lang: str) -> None:
+    from landalloc.present.answer import say
+
+    m = fc.methods[key]
+    a = m.params.get("correction_a")
+    if a:
+        how = m.params.get("correction_how")
+        if isinstance(how, dict):
+            kinds = {_how(v, lang) for v in how.values()}
+            how = kinds.pop() if len(kinds) == 1 else "; ".join(
+                f"{k}: {_how(v, lang)}" for k, v in how.items())
+        else:
+            how = _how(str(how), lang)
+        vals = ", ".join(f"{k}: {v:.4f}" for k, v in a.items())
+        console.print(f"  {say(lang, '修正系数', 'correction', ' ')} a — {vals} ({how})",
+                      highlight=False, markup=False)
+    if key == "quota":
+        b = m.params["far_correction_b"]
+        console.print(f"  {say(lang, '容积率修正系数', 'floor-area correction', ' ')} b — "
+                      + ", ".join(f"{k}: {v:.4f}" for k, v in b.items()), highlight=False,
+                      markup=False)
+    if lang == "zh":
+        if m.explanations:
+            console.print(f"  • 与规划的差异说明 {len(m.explanations)} 条（英文），见 --lang en",
+                          highlight=False, markup=False)
+        return
+    for e in m.explanations:
+        console.print(f"  • {e}", highlight=False, markup=False)
+
+
+def _fits(console: Console, fc: Forecast, lang: str) -> None:
+    from landalloc.present.answer import fit_columns, say
+
+    ft = fits_table(fc)
+    n = "\n"
+    cols = [("R²", [_f(v, 4) for v in ft.r2]),
+            (say(lang, "调整 R²", "adjusted R²", n), [_f(v, 4) for v in ft.r2_adjusted]),
+            (say(lang, "均方根误差 (公顷)", "RMSE (ha)", n), [_f(v) for v in ft.rmse_ha])]
+    for name, p in fc.spec.periods.items():
+        cols.append((say(lang, f"{name} 供地 (公顷)", f"supply {name} (ha)", n),
+                     [_f(v) for v in ft[f"supply_{name}_ha"]]))
+        cols.append((say(lang, f"{p.end} 年总量 (公顷)", f"total {p.end} (ha)", n),
+                     [_f(v) for v in ft[f"total_{p.end}_ha"]]))
+    names = [say(lang, MODEL_ZH.get(k, k), k, " ") for k in ft.model]
+    console.print(Text(say(lang, "年供地趋势拟合（最小二乘）",
+                           "Trend fits of annual supply (least squares)"), style="bold"),
+                  highlight=False)
+    fit_columns(console, "", say(lang, "模型", "model", n), names, cols)
+    use = fc.methods["trend"].params["use"]
+    console.print("  " + say(lang, f"采用：{MODEL_ZH.get(use, use)}", f"used: {use}"),
+                  highlight=False, markup=False)
+
+
+def _combine(console: Console, fc: Forecast, lang: str) -> None:
+    from landalloc.present.answer import say
+
+    c = fc.combine
+    anchor = _method_zh(c["anchor"], fc) if lang == "zh" else c["anchor"]
+    rounding = ROUNDING_ZH.get(c["rounding"], c["rounding"]) if lang == "zh" else c["rounding"]
+    console.print("  " + say(lang, f"组合规则：以{anchor}为准，{rounding} {c['step']:,.0f} 公顷",
+                             f"rule: anchor {c['anchor']}, rounding {c['rounding']} to "
+                             f"{c['step']:,.0f} ha"), highlight=False, markup=False)
+    for k, zh in (("weights_to_reproduce_plan", "复现规划所需权重"),
+                  ("weights_to_reproduce_plan_from_table_2_5", "按表2-5复现规划所需权重")):
+        if k in c:
+            sep = "、" if lang == "zh" else ", "
+            w = sep.join(f"{_method_zh(m, fc) if lang == 'zh' else m} {v:+.3f}"
+                         for m, v in c[k].items())
+            console.print("  " + say(lang, f"{zh}：{w}", f"{k.replace('_', ' ')}: {w}"),
+                          highlight=False, markup=False)
+    inc = ("；" if lang == "zh" else ", ").join(
+        say(lang, f"{p}：{v:,.0f} 公顷", f"{p}: {v:,.0f} ha") for p, v in fc.increments.items())
+    console.print("[bold]" + escape(say(lang, "各期新增工业用地", "new industrial land per period"))
+                  + f"[/]: {escape(inc)}", highlight=False)
 
 
 def plot_trend(fc: Forecast) -> bytes:

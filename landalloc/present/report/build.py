@@ -143,7 +143,8 @@ def _rules_html(result: Result, lb: Labels, ranging: pd.DataFrame | None) -> str
     rows, classes = [], []
     for _, r in df.iterrows():
         rows.append([lb.rule(r["label_zh"], r["label_en"]), html.fmt(r["activity"]),
-                     html.fmt(r["lower"]), html.fmt(r["upper"]), tables.price_text(r),
+                     html.fmt(r["lower"]), html.fmt(r["upper"]),
+                     tables.price_text(r, lang=lb.lang),
                      html.fmt(r["range_lower"]), html.fmt(r["range_upper"]), r["source"] or ""])
         d = r["shadow_price"] if r["price_unique"] else 0.0
         cls = "" if abs(d) <= 1e-9 else ("up" if d > 0 else "down")
@@ -165,28 +166,34 @@ def _record_html(result: Result) -> str:
             f"{html.table(['key', 'value'], rows, left=2)}</details>")
 
 
+def period_charts(result: Result, lb: Labels) -> list[Chart]:
+    """The charts of one period's answer (none without an allocation); call inside `style()`."""
+    if not result.optimal:
+        return []
+    made = [charts.heatmap(result, lb), charts.stacked_by_zone(result, lb),
+            charts.stacked_by_district(result, lb), charts.flow(result, lb)]
+    geo = boundaries_for(result)
+    layout = layout_for(result)
+    if geo is not None:
+        made.append(charts.geo_map(result, lb, geo))
+        cu = charts.geo_cap_use(result, lb, geo)
+        if cu is not None:
+            made.append(cu)
+    elif layout is not None:
+        made.append(charts.tile_map(result, lb, layout))
+    sp = charts.shadow_prices(result, lb)
+    if sp is not None:
+        made.append(sp)
+    return made
+
+
 def build_single(result: Result, lb: Labels, extras: dict[str, Any],
-                 ranging: bool = True) -> dict[str, bytes]:
+                 ranging: bool = True, plan_objective: float | None = None) -> dict[str, bytes]:
     inst = result.instance
     unit = result.lp.objective_unit
     rng = extras.get("ranging")  # None: the analysis's own ranging
-    made: list[Chart] = []
     with style():
-        if result.optimal:
-            made += [charts.heatmap(result, lb), charts.stacked_by_zone(result, lb),
-                     charts.stacked_by_district(result, lb), charts.flow(result, lb)]
-            geo = boundaries_for(result)
-            layout = layout_for(result)
-            if geo is not None:
-                made.append(charts.geo_map(result, lb, geo))
-                cu = charts.geo_cap_use(result, lb, geo)
-                if cu is not None:
-                    made.append(cu)
-            elif layout is not None:
-                made.append(charts.tile_map(result, lb, layout))
-            sp = charts.shadow_prices(result, lb)
-            if sp is not None:
-                made.append(sp)
+        made = period_charts(result, lb)
         made += _extra_charts(extras, lb, list(result.lp.sectors), unit)
     xlsx = excel.workbook(result, lb, rng, extras)
     title = f"{lb.text('report')} — {inst.title or inst.name}"
@@ -208,7 +215,7 @@ def build_single(result: Result, lb: Labels, extras: dict[str, Any],
                              + "".join(html.figure(c) for c in made)))
     sections.append(("", _record_html(result)))
     files = _files(made, xlsx, html.page(title, sub, sections, lb))
-    files[REPORT_PDF] = pdf.single_pdf(result, lb, made)
+    files[REPORT_PDF] = pdf.single_pdf(result, lb, made, plan_objective)
     return files
 
 
@@ -286,7 +293,8 @@ def _changes_html(results: list[Result], names: list[str], lb: Labels) -> str:
 
 
 def write_report(results: Result | list[Result], out_dir: str | Path, lang: str = "both",
-                 extras: dict[str, Any] | None = None, ranging: bool = True) -> list[Path]:
+                 extras: dict[str, Any] | None = None, ranging: bool = True,
+                 plan_objective: float | None = None) -> list[Path]:
     """Write report.html, report.xlsx and figures/*.png for one result or a comparison.
 
     `results`: one Result, or several (the first is the base of a comparison).
@@ -303,6 +311,9 @@ def write_report(results: Result | list[Result], out_dir: str | Path, lang: str 
       - "headline": `item`, `value`: cards shown under the report's own headline.
       - "ranging": precomputed ranging: `name` (rule), `range_lower`, `range_upper`;
         replaces the HiGHS ranging this function computes itself when `ranging` is True.
+    `plan_objective`: the output of the plan as written, when the result changes it; the
+    conclusion then gives the change against the plan (else it says it is the plan, or, for a
+    changed plan without it, says nothing of the plan's output).
     Everything is built in memory first; files are written only once all are made.
     """
     lang = check_lang(lang)
@@ -315,7 +326,8 @@ def write_report(results: Result | list[Result], out_dir: str | Path, lang: str 
             return write_comparison_report(results, out_dir, lang, extras)
         results = results[0]
     lb = Labels.of(results.instance, lang)
-    return _write_all(Path(out_dir), build_single(results, lb, extras, ranging))
+    return _write_all(Path(out_dir), build_single(results, lb, extras, ranging,
+                                                  plan_objective))
 
 
 def write_comparison_report(results: list[Result], out_dir: str | Path, lang: str = "both",

@@ -327,16 +327,22 @@ def _map_source(b) -> str:
     return f"{b.source};\n{b.licence}"
 
 
-def geo_map(result: Result, lb: Labels, b) -> Chart:
-    """Choropleth of new land by district, the plan's zones outlined."""
+def geo_map_figure(result: Result, lb: Labels, b):
+    """The figure of `geo_map` before it is finished, and its district labels."""
     from landalloc.present.report.maps_geo import draw_map
 
     totals = result.matrix().sum(axis=0).to_dict()
     zone_of = {d: v.zone for d, v in result.instance.districts.items()}
-    fig = new_figure(10.0, 8.5)
+    fig = new_figure(10.0, 7.0)
     ax = fig.add_subplot()
-    draw_map(fig, ax, b, totals, lambda d: lb.district(d, " "), _t(lb, "公顷", "ha"), zone_of,
-             lambda z: lb.zone(z, " "), words=_map_words(lb))
+    labels = draw_map(fig, ax, b, totals, lambda d: lb.district(d, "\n"), _t(lb, "公顷", "ha"),
+                      zone_of, lambda z: lb.zone(z, " "), words=_map_words(lb))
+    return fig, labels
+
+
+def geo_map(result: Result, lb: Labels, b) -> Chart:
+    """Choropleth of new land by district, the plan's zones outlined."""
+    fig, _ = geo_map_figure(result, lb, b)
     return finish(
         fig, "map_new_land",
         _t(lb, "各区县新增工业用地 (公顷)", "New industrial land by district (ha)"),
@@ -361,9 +367,9 @@ def geo_cap_use(result: Result, lb: Labels, b) -> Chart | None:
     if not use:
         return None
     zone_of = {d: v.zone for d, v in result.instance.districts.items()}
-    fig = new_figure(10.0, 8.5)
+    fig = new_figure(10.0, 7.0)
     ax = fig.add_subplot()
-    draw_map(fig, ax, b, use, lambda d: lb.district(d, " "), _t(lb, "上限使用率 (%)",
+    draw_map(fig, ax, b, use, lambda d: lb.district(d, "\n"), _t(lb, "上限使用率 (%)",
              "cap used (%)"), zone_of, lambda z: lb.zone(z, " "), fmt=lambda v: f"{v:.0f}%",
              vmax=100.0, words=_map_words(lb))
     return finish(

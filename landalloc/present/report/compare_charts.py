@@ -154,9 +154,9 @@ def geo_change_map(base: Result, other: Result, name: str, lb: Labels, b, key: s
     mb, mo = tables.aligned_matrices([base, other])
     diff = (mo - mb).sum(axis=0).to_dict()
     zone_of = {d: v.zone for d, v in base.instance.districts.items()}
-    fig = new_figure(10.0, 8.5)
+    fig = new_figure(10.0, 7.0)
     ax = fig.add_subplot()
-    draw_map(fig, ax, b, diff, lambda d: lb.district(d, " "), _t(lb, "变化 (公顷)", "change (ha)"),
+    draw_map(fig, ax, b, diff, lambda d: lb.district(d, "\n"), _t(lb, "变化 (公顷)", "change (ha)"),
              zone_of, lambda z: lb.zone(z, " "), diverging=True,
              fmt=lambda v: f"{v:+,.0f}" if v else "0", words=_map_words(lb))
     return finish(

@@ -172,10 +172,10 @@ FORBIDDEN = "×"
 FORBIDDEN_FILL = PatternFill("darkUp", fgColor="A6A6A6", bgColor="E7E6E6")
 
 
-def _allocation(book: Book, result: Result, lb: Labels) -> None:
+def _allocation(book: Book, result: Result, lb: Labels, title: str | None = None) -> None:
     """Districts down, sectors across (as on screen); a cell the plan does not allow is a
     grey hatched '×', distinct from 0 (allowed, nothing allocated)."""
-    ws = book.sheet(lb.text("sheet_allocation", " "))
+    ws = book.sheet(title or lb.text("sheet_allocation", " "))
     inst = result.instance
     m = result.matrix().T
     corner = f"{lb.text('district')} \\ {lb.text('sector')} (ha)"
@@ -217,8 +217,8 @@ def _cells(book: Book, result: Result, lb: Labels) -> None:
     book.table(ws, headers, rows, {5: HA, 6: PRICE, 7: MONEY}, freeze="C2", total_last=True)
 
 
-def _totals(book: Book, result: Result, lb: Labels) -> None:
-    ws = book.sheet(lb.text("sheet_totals", " "))
+def _totals(book: Book, result: Result, lb: Labels, title: str | None = None) -> None:
+    ws = book.sheet(title or lb.text("sheet_totals", " "))
     headers = [lb.text("kind"), "id", lb.text("key"), lb.text("allocated"), lb.text("plan_min"),
                lb.text("plan_max"), lb.text("plan_figure"), lb.text("difference"),
                lb.text("difference_pct"), lb.text("within"), lb.text("source"),
@@ -253,8 +253,9 @@ def _totals(book: Book, result: Result, lb: Labels) -> None:
                              "left (the difference); red: outside the plan.", "  "))
 
 
-def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None) -> None:
-    ws = book.sheet(lb.text("sheet_rules", " "))
+def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None,
+           title: str | None = None) -> None:
+    ws = book.sheet(title or lb.text("sheet_rules", " "))
     df = tables.rules_table(result, ranging)
     headers = ["id", lb.text("rule"), lb.text("kind"), lb.text("lower"), lb.text("upper"),
                lb.text("activity"), lb.text("slack"), lb.text("binding"),
@@ -263,7 +264,8 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None)
     rows = [[r["name"], lb.rule(r["label_zh"], r["label_en"]), r["kind"], r["lower"],
              r["upper"], r["activity"], r["slack"],
              lb.text("yes") if r["binding"] else lb.text("no"),
-             r["dual"] if r["price_unique"] or not r["binding"] else tables.price_text(r),
+             r["dual"] if r["price_unique"] or not r["binding"]
+             else tables.price_text(r, lang=lb.lang),
              r["range_lower"],
              r["range_upper"], r["source"]] for _, r in df.iterrows()]
     book.table(ws, headers, rows, {3: HA1, 4: HA1, 5: HA1, 6: HA1, 8: PRICE, 9: HA1, 10: HA1},
@@ -420,4 +422,26 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
         ws["A1"].font = Font(bold=True)
         ws.freeze_panes = "A3"
     _extras(book, lb, extras)
+    return book.bytes()
+
+
+# --- linked periods -------------------------------------------------------------------
+
+def horizon_workbook(periods: dict[str, Result], lb: Labels,
+                     blocks: list[tuple[str, list[str], list[list[Any]], dict[int, str]]]
+                     ) -> bytes:
+    """The horizon sheet (`blocks`: title, headers, rows, formats; one under the other),
+    then each period's allocation, totals against the plan and rules."""
+    book = Book()
+    ws = book.sheet(lb.join("规划期合计", "Horizon", " "))
+    row = 1
+    for title, headers, rows, formats in blocks:
+        ws.cell(row, 1, title).font = Font(bold=True, size=12)
+        row = book.table(ws, headers, rows, formats, start_row=row + 1, freeze=None) + 1
+    for p, r in periods.items():
+        if not r.optimal:
+            continue
+        _allocation(book, r, lb, f"{p} {lb.text('sheet_allocation', ' ')}")
+        _totals(book, r, lb, f"{p} {lb.text('sheet_totals', ' ')}")
+        _rules(book, r, lb, None, f"{p} {lb.text('sheet_rules', ' ')}")
     return book.bytes()

@@ -20,6 +20,11 @@ from matplotlib.figure import Figure
 from landalloc.present.report import fonts
 
 DPI = 110
+#: Where a chart prints (report.html's print stylesheet: an A4 landscape page, 12 mm
+#: margins, a caption line): the box, in inches, and the smallest text it may print at.
+PRINT_BOX_IN = (10.7, 6.9)
+MIN_PRINT_PT = 7.0
+PAD_IN = 0.25
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Chart:
     title: str
     caption: str
     png: bytes
+    min_font_pt: float = 0.0  # the smallest text drawn, in pt at the figure's own size
 
     @property
     def size(self) -> tuple[int, int]:
@@ -67,11 +73,54 @@ def finish(fig: Figure, key: str, title: str, caption: str) -> Chart:
     # below its bottom edge never overlaps; bbox_inches="tight" grows the PNG to hold it.
     fig.text(0.01, -0.01, caption, ha="left", va="top", fontsize=9, color="#444444",
              style="italic")
+    print_floor(fig)
+    smallest = min((t.get_fontsize() for t in _texts(fig)), default=0.0)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.25,
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=PAD_IN,
                 facecolor="white")
     fig.clear()
-    return Chart(key, title, caption, buf.getvalue())
+    return Chart(key, title, caption, buf.getvalue(), float(smallest))
+
+
+def print_scale(width_in: float, height_in: float) -> float:
+    """Printed size / own size of a chart whose PNG is width x height inches at DPI: the
+    page shows it at its CSS size (PNG pixels as CSS pixels, 96 per inch), shrunk to fit
+    PRINT_BOX_IN, never enlarged."""
+    css_w, css_h = width_in * DPI / 96, height_in * DPI / 96
+    fit = min(1.0, PRINT_BOX_IN[0] / css_w, PRINT_BOX_IN[1] / css_h)
+    return fit * css_w / width_in
+
+
+def _texts(fig: Figure) -> list:
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def print_floor(fig: Figure) -> float:
+    """Enlarge any text that would print below MIN_PRINT_PT (charts wider than the page
+    print smaller than drawn); returns the floor, in pt at the figure's size."""
+    floor = 0.0
+    for _ in range(2):  # larger text can grow the drawing: measure again
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        floor = MIN_PRINT_PT * 1.02 / print_scale(box.width + 2 * PAD_IN,
+                                                  box.height + 2 * PAD_IN)
+        small = [t for t in _texts(fig) if t.get_fontsize() < floor]
+        if not small:
+            break
+        for t in small:
+            t.set_fontsize(floor)
+    for fn in getattr(fig, "_after_floor", []):
+        fn()
+    return floor
+
+
+def after_floor(fig: Figure, fn) -> None:
+    """Run `fn` once print_floor has sized the text (e.g. to place map labels again)."""
+    if not hasattr(fig, "_after_floor"):
+        fig._after_floor = []
+    fig._after_floor.append(fn)
 
 
 def _wrap_title(title: str, width_in: float) -> str:

@@ -45,12 +45,15 @@ details { margin-top: 12px; } summary { cursor: pointer; }
 .files { font-size: 0.85em; color: #555; }
 @page { size: A4 portrait; margin: 16mm 14mm 18mm;
         @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
+@page chart { size: A4 landscape; margin: 12mm;
+        @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt; } }
 @media print {
   body { background: white; font-size: 10pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 18px; }
-  figure { break-inside: avoid; page-break-inside: avoid; }
-  figure img { max-height: 240mm; width: auto; max-width: 100%; border: none; }
+  figure { break-inside: avoid; page-break-inside: avoid; page: chart; margin: 0; }
+  figure img { max-width: 100%; max-height: 175mm; width: auto; height: auto;
+               border: none; }
   table { break-inside: auto; width: 100%; }
   thead { display: table-header-group; }
   tr, td, th { break-inside: avoid; page-break-inside: avoid; }
@@ -94,7 +97,8 @@ def figure(chart: Chart, folder: str = "figures") -> str:
     w, h = chart.size
     b64 = base64.b64encode(chart.png).decode("ascii")
     alt = f"{chart.title}. {chart.caption}".replace("\n", " ")
-    return (f'<figure id="chart-{escape(chart.key)}" data-chart="{escape(chart.key)}">'
+    return (f'<figure id="chart-{escape(chart.key)}" data-chart="{escape(chart.key)}" '
+            f'data-min-font-pt="{chart.min_font_pt:.2f}">'
             f'<img src="data:image/png;base64,{b64}" alt="{escape(alt)}" '
             f'width="{w}" height="{h}">'
             f'<figcaption class="files">PNG: {escape(folder)}/{escape(chart.key)}.png'

@@ -18,9 +18,12 @@ from pathlib import Path
 
 from landalloc.errors import InputError
 from landalloc.plan.locate import instances_root
+from landalloc.present.report.figure import after_floor
+from landalloc.present.report.map_labels import Label, place
 from landalloc.results.result import Result
 
 BOUNDARIES_FILE = "boundaries.geojson"
+LABEL_PT = 9.0  # district labels, at the chart's own size: above the print floor (figure.py)
 
 #: One outline colour per planning zone (Table 3-1), fixed across reports.
 ZONE_EDGES = ("#1f3a93", "#b03a2e", "#117a65", "#7d3c98", "#b9770e")
@@ -102,14 +105,14 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
              zone_of: dict[str, str] | None = None, zone_name=None, diverging: bool = False,
              fmt=lambda v: f"{v:,.0f}", vmax: float | None = None,
              words: tuple[str, str, str] = ("经度 (°E)", "纬度 (°N)",
-                                            "* 功能区：位置与范围为近似")) -> None:
-    """Choropleth of `values` by district; zones outlined; functional zones as dashed circles."""
+                                            "* 功能区：位置与范围为近似")) -> list:
+    """Choropleth of `values` by district; zones outlined; functional zones as dashed circles.
+    Labels never overlap (map_labels.place); returns them (map_labels.Label)."""
     import matplotlib as mpl
     from matplotlib.colors import Normalize, TwoSlopeNorm
     from matplotlib.lines import Line2D
     from matplotlib.patches import Ellipse, Polygon
-
-    from landalloc.present.report.figure import text_color
+    from matplotlib.patheffects import withStroke
 
     vals = [values.get(d, 0.0) for d in b.districts()] or [0.0]
     if diverging:
@@ -122,6 +125,9 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
     zones = sorted({z for z in (zone_of or {}).values() if z})
     edge = {z: ZONE_EDGES[i % len(ZONE_EDGES)] for i, z in enumerate(zones)}
     xs, ys = [], []
+    labels: list[Label] = []
+    # dark text with a white outline reads on every fill and beyond its district's edge
+    halo = {"color": "#111111", "path_effects": [withStroke(linewidth=2.2, foreground="white")]}
     for d, rings in b.shapes.items():
         fill = cmap(norm(values.get(d, 0.0)))
         ec = edge.get((zone_of or {}).get(d), "#555555")
@@ -131,9 +137,10 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
             ys += [p[1] for p in ring]
         big = max(rings, key=_area)
         cx, cy = _centroid(big)
-        small = _area(big) < 0.03
-        ax.text(cx, cy, f"{name(d)}\n{fmt(values.get(d, 0.0))}", ha="center", va="center",
-                fontsize=5.5 if small else 7, color=text_color(fill), linespacing=1.05)
+        t = ax.text(cx, cy, f"{name(d)}\n{fmt(values.get(d, 0.0))}", ha="center",
+                    va="center", fontsize=LABEL_PT, linespacing=1.05, zorder=4, **halo)
+        t.set_in_layout(False)  # placed after layout (map_labels): never moves the axes
+        labels.append(Label(t, cx, cy, _area(big)))
     lat0 = sum(ys) / len(ys) if ys else 34.7
     for d, (x, y, r_km) in b.markers.items():
         fill = cmap(norm(values.get(d, 0.0)))
@@ -141,8 +148,10 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
         w, h = 2 * r_km / (111.32 * math.cos(math.radians(lat0))), 2 * r_km / 110.57
         ax.add_patch(Ellipse((x, y), w, h, facecolor=fill, edgecolor=ec, lw=1.8, ls="--",
                              alpha=0.95, zorder=3))
-        ax.text(x, y, f"{name(d)}*\n{fmt(values.get(d, 0.0))}", ha="center", va="center",
-                fontsize=7, color=text_color(fill), zorder=4, linespacing=1.05)
+        t = ax.text(x, y, f"{name(d)}*\n{fmt(values.get(d, 0.0))}", ha="center",
+                    va="center", fontsize=LABEL_PT, zorder=4, linespacing=1.05, **halo)
+        t.set_in_layout(False)
+        labels.append(Label(t, x, y, w * h * math.pi / 4))
     if xs:
         ax.set_xlim(min(xs) - 0.03, max(xs) + 0.03)
         ax.set_ylim(min(ys) - 0.03, max(ys) + 0.03)
@@ -150,10 +159,18 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
     ax.set_xlabel(words[0], fontsize=8)
     ax.set_ylabel(words[1], fontsize=8)
     ax.tick_params(labelsize=7)
+    avoid: list = []
     if zones and zone_name is not None:
         handles = [Line2D([0], [0], color=edge[z], lw=2, label=zone_name(z)) for z in zones]
         handles.append(Line2D([0], [0], color="#222222", lw=1.5, ls="--",
                               label=words[2]))
-        ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9)
+        # under the map, not on it: no district or label is covered
+        avoid.append(ax.legend(handles=handles, loc="upper center", fontsize=7.5,
+                               bbox_to_anchor=(0.5, -0.11), ncols=1, frameon=False))
     sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
     fig.colorbar(sm, ax=ax, shrink=0.7, pad=0.01, label=unit)
+    xlim = ax.get_xlim()
+    place(fig, ax, labels, avoid)
+    # text enlarged for print (figure.print_floor) is placed again at its new size
+    after_floor(fig, lambda: place(fig, ax, labels, avoid, xlim))
+    return labels

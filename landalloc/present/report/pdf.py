@@ -89,9 +89,35 @@ def _bound(lo: Any, hi: Any) -> str:
     return f"{lo_s}–{hi_s}"
 
 
-def conclusion_lines(result: Result, lb: Labels, base: Result | None = None,
+def plan_line(result: Result, lb: Labels, plan_objective: float | None) -> str | None:
+    """The change against the plan as written: projected output, the plan's own output and
+    the difference (unit and %); for the plan itself, that it is the plan. None when the
+    plan's output is not known (a changed plan reported without it)."""
+    rec = result.record or {}
+    unit = result.lp.objective_unit
+    if not rec.get("overrides"):
+        if rec.get("scenario"):
+            return lb.join(f"情景 {rec['scenario']} 未改动规划的任何指标。",
+                           f"Scenario {rec['scenario']} changes no figure of the plan.", "\n")
+        return lb.join("本方案即规划原方案（未改动任何指标）。",
+                       "This is the plan as written (no figure changed).", "\n")
+    if plan_objective is None or result.objective is None or not result.optimal:
+        return None
+    d = result.objective - plan_objective
+    pct = f"{d / plan_objective:+.1%}" if plan_objective else "—"
+    n = len(rec["overrides"])
+    return lb.join(
+        f"与规划原方案相比（改动 {n} 项指标）：预计产出 {result.objective:,.1f} {unit}，规划原方案"
+        f" {plan_objective:,.1f} {unit}，相差 {d:+,.1f} {unit}（{pct}）。",
+        f"Against the plan as written ({n} figure(s) changed): projected output "
+        f"{result.objective:,.1f} {unit}, the plan's own {plan_objective:,.1f} {unit}, a "
+        f"difference of {d:+,.1f} {unit} ({pct}).", "\n")
+
+
+def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = None,
                      extra: list[str] | None = None) -> list[str]:
-    """The conclusion in sentences, in the report's language."""
+    """The conclusion in sentences, in the report's language; `plan_objective` is the
+    output of the plan as written, for the change against it."""
     from landalloc.present.screen import binding_words, warnings
 
     lang = lb.lang
@@ -99,7 +125,10 @@ def conclusion_lines(result: Result, lb: Labels, base: Result | None = None,
     inst = result.instance
     j = lb.join
     if not result.optimal:
-        return [j(f"求解状态：{result.status}。本方案无法满足规划的全部规则，未给出分配。",
+        from landalloc.present.answer import STATUS_ZH
+
+        zh_status = STATUS_ZH.get(result.status, result.status)
+        return [j(f"求解状态：{zh_status}。本方案无法满足规划的全部规则，未给出分配。",
                   f"Status: {result.status}. The rules of the plan cannot all be met; no "
                   "allocation is given.", "\n"), *(extra or [])]
     m = result.matrix()
@@ -109,11 +138,9 @@ def conclusion_lines(result: Result, lb: Labels, base: Result | None = None,
                f"Meeting every figure of the plan, the best allocation of {total:,.0f} ha of "
                f"new industrial land in {inst.period} is projected to yield "
                f"{result.objective:,.1f} {unit}.", "\n")]
-    if base is not None and base.optimal and base.objective is not None:
-        d = result.objective - base.objective
-        lines.append(j(f"与规划原方案相比，产出变化 {d:+,.1f} {unit}。",
-                       f"Against the plan as written, output changes by {d:+,.1f} {unit}.",
-                       "\n"))
+    against = plan_line(result, lb, plan_objective)
+    if against:
+        lines.append(against)
     zones = m.sum(axis=0).groupby({d: v.zone for d, v in inst.districts.items()}).sum()
     parts = [f"{lb.zone(z, ' ')} {zones.get(z, 0.0):,.0f}" for z in inst.zones]
     lines.append(j("按片区：", "By zone: ", "") + ("；" if lang == "zh" else "; ").join(parts)
@@ -222,16 +249,30 @@ def _table_pages(pages: _Pages, title: str, headers: list[str], rows: list[list[
         pages.add(draw)
 
 
-def _text_page(pages: _Pages, title: str, lines: list[str], width: int = 84) -> None:
-    def draw(fig):
-        fig.text(LEFT, TOP, title, fontsize=16, va="top", color="#1f3a93")
-        y = TOP - 0.06
-        for para in lines:
-            for line in wrap(para, width):
-                fig.text(LEFT, y, line, fontsize=10.5, va="top")
-                y -= LINE * 1.35
-            y -= LINE * 0.6
-    pages.add(draw)
+def _text_page(pages: _Pages, title: str, lines: list[str], width: int = 84,
+               cont: str = "（续）") -> None:
+    """Paragraphs, wrapped, over as many pages as they need (a paragraph may continue on
+    the next page; a line never is cut)."""
+    step, gap = LINE * 1.35, LINE * 0.6
+    chunks: list[list[tuple[str, bool]]] = [[]]  # (line, last line of its paragraph)
+    y = TOP - 0.06
+    for para in lines:
+        wrapped = wrap(para, width)
+        for i, line in enumerate(wrapped):
+            if y - step < BOTTOM + 0.01:
+                chunks.append([])
+                y = TOP - 0.06
+            chunks[-1].append((line, i == len(wrapped) - 1))
+            y -= step + (gap if i == len(wrapped) - 1 else 0.0)
+    for k, chunk in enumerate(chunks):
+        def draw(fig, k=k, chunk=chunk):
+            fig.text(LEFT, TOP, title + (cont if k else ""), fontsize=16, va="top",
+                     color="#1f3a93")
+            yy = TOP - 0.06
+            for line, last in chunk:
+                fig.text(LEFT, yy, line, fontsize=10.5, va="top")
+                yy -= step + (gap if last else 0.0)
+        pages.add(draw)
 
 
 def _chart_pages(pages: _Pages, made: list[Chart]) -> None:
@@ -313,8 +354,8 @@ def _matrix_rows(result: Result, lb: Labels):
     return headers, rows, shade
 
 
-def single_pdf(result: Result, lb: Labels, made: list[Chart], base: Result | None = None,
-               extra: list[str] | None = None) -> bytes:
+def single_pdf(result: Result, lb: Labels, made: list[Chart],
+               plan_objective: float | None = None, extra: list[str] | None = None) -> bytes:
     inst = result.instance
     title = f"{lb.text('report', ' ')} — {inst.period}"
     pages = _Pages()
@@ -324,7 +365,15 @@ def single_pdf(result: Result, lb: Labels, made: list[Chart], base: Result | Non
     if (result.record or {}).get("scenario"):
         head.append(f"{lb.text('scenario', ' ')}: {result.record['scenario']}")
     _text_page(pages, lb.join("结论", "Conclusion", " / "),
-               [" · ".join(head), *conclusion_lines(result, lb, base, extra)])
+               [" · ".join(head), *conclusion_lines(result, lb, plan_objective, extra)])
+    period_pages(pages, result, lb, made)
+    return _render(pages, lb, title)
+
+
+def period_pages(pages: _Pages, result: Result, lb: Labels, made: list[Chart],
+                 prefix: str = "") -> None:
+    """One period's pages: the plan's tables beside the allocation, the matrix, the charts
+    (`prefix` heads each title: the period, in a report of linked periods)."""
     if result.optimal:
         j = lb.join
         headers = [j("项目", "item", " "), j("规划指标", "plan", " "), j("分配", "allocated", " "),
@@ -336,19 +385,19 @@ def single_pdf(result: Result, lb: Labels, made: list[Chart], base: Result | Non
             rows = _plan_rows(result, lb, t)
             if rows:
                 zh, en = TABLE_TITLES[t]
-                _table_pages(pages, lb.join(zh, en, " / "), headers, rows,
+                _table_pages(pages, prefix + lb.join(zh, en, " / "), headers, rows,
                              [0.46, 0.16, 0.13, 0.15, 0.10], note)
         headers, rows, shade = _matrix_rows(result, lb)
         n = len(headers)
         widths = [0.16] + [(0.84 - 0.1) / (n - 2)] * (n - 2) + [0.1]
-        _table_pages(pages, j("分配矩阵：区县 × 产业（公顷）",
-                              "Allocation: districts x sectors (ha)", " / "), headers, rows,
+        _table_pages(pages, prefix + j("分配矩阵：区县 × 产业（公顷）",
+                                       "Allocation: districts x sectors (ha)", " / "),
+                     headers, rows,
                      widths,
                      j("灰色斜线“×”：规划不允许该产业在该区县布局（不同于 0：允许但未分配）。",
                        "Grey hatched '×': the plan does not allow the sector in the district "
                        "(unlike 0: allowed, nothing allocated).", " "), shade, size=7.0)
     _chart_pages(pages, made)
-    return _render(pages, lb, title)
 
 
 def comparison_pdf(results: list[Result], names: list[str], lb: Labels,

@@ -84,7 +84,7 @@ def rules_table(result: Result, ranging: pd.DataFrame | None = None) -> pd.DataF
     return df
 
 
-def price_text(r: pd.Series, digits: int = 4) -> str:
+def price_text(r: pd.Series, digits: int = 4, lang: str = "en") -> str:
     """A rule's price as the analysis knows it: the shadow price where it is unique, else
     the measured value of one more and one less unit (never one of several duals)."""
     if not r["binding"]:
@@ -92,11 +92,13 @@ def price_text(r: pd.Series, digits: int = 4) -> str:
     if r["price_unique"]:
         return f"{r['shadow_price']:+.{digits}f}"
 
-    def one(v: float) -> str:
-        return "infeasible" if not np.isfinite(v) else f"{v:+.{digits}f}"
+    def one(v: float, word: str) -> str:
+        return word if not np.isfinite(v) else f"{v:+.{digits}f}"
 
-    return (f"not unique: +1 {one(r['value_one_more_ha'])}, "
-            f"−1 {one(r['value_one_less_ha'])}")
+    more, less = r["value_one_more_ha"], r["value_one_less_ha"]
+    zh = f"不唯一（实测）：+1 {one(more, '不可行')}，−1 {one(less, '不可行')}"
+    en = f"not unique: +1 {one(more, 'infeasible')}, −1 {one(less, 'infeasible')}"
+    return {"zh": zh, "en": en}.get(lang, f"{zh} / {en}")
 
 
 def binding_prices(result: Result) -> pd.DataFrame:
