@@ -29,6 +29,20 @@ def solve_problem(problem: Problem, analysis: bool = True) -> Result:
     return label(problem.instance, lp, raw, problem.record(), an, opts.tolerance())
 
 
+def plan_objective(result: Result, backend: str | None = None) -> float | None:
+    """The output of the plan as written (its instance, no overrides) when `result` changed
+    it, for "change against the plan"; None for the plan itself or when the plan does not
+    solve. The base is context only: never the reason a run fails."""
+    rec = result.record or {}
+    if not rec.get("overrides") or not result.optimal or not rec.get("instance"):
+        return None
+    try:
+        base = solve(rec["instance"], rec.get("period"), [], backend)
+    except Exception:
+        return None
+    return base.objective if base.optimal else None
+
+
 def solve_instance(instance: Instance, backend: str = "highs",
                    options: SolverOptions | None = None) -> Result:
     """Formulate, solve and label one Instance."""

@@ -97,9 +97,9 @@ def report_cmd(
                                  key="--compare")
         written = write_comparison_report(results, out, lang)
     else:
-        from landalloc.cli.solve import _base_objective
+        from landalloc.api import plan_objective
 
-        plan, _ = _base_objective(results[0], period, backend)
+        plan = plan_objective(results[0], backend)
         written = write_report(results[0], out, lang, ranging=ranging, plan_objective=plan)
     for path in written:
         if path.suffix in (".pdf", ".html", ".xlsx"):

@@ -87,9 +87,10 @@ def solve_cmd(
 
         diagnosis = explain(result.lp, result.instance, _overrides(result))  # same LP
     if report is not None:
+        from landalloc.api import plan_objective
         from landalloc.present.report import write_report
 
-        write_report(result, report)
+        write_report(result, report, plan_objective=plan_objective(result, backend))
     if as_json:
         doc = result.to_dict()
         if diagnosis is not None:
@@ -111,8 +112,10 @@ def solve_cmd(
             else:
                 print("infeasible")
         else:
-            base, against = _base_objective(result, period, backend)
-            print_result(result, lang=check_lang(lang), base_objective=base, against=against)
+            from landalloc.api import plan_objective
+
+            print_result(result, lang=check_lang(lang),
+                         base_objective=plan_objective(result, backend))
     if result.status == "infeasible":
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
@@ -155,20 +158,6 @@ def _solve_linked(path, spec, sets, mode, as_json, out, backend, options,
         raise typer.Exit(EXIT_INFEASIBLE)
     if not result.optimal:
         raise typer.Exit(EXIT_NOT_SOLVED)
-
-
-def _base_objective(result, period, backend) -> tuple[float | None, str | None]:
-    """The output of the plan itself, when the run changed it (for 'change against the plan')."""
-    rec = result.record or {}
-    if not rec.get("overrides") or not result.optimal or not rec.get("instance"):
-        return None, None
-    from landalloc.api import solve
-
-    try:
-        base = solve(rec["instance"], rec.get("period") or period, [], backend)
-    except Exception:  # the base is context only; never the reason a run fails
-        return None, None
-    return (base.objective, None) if base.optimal else (None, None)
 
 
 def _overrides(result) -> list:

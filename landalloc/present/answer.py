@@ -31,8 +31,7 @@ def check_lang(lang: str | None) -> str:
     if lang not in LANGS:
         from landalloc.errors import InputError
 
-        raise InputError.one(f"--lang is one of {', '.join(LANGS)}, got '{lang}'",
-                             file="--lang")
+        raise InputError.one(f"one of {', '.join(LANGS)}, not '{lang[:20]}'", file="--lang")
     return lang
 
 

@@ -337,8 +337,11 @@ def create_app(path: str | None = None, period: str | None = None,
             raise InputError.one(f"no report of a {result.status} state: apply a repair first")
         tmp = Path(tempfile.mkdtemp(prefix="landalloc-report-"))
         try:
+            from landalloc.api import plan_objective
+
             with _REPORT_LOCK:
-                files = write_report(result, tmp / "rep")
+                files = write_report(result, tmp / "rep",
+                                     plan_objective=plan_objective(result))
             want = [f for f in files if f.name == f"report.{format}"]
             if not want:
                 raise InputError.one(f"the report has no {format} file", file="format")
