@@ -2,8 +2,9 @@
 
     python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc]
 
-Prints a table (command, median, best, worst, target) and the modules each command imports
-from pandas, scipy, pyarrow and matplotlib (loaded lazily: only where used). Not a timed
+Prints a table (command, median, best, worst, target) and which of the heavy libraries
+(HEAVY) each command imports (loaded lazily: only where used), beside the floor
+(`python -c pass`) and `import typer`, and the load average before and after. Not a timed
 test: the figures depend on the machine; the README quotes one run.
 """
 
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "scipy", "pyarrow", "matplotlib")
+HEAVY = ("numpy", "pandas", "scipy", "pyarrow", "pydantic", "matplotlib", "highspy", "rich")
 COMMANDS = [
     (["--help"], 0.2),
     (["solve", "--help"], 0.2),
@@ -58,6 +59,7 @@ def main() -> int:
     args = ap.parse_args()
     exe = args.landalloc
     python = str(Path(exe).with_name("python"))
+    load_before = os.getloadavg()
     rows = []
     for label, code in (("python -c pass (floor)", "pass"),
                         ("python -c 'import typer'", "import typer")):
@@ -74,7 +76,10 @@ def main() -> int:
         print(f"{name:<26} {med:8.3f} {best:8.3f} {worst:8.3f} "
               f"{(f'{target:.2f}' if target else '—'):>7}  "
               f"{', '.join(heavy) or '—'}{flag}")
-    print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores)")
+    load = ", ".join(f"{a:.2f} → {b:.2f}" for a, b in zip(load_before, os.getloadavg(),
+                                                          strict=True))
+    print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores; "
+          f"load average 1/5/15 min before → after: {load})")
     return 0
 
 

@@ -66,7 +66,21 @@ def command():
 
     cmd = get_command(app)
     manual.apply(cmd, EXIT_CODES_HELP)
+    _help_flags_false(cmd)
     return cmd
+
+
+def _help_flags_false(cmd) -> None:
+    """Every --help flag defaults to False, not None: typer coerces a None flag through a
+    pydantic adapter, which would load pydantic for `landalloc solve --help` (the root's
+    flag is processed, unset) — 0.1 s. The help shown is the same."""
+    from typer._click import Context
+
+    opt = cmd.get_help_option(Context(cmd))
+    if opt is not None and opt.default is None:
+        opt.default = False
+    for sub in getattr(cmd, "commands", {}).values():
+        _help_flags_false(sub)
 
 
 def run(args: list[str] | None = None) -> int:
