@@ -46,3 +46,33 @@ def test_the_check_sees_a_heavy_import(tmp_path):
     names, _ = imported_modules("export", "--out", str(tmp_path / "zz.mps"))
     assert {"numpy", "scipy", "highspy", "pydantic"} <= names
     assert (tmp_path / "zz.mps").read_text().startswith("NAME")
+
+
+def _help(cmd, args: list[str]) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as e:
+        cmd.main(args=args, prog_name="landalloc", terminal_width=100)
+    assert e.value.code == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("args", [["solve", "--help"], ["tradeoff", "--help"],
+                                  ["scenarios", "grid", "--help"]])
+def test_one_command_built_prints_what_the_whole_app_prints(args):
+    """`run` builds only the command named first; its help is the full app's, word for word."""
+    from landalloc.cli.app import command
+
+    only, whole = command(args), command()
+    assert list(only.commands) == [args[0]] and len(whole.commands) > 10
+    assert _help(only, args) == _help(whole, args)
+    assert f"Usage: landalloc {' '.join(args[:-1])} [OPTIONS]" in _help(only, args)
+
+
+def test_a_name_that_is_no_command_gets_the_whole_app():
+    from landalloc.cli.app import command
+
+    assert command(["solv"]).commands.keys() == command().commands.keys()
+    assert command(["--help"]).commands.keys() == command([]).commands.keys()
