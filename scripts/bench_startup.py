@@ -2,7 +2,8 @@
 
     python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc]
 
-Prints a table (command, median, best, worst, target) and which of the heavy libraries
+Prints a table (command; median, best and worst wall seconds; median CPU seconds, user +
+system, which a busy machine inflates less; target) and which of the heavy libraries
 (HEAVY) each command imports (loaded lazily: only where used), beside the floor
 (`python -c pass`) and `import typer`, and the load average before and after. Not a timed
 test: the figures depend on the machine; the README quotes one run.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,15 +31,19 @@ COMMANDS = [
 ]
 
 
-def time_run(cmd: list[str], n: int) -> list[float]:
-    out = []
+def time_run(cmd: list[str], n: int) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (user + system of the child) of each of n runs."""
+    wall, cpu = [], []
     env = {**os.environ, "COLUMNS": "120"}
     for _ in range(n):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                        check=False)
-        out.append(time.perf_counter() - t)
-    return out
+        wall.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def heavy_imports(python: str, args: list[str]) -> list[str]:
@@ -63,18 +69,19 @@ def main() -> int:
     rows = []
     for label, code in (("python -c pass (floor)", "pass"),
                         ("python -c 'import typer'", "import typer")):
-        times = time_run([python, "-c", code], args.n)
-        rows.append((label, statistics.median(times), min(times), max(times), 0.0, []))
+        times, cpu = time_run([python, "-c", code], args.n)
+        rows.append((label, times, cpu, 0.0, []))
     for cmd, target in COMMANDS:
-        times = time_run([exe, *cmd], args.n)
-        rows.append((" ".join(["landalloc", *cmd]), statistics.median(times), min(times),
-                     max(times), target, heavy_imports(python, cmd)))
-    print(f"{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'target':>7}  "
-          "heavy modules imported")
-    for name, med, best, worst, target, heavy in rows:
+        times, cpu = time_run([exe, *cmd], args.n)
+        rows.append((" ".join(["landalloc", *cmd]), times, cpu, target,
+                     heavy_imports(python, cmd)))
+    print(f"{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'cpu med':>8} "
+          f"{'target':>7}  heavy modules imported")
+    for name, times, cpu, target, heavy in rows:
+        med = statistics.median(times)
         flag = "" if not target or med <= target else "  (over)"
-        print(f"{name:<26} {med:8.3f} {best:8.3f} {worst:8.3f} "
-              f"{(f'{target:.2f}' if target else '—'):>7}  "
+        print(f"{name:<26} {med:8.3f} {min(times):8.3f} {max(times):8.3f} "
+              f"{statistics.median(cpu):8.3f} {(f'{target:.2f}' if target else '—'):>7}  "
               f"{', '.join(heavy) or '—'}{flag}")
     load = ", ".join(f"{a:.2f} → {b:.2f}" for a, b in zip(load_before, os.getloadavg(),
                                                           strict=True))
