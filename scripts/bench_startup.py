@@ -1,17 +1,21 @@
 """How long `landalloc` takes to start: wall time of each command, median of N runs.
 
-    python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc]
+    python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc] [--phases]
 
 Prints a table (command; median, best and worst wall seconds; median CPU seconds, user +
 system, which a busy machine inflates less; target) and which of the heavy libraries
 (HEAVY) each command imports (loaded lazily: only where used), beside the floor
 (`python -c pass`) and `import typer`, and the load average before and after. Not a timed
 test: the figures depend on the machine; the README quotes one run.
+
+`--phases` adds where the time of `landalloc solve` goes: each library imported in turn,
+then each step of the default solve, in n fresh interpreters (best and median of each).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -46,6 +50,59 @@ def time_run(cmd: list[str], n: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+#: (label, statement) run in order in one interpreter: imports, then the default solve.
+PHASES = [
+    ("import typer", "import typer"),
+    ("import landalloc.cli.app", "import landalloc.cli.app"),
+    ("import numpy", "import numpy"),
+    ("import pandas (+pyarrow)", "import pandas"),
+    ("import scipy.sparse", "import scipy.sparse"),
+    ("import pydantic", "import pydantic"),
+    ("import plan.model (models)", "import landalloc.plan.model"),
+    ("import plan.loading (ruamel)", "import landalloc.plan.loading"),
+    ("import highspy", "import highspy"),
+    ("import landalloc.api (rest)", "import landalloc.api"),
+    ("import rich + present.screen", "import landalloc.present.screen"),
+    ("load: read + validate YAML", "from landalloc.problem.build import load_problem\n"
+                                   "p = load_problem()"),
+    ("solve: 2 stages + analysis", "from landalloc.api import solve_problem\n"
+                                   "r = solve_problem(p)"),
+    ("screen (print_result)", "import io\nfrom rich.console import Console\n"
+                              "from landalloc.present.screen import print_result\n"
+                              "print_result(r, Console(file=io.StringIO(), width=120))"),
+    ("--json document", "import json\njson.dumps(r.to_dict(), ensure_ascii=False, indent=2, "
+                        "default=str)"),
+]
+
+
+def _phases_child() -> None:
+    """One interpreter: each phase's wall seconds, as JSON on stdout."""
+    out, scope = [], {}
+    for _, code in PHASES:
+        t = time.perf_counter()
+        exec(code, scope)  # our own fixed statements
+        out.append(time.perf_counter() - t)
+    print(json.dumps(out))
+
+
+def phases(python: str, n: int) -> None:
+    runs = []
+    for _ in range(n):
+        t = time.perf_counter()
+        res = subprocess.run([python, __file__, "--phases-child"], capture_output=True,
+                             text=True, check=True)
+        runs.append((json.loads(res.stdout), time.perf_counter() - t))
+    print(f"\n{'landalloc solve, phase':<30} {'best':>7} {'median':>7}")
+    for j, (label, _) in enumerate(PHASES):
+        col = [r[0][j] for r in runs]
+        print(f"{label:<30} {min(col):7.3f} {statistics.median(col):7.3f}")
+    imports = [sum(t for (lab, _), t in zip(PHASES, r[0], strict=True)
+                   if lab.startswith("import")) for r in runs]
+    total = [r[1] for r in runs]
+    print(f"{'all imports above':<30} {min(imports):7.3f} {statistics.median(imports):7.3f}")
+    print(f"{'whole process':<30} {min(total):7.3f} {statistics.median(total):7.3f}")
+
+
 def heavy_imports(python: str, args: list[str]) -> list[str]:
     code = ("import sys\nfrom landalloc.cli.app import run\n"
             f"sys.argv=['landalloc', *{args!r}]\n"
@@ -60,9 +117,14 @@ def heavy_imports(python: str, args: list[str]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=7)
+    ap.add_argument("--phases", action="store_true", help="also: where solve's time goes")
+    ap.add_argument("--phases-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--landalloc", default=shutil.which("landalloc")
                     or str(ROOT / ".venv" / "bin" / "landalloc"))
     args = ap.parse_args()
+    if args.phases_child:
+        _phases_child()
+        return 0
     exe = args.landalloc
     python = str(Path(exe).with_name("python"))
     load_before = os.getloadavg()
@@ -87,6 +149,8 @@ def main() -> int:
                                                           strict=True))
     print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores; "
           f"load average 1/5/15 min before → after: {load})")
+    if args.phases:
+        phases(python, args.n)
     return 0
 
 
