@@ -109,7 +109,9 @@ def heavy_imports(python: str, args: list[str]) -> list[str]:
             "import io, contextlib\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    run(sys.argv[1:])\n"
             f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
-    res = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False)
+    # -I: the landalloc installed beside python, never one in the current folder
+    res = subprocess.run([python, "-I", "-c", code], capture_output=True, text=True,
+                         check=False)
     return [m for m in res.stdout.strip().splitlines()[-1:][0].split(",") if m] if \
         res.stdout.strip() else []
 
