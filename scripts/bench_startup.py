@@ -1,6 +1,7 @@
 """How long `landalloc` takes to start: wall time of each command, median of N runs.
 
     python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc] [--phases]
+                                    [--against OTHER/.venv/bin/landalloc]
 
 Prints a table (command; median, best and worst wall seconds; median CPU seconds, user +
 system, which a busy machine inflates less; target) and which of the heavy libraries
@@ -35,19 +36,23 @@ COMMANDS = [
 ]
 
 
-def time_run(cmd: list[str], n: int) -> tuple[list[float], list[float]]:
-    """Wall seconds and CPU seconds (user + system of the child) of each of n runs."""
-    wall, cpu = [], []
+def time_runs(cmds: list[list[str]], n: int) -> list[tuple[list[float], list[float]]]:
+    """Wall and CPU seconds (user + system of the child) of n runs of each command, the
+    commands taking turns (order alternating) so that a busy machine weighs on all alike."""
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in cmds]
     env = {**os.environ, "COLUMNS": "120"}
-    for _ in range(n):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                       check=False)
-        wall.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return wall, cpu
+    for i in range(n):
+        order = list(range(len(cmds)))
+        for k in (order if i % 2 == 0 else order[::-1]):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmds[k], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=env, check=False)
+            out[k][0].append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out[k][1].append(after.ru_utime - before.ru_utime + after.ru_stime
+                             - before.ru_stime)
+    return out
 
 
 #: (label, statement) run in order in one interpreter: imports, then the default solve.
@@ -123,36 +128,42 @@ def main() -> int:
     ap.add_argument("--phases-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--landalloc", default=shutil.which("landalloc")
                     or str(ROOT / ".venv" / "bin" / "landalloc"))
+    ap.add_argument("--against", metavar="LANDALLOC",
+                    help="another install's landalloc (e.g. of an earlier commit), timed in "
+                         "turns with the first: a before/after on a shared machine")
     args = ap.parse_args()
     if args.phases_child:
         _phases_child()
         return 0
-    exe = args.landalloc
-    python = str(Path(exe).with_name("python"))
+    exes = [args.landalloc, *([args.against] if args.against else [])]
+    pythons = [str(Path(e).with_name("python")) for e in exes]
     load_before = os.getloadavg()
-    rows = []
+    rows: list[list[tuple]] = [[] for _ in exes]
     for label, code in (("python -c pass (floor)", "pass"),
                         ("python -c 'import typer'", "import typer")):
-        times, cpu = time_run([python, "-c", code], args.n)
-        rows.append((label, times, cpu, 0.0, []))
+        for k, (times, cpu) in enumerate(time_runs([[py, "-c", code] for py in pythons],
+                                                   args.n)):
+            rows[k].append((label, times, cpu, 0.0, []))
     for cmd, target in COMMANDS:
-        times, cpu = time_run([exe, *cmd], args.n)
-        rows.append((" ".join(["landalloc", *cmd]), times, cpu, target,
-                     heavy_imports(python, cmd)))
-    print(f"{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'cpu med':>8} "
-          f"{'target':>7}  heavy modules imported")
-    for name, times, cpu, target, heavy in rows:
-        med = statistics.median(times)
-        flag = "" if not target or med <= target else "  (over)"
-        print(f"{name:<26} {med:8.3f} {min(times):8.3f} {max(times):8.3f} "
-              f"{statistics.median(cpu):8.3f} {(f'{target:.2f}' if target else '—'):>7}  "
-              f"{', '.join(heavy) or '—'}{flag}")
+        for k, (times, cpu) in enumerate(time_runs([[e, *cmd] for e in exes], args.n)):
+            rows[k].append((" ".join(["landalloc", *cmd]), times, cpu, target,
+                            heavy_imports(pythons[k], cmd)))
+    for exe, table in zip(exes, rows, strict=True):
+        print(f"{exe}\n{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'cpu med':>8} "
+              f"{'target':>7}  heavy modules imported")
+        for name, times, cpu, target, heavy in table:
+            med = statistics.median(times)
+            flag = "" if not target or med <= target else "  (over)"
+            print(f"{name:<26} {med:8.3f} {min(times):8.3f} {max(times):8.3f} "
+                  f"{statistics.median(cpu):8.3f} {(f'{target:.2f}' if target else '—'):>7}  "
+                  f"{', '.join(heavy) or '—'}{flag}")
     load = ", ".join(f"{a:.2f} → {b:.2f}" for a, b in zip(load_before, os.getloadavg(),
                                                           strict=True))
-    print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores; "
-          f"load average 1/5/15 min before → after: {load})")
+    print(f"({args.n} runs each{', taking turns' if args.against else ''}; python "
+          f"{sys.version.split()[0]}; {os.cpu_count()} cores; load average 1/5/15 min "
+          f"before → after: {load})")
     if args.phases:
-        phases(python, args.n)
+        phases(pythons[0], args.n)
     return 0
 
 
