@@ -76,3 +76,21 @@ def test_a_name_that_is_no_command_gets_the_whole_app():
 
     assert command(["solv"]).commands.keys() == command().commands.keys()
     assert command(["--help"]).commands.keys() == command([]).commands.keys()
+
+
+def test_the_entry_point_still_finishes_its_output(tmp_path):
+    """main() freezes the collector before exiting: stdout is still flushed whole, files are
+    written and the exit code is the command's (objective: tests/canonical.py, by hand)."""
+    import json
+
+    from tests.canonical import ZZ_OBJECTIVE
+
+    res = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--json", "--out",
+                          str(tmp_path / "run")], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json.loads(res.stdout)["objective"] == pytest.approx(ZZ_OBJECTIVE, abs=1e-6)
+    assert (tmp_path / "run" / "allocation.csv").read_text().startswith("sector,district")
+    bad = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--set",
+                          "districts.airport.cap=100"], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 3 and "infeasible" in bad.stdout + bad.stderr

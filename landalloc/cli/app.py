@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -136,4 +137,10 @@ def run(args: list[str] | None = None) -> int:
 
 def main() -> None:
     """Entry point: bad input is one clear message and exit 2, never a traceback."""
-    sys.exit(run())
+    code = run()
+    # The work is done and written; what is still alive lives until the process ends. Left
+    # to the collector, the interpreter's last collections walk every pandas, pydantic and
+    # scipy object once more: 0.2 s of each `landalloc solve`. Frozen, they are not walked
+    # (atexit handlers still run and the standard streams are still flushed).
+    gc.freeze()
+    sys.exit(code)
