@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+STARTED = time.monotonic()  # --phases: when this interpreter had read this script's imports
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("numpy", "pandas", "scipy", "pyarrow", "pydantic", "matplotlib", "highspy", "rich")
 COMMANDS = [
@@ -81,31 +82,42 @@ PHASES = [
 
 
 def _phases_child() -> None:
-    """One interpreter: each phase's wall seconds, as JSON on stdout."""
+    """One interpreter: each phase's wall seconds and the clock at its end, as JSON on
+    stdout; then the collector is frozen before exit, as landalloc's entry point does."""
+    import gc
+
     out, scope = [], {}
     for _, code in PHASES:
         t = time.perf_counter()
         exec(code, scope)  # our own fixed statements
         out.append(time.perf_counter() - t)
-    print(json.dumps(out))
+    print(json.dumps({"phases": out, "started": STARTED, "ended": time.monotonic()}))
+    sys.stdout.flush()
+    gc.freeze()
 
 
 def phases(python: str, n: int) -> None:
     runs = []
     for _ in range(n):
-        t = time.perf_counter()
+        t = time.monotonic()
         res = subprocess.run([python, __file__, "--phases-child"], capture_output=True,
                              text=True, check=True)
-        runs.append((json.loads(res.stdout), time.perf_counter() - t))
-    print(f"\n{'landalloc solve, phase':<30} {'best':>7} {'median':>7}")
+        end = time.monotonic()
+        doc = json.loads(res.stdout)
+        runs.append({"phases": doc["phases"], "start": doc["started"] - t,
+                     "exit": end - doc["ended"], "total": end - t})
+    print(f"\n{'landalloc solve, phase':<32} {'best':>7} {'median':>7}")
+
+    def line(label: str, col: list[float]) -> None:
+        print(f"{label:<32} {min(col):7.3f} {statistics.median(col):7.3f}")
+
+    line("interpreter start (+ stdlib)", [r["start"] for r in runs])
     for j, (label, _) in enumerate(PHASES):
-        col = [r[0][j] for r in runs]
-        print(f"{label:<30} {min(col):7.3f} {statistics.median(col):7.3f}")
-    imports = [sum(t for (lab, _), t in zip(PHASES, r[0], strict=True)
-                   if lab.startswith("import")) for r in runs]
-    total = [r[1] for r in runs]
-    print(f"{'all imports above':<30} {min(imports):7.3f} {statistics.median(imports):7.3f}")
-    print(f"{'whole process':<30} {min(total):7.3f} {statistics.median(total):7.3f}")
+        line(label, [r["phases"][j] for r in runs])
+    line("exit (collector frozen)", [r["exit"] for r in runs])
+    line("all imports above", [sum(t for (lab, _), t in zip(PHASES, r["phases"], strict=True)
+                                   if lab.startswith("import")) for r in runs])
+    line("whole process", [r["total"] for r in runs])
 
 
 def heavy_imports(python: str, args: list[str]) -> list[str]:
