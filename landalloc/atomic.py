@@ -7,9 +7,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a table is written, not by every writer
+    import pandas as pd
 
 
 def atomic_write(path: Path, write: Callable[[str], None], suffix: str = "") -> Path:
@@ -57,6 +58,8 @@ def write_csv(path: Path, df: pd.DataFrame) -> None:
 
 def write_result(out: Path, result) -> list[Path]:
     """allocation, totals, rules as CSV; result.json; record.json (how to reproduce it)."""
+    import pandas as pd
+
     files = {
         "allocation.csv": result.allocation() if result.optimal else None,
         "totals.csv": pd.concat([result.totals(k).assign(kind=k)

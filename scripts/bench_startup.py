@@ -1,16 +1,24 @@
 """How long `landalloc` takes to start: wall time of each command, median of N runs.
 
-    python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc]
+    python scripts/bench_startup.py [-n 7] [--landalloc .venv/bin/landalloc] [--phases]
+                                    [--against OTHER/.venv/bin/landalloc]
 
-Prints a table (command, median, best, worst, target) and the modules each command imports
-from pandas, scipy, pyarrow and matplotlib (loaded lazily: only where used). Not a timed
+Prints a table (command; median, best and worst wall seconds; median CPU seconds, user +
+system, which a busy machine inflates less; target) and which of the heavy libraries
+(HEAVY) each command imports (loaded lazily: only where used), beside the floor
+(`python -c pass`) and `import typer`, and the load average before and after. Not a timed
 test: the figures depend on the machine; the README quotes one run.
+
+`--phases` adds where the time of `landalloc solve` goes: each library imported in turn,
+then each step of the default solve, in n fresh interpreters (best and median of each).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -18,8 +26,9 @@ import sys
 import time
 from pathlib import Path
 
+STARTED = time.monotonic()  # --phases: when this interpreter had read this script's imports
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "scipy", "pyarrow", "matplotlib")
+HEAVY = ("numpy", "pandas", "scipy", "pyarrow", "pydantic", "matplotlib", "highspy", "rich")
 COMMANDS = [
     (["--help"], 0.2),
     (["solve", "--help"], 0.2),
@@ -28,15 +37,87 @@ COMMANDS = [
 ]
 
 
-def time_run(cmd: list[str], n: int) -> list[float]:
-    out = []
+def time_runs(cmds: list[list[str]], n: int) -> list[tuple[list[float], list[float]]]:
+    """Wall and CPU seconds (user + system of the child) of n runs of each command, the
+    commands taking turns (order alternating) so that a busy machine weighs on all alike."""
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in cmds]
     env = {**os.environ, "COLUMNS": "120"}
-    for _ in range(n):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-                       check=False)
-        out.append(time.perf_counter() - t)
+    for i in range(n):
+        order = list(range(len(cmds)))
+        for k in (order if i % 2 == 0 else order[::-1]):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmds[k], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=env, check=False)
+            out[k][0].append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            out[k][1].append(after.ru_utime - before.ru_utime + after.ru_stime
+                             - before.ru_stime)
     return out
+
+
+#: (label, statement) run in order in one interpreter: imports, then the default solve.
+PHASES = [
+    ("import typer", "import typer"),
+    ("import landalloc.cli.app", "import landalloc.cli.app"),
+    ("import numpy", "import numpy"),
+    ("import pandas (+pyarrow)", "import pandas"),
+    ("import scipy.sparse", "import scipy.sparse"),
+    ("import pydantic", "import pydantic"),
+    ("import plan.model (models)", "import landalloc.plan.model"),
+    ("import plan.loading (ruamel)", "import landalloc.plan.loading"),
+    ("import highspy", "import highspy"),
+    ("import landalloc.api (rest)", "import landalloc.api"),
+    ("import rich + present.screen", "import landalloc.present.screen"),
+    ("load: read + validate YAML", "from landalloc.problem.build import load_problem\n"
+                                   "p = load_problem()"),
+    ("solve: 2 stages + analysis", "from landalloc.api import solve_problem\n"
+                                   "r = solve_problem(p)"),
+    ("screen (print_result)", "import io\nfrom rich.console import Console\n"
+                              "from landalloc.present.screen import print_result\n"
+                              "print_result(r, Console(file=io.StringIO(), width=120))"),
+    ("--json document", "import json\njson.dumps(r.to_dict(), ensure_ascii=False, indent=2, "
+                        "default=str)"),
+]
+
+
+def _phases_child() -> None:
+    """One interpreter: each phase's wall seconds and the clock at its end, as JSON on
+    stdout; then the collector is frozen before exit, as landalloc's entry point does."""
+    import gc
+
+    out, scope = [], {}
+    for _, code in PHASES:
+        t = time.perf_counter()
+        exec(code, scope)  # our own fixed statements
+        out.append(time.perf_counter() - t)
+    print(json.dumps({"phases": out, "started": STARTED, "ended": time.monotonic()}))
+    sys.stdout.flush()
+    gc.freeze()
+
+
+def phases(python: str, n: int) -> None:
+    runs = []
+    for _ in range(n):
+        t = time.monotonic()
+        res = subprocess.run([python, __file__, "--phases-child"], capture_output=True,
+                             text=True, check=True)
+        end = time.monotonic()
+        doc = json.loads(res.stdout)
+        runs.append({"phases": doc["phases"], "start": doc["started"] - t,
+                     "exit": end - doc["ended"], "total": end - t})
+    print(f"\n{'landalloc solve, phase':<32} {'best':>7} {'median':>7}")
+
+    def line(label: str, col: list[float]) -> None:
+        print(f"{label:<32} {min(col):7.3f} {statistics.median(col):7.3f}")
+
+    line("interpreter start (+ stdlib)", [r["start"] for r in runs])
+    for j, (label, _) in enumerate(PHASES):
+        line(label, [r["phases"][j] for r in runs])
+    line("exit (collector frozen)", [r["exit"] for r in runs])
+    line("all imports above", [sum(t for (lab, _), t in zip(PHASES, r["phases"], strict=True)
+                                   if lab.startswith("import")) for r in runs])
+    line("whole process", [r["total"] for r in runs])
 
 
 def heavy_imports(python: str, args: list[str]) -> list[str]:
@@ -45,7 +126,9 @@ def heavy_imports(python: str, args: list[str]) -> list[str]:
             "import io, contextlib\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n    run(sys.argv[1:])\n"
             f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
-    res = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False)
+    # -I: the landalloc installed beside python, never one in the current folder
+    res = subprocess.run([python, "-I", "-c", code], capture_output=True, text=True,
+                         check=False)
     return [m for m in res.stdout.strip().splitlines()[-1:][0].split(",") if m] if \
         res.stdout.strip() else []
 
@@ -53,28 +136,46 @@ def heavy_imports(python: str, args: list[str]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=7)
+    ap.add_argument("--phases", action="store_true", help="also: where solve's time goes")
+    ap.add_argument("--phases-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--landalloc", default=shutil.which("landalloc")
                     or str(ROOT / ".venv" / "bin" / "landalloc"))
+    ap.add_argument("--against", metavar="LANDALLOC",
+                    help="another install's landalloc (e.g. of an earlier commit), timed in "
+                         "turns with the first: a before/after on a shared machine")
     args = ap.parse_args()
-    exe = args.landalloc
-    python = str(Path(exe).with_name("python"))
-    rows = []
+    if args.phases_child:
+        _phases_child()
+        return 0
+    exes = [args.landalloc, *([args.against] if args.against else [])]
+    pythons = [str(Path(e).with_name("python")) for e in exes]
+    load_before = os.getloadavg()
+    rows: list[list[tuple]] = [[] for _ in exes]
     for label, code in (("python -c pass (floor)", "pass"),
                         ("python -c 'import typer'", "import typer")):
-        times = time_run([python, "-c", code], args.n)
-        rows.append((label, statistics.median(times), min(times), max(times), 0.0, []))
+        for k, (times, cpu) in enumerate(time_runs([[py, "-c", code] for py in pythons],
+                                                   args.n)):
+            rows[k].append((label, times, cpu, 0.0, []))
     for cmd, target in COMMANDS:
-        times = time_run([exe, *cmd], args.n)
-        rows.append((" ".join(["landalloc", *cmd]), statistics.median(times), min(times),
-                     max(times), target, heavy_imports(python, cmd)))
-    print(f"{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'target':>7}  "
-          "heavy modules imported")
-    for name, med, best, worst, target, heavy in rows:
-        flag = "" if not target or med <= target else "  (over)"
-        print(f"{name:<26} {med:8.3f} {best:8.3f} {worst:8.3f} "
-              f"{(f'{target:.2f}' if target else '—'):>7}  "
-              f"{', '.join(heavy) or '—'}{flag}")
-    print(f"({args.n} runs each; python {sys.version.split()[0]}; {os.cpu_count()} cores)")
+        for k, (times, cpu) in enumerate(time_runs([[e, *cmd] for e in exes], args.n)):
+            rows[k].append((" ".join(["landalloc", *cmd]), times, cpu, target,
+                            heavy_imports(pythons[k], cmd)))
+    for exe, table in zip(exes, rows, strict=True):
+        print(f"{exe}\n{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'cpu med':>8} "
+              f"{'target':>7}  heavy modules imported")
+        for name, times, cpu, target, heavy in table:
+            med = statistics.median(times)
+            flag = "" if not target or med <= target else "  (over)"
+            print(f"{name:<26} {med:8.3f} {min(times):8.3f} {max(times):8.3f} "
+                  f"{statistics.median(cpu):8.3f} {(f'{target:.2f}' if target else '—'):>7}  "
+                  f"{', '.join(heavy) or '—'}{flag}")
+    load = ", ".join(f"{a:.2f} → {b:.2f}" for a, b in zip(load_before, os.getloadavg(),
+                                                          strict=True))
+    print(f"({args.n} runs each{', taking turns' if args.against else ''}; python "
+          f"{sys.version.split()[0]}; {os.cpu_count()} cores; load average 1/5/15 min "
+          f"before → after: {load})")
+    if args.phases:
+        phases(pythons[0], args.n)
     return 0
 
 

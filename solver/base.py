@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-from landalloc.formulations.lp import LinearProgram
+if TYPE_CHECKING:  # annotations only: this module loads without numpy or the formulation
+    import numpy as np
+    from landalloc.formulations.lp import LinearProgram
 
 
 class Status(StrEnum):

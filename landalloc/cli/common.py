@@ -22,12 +22,10 @@ SetOpt = Annotated[list[str] | None, typer.Option(
 
 def _known_backend(name: str | None) -> str | None:
     """Reject an unknown backend before anything is loaded (exit 2, the known names listed)."""
-    if name is None:  # nothing to check: do not load the solvers (keeps --help fast)
-        return name
-    from landalloc.solver import BACKENDS
+    from landalloc.plan.choices import BACKEND_NAMES  # names only: loads no solver
 
-    if name is not None and name not in BACKENDS:
-        raise typer.BadParameter(f"unknown backend '{name}' (known: {', '.join(BACKENDS)})")
+    if name is not None and name not in BACKEND_NAMES:
+        raise typer.BadParameter(f"unknown backend '{name}' (known: {', '.join(BACKEND_NAMES)})")
     return name
 
 

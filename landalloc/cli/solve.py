@@ -57,9 +57,6 @@ def solve_cmd(
     3 infeasible, 4 not solved (time limit, error).
     """
     from landalloc.api import solve
-    from landalloc.atomic import write_result
-    from landalloc.present.answer import check_lang
-    from landalloc.present.screen import print_result
     from landalloc.problem.horizon import linked_spec
 
     spec = linked_spec(path, period)
@@ -80,6 +77,8 @@ def solve_cmd(
     if increment is not None:
         result.record["increment_from_forecast"] = increment
     if out is not None:
+        from landalloc.atomic import write_result
+
         write_result(out, result)
     diagnosis = None
     if result.status == "infeasible":
@@ -99,7 +98,10 @@ def solve_cmd(
         if increment is not None:
             doc["increment_from_forecast"] = increment
         print_json(doc)
-    else:
+    else:  # the screen (rich) is imported only here: --json does not load it
+        from landalloc.present.answer import check_lang
+        from landalloc.present.screen import print_result
+
         if increment is not None:
             print(f"new land for {increment['period']} from the forecast: "
                   f"{increment['old_increment']:,.0f} -> {increment['new_increment']:,.0f} ha "

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from landalloc.plan.choices import BACKEND_NAMES
+
 BoundKind = Literal["exact", "max", "min"]
 
 #: How a bare number is read at each bound-valued key.
@@ -288,10 +290,6 @@ class CarryOver(Provenance):
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Weight = Annotated[float, Field(ge=0)]
-
-
-#: The solver backends (landalloc.solver.BACKENDS; a test keeps the two equal).
-BACKEND_NAMES = ("highs", "pulp", "pyomo")
 
 
 class SolverSettings(Strict):

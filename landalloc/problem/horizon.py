@@ -6,15 +6,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from landalloc.errors import InputError
-from landalloc.formulations.horizon import HorizonLP, formulate_horizon
 from landalloc.plan.loading import Loaded, load
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.scenario import is_instance_file, load_scenario_chain
 from landalloc.plan.yamlio import read_yaml
 from landalloc.problem.build import options_for
 from landalloc.solver.base import SolverOptions
+
+if TYPE_CHECKING:  # the linked formulation loads only when periods are linked
+    from landalloc.formulations.horizon import HorizonLP
 
 
 def is_linked(period: str | None) -> bool:
@@ -93,6 +96,8 @@ def load_horizon(ref: str | Path | None = None, period: str | None = "all",
                              "or all)", file="--period")
     if len(wanted) != len(set(wanted)):
         raise InputError.one("a period is named twice", file="--period")
+    from landalloc.formulations.horizon import formulate_horizon
+
     loaded = [load(ref, p, sets, **load_kw) for p in wanted]
     instances = [lo.instance for lo in loaded]
     name, opts = options_for(instances[0], backend, options)

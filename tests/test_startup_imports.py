@@ -1,0 +1,96 @@
+"""`--help` starts without the heavy libraries (a regression guard, not a timing test).
+
+Each help is run in a fresh interpreter under `python -X importtime`, which lists every
+module the process imports; none of the heavy ones may be among them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("numpy", "pandas", "scipy", "pyarrow", "pydantic", "matplotlib", "highspy", "rich")
+
+
+def imported_modules(*args: str) -> tuple[set[str], str]:
+    """Top-level names of the modules `python -m landalloc ARGS` imports, and its stdout."""
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "landalloc", *args],
+                         capture_output=True, text=True, check=False, timeout=120,
+                         env={**os.environ, "COLUMNS": "100"})
+    assert res.returncode == 0, res.stderr[-2000:]
+    names = {line.rsplit("|", 1)[1].strip().split(".")[0]
+             for line in res.stderr.splitlines() if line.startswith("import time:")}
+    return names, res.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"],
+    ["solve", "--help"],
+    ["batch", "--help"],
+    ["compare", "--help"],
+    ["report", "--help"],
+    ["scenarios", "grid", "--help"],
+])
+def test_help_imports_no_heavy_module(args):
+    names, out = imported_modules(*args)
+    assert "typer" in names and "landalloc" in names  # the listing itself is read right
+    assert "Usage:" in out
+    assert not names & set(HEAVY), f"landalloc {' '.join(args)} imports {names & set(HEAVY)}"
+
+
+def test_the_check_sees_a_heavy_import(tmp_path):
+    """The same reading of -X importtime finds them when a command does load them."""
+    names, _ = imported_modules("export", "--out", str(tmp_path / "zz.mps"))
+    assert {"numpy", "scipy", "highspy", "pydantic"} <= names
+    assert (tmp_path / "zz.mps").read_text().startswith("NAME")
+
+
+def _help(cmd, args: list[str]) -> str:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as e:
+        cmd.main(args=args, prog_name="landalloc", terminal_width=100)
+    assert e.value.code == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("args", [["solve", "--help"], ["tradeoff", "--help"],
+                                  ["scenarios", "grid", "--help"]])
+def test_one_command_built_prints_what_the_whole_app_prints(args):
+    """`run` builds only the command named first; its help is the full app's, word for word."""
+    from landalloc.cli.app import command
+
+    only, whole = command(args), command()
+    assert list(only.commands) == [args[0]] and len(whole.commands) > 10
+    assert _help(only, args) == _help(whole, args)
+    assert f"Usage: landalloc {' '.join(args[:-1])} [OPTIONS]" in _help(only, args)
+
+
+def test_a_name_that_is_no_command_gets_the_whole_app():
+    from landalloc.cli.app import command
+
+    assert command(["solv"]).commands.keys() == command().commands.keys()
+    assert command(["--help"]).commands.keys() == command([]).commands.keys()
+
+
+def test_the_entry_point_still_finishes_its_output(tmp_path):
+    """main() freezes the collector before exiting: stdout is still flushed whole, files are
+    written and the exit code is the command's (objective: tests/canonical.py, by hand)."""
+    import json
+
+    from tests.canonical import ZZ_OBJECTIVE
+
+    res = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--json", "--out",
+                          str(tmp_path / "run")], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json.loads(res.stdout)["objective"] == pytest.approx(ZZ_OBJECTIVE, abs=1e-6)
+    assert (tmp_path / "run" / "allocation.csv").read_text().startswith("sector,district")
+    bad = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--set",
+                          "districts.airport.cap=100"], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 3 and "infeasible" in bad.stdout + bad.stderr
