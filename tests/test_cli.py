@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -104,3 +105,14 @@ def test_other_city_from_the_command_line():
     p = run("solve", str(DATA / "rivertown"), "--json")
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["objective"] == pytest.approx(930)
+
+
+def test_no_python_type_labels_in_any_help():
+    """Placeholders say what to give (PATH=VALUE, SECONDS), never <str> or <list[str]>."""
+    root = run("--help").stdout
+    names = re.findall(r"^  ([a-z]+)\s", root.split("Commands:")[1], flags=re.M)
+    assert {"solve", "sweep", "tornado", "batch", "report", "check"} <= set(names)
+    for name in ["", *names]:
+        p = run(*([name] if name else []), "--help")
+        text = p.stdout
+        assert not re.search(r"<(str|int|float|bool|path|list\[)", text), (name, text[:400])

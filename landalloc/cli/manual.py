@@ -69,8 +69,6 @@ def _placeholder(param) -> str:
 
 def apply(group, exit_codes: str) -> None:
     """Examples, exit codes and units in every command's help; placeholders; defaults."""
-    import click
-
     for name, cmd in list(getattr(group, "commands", {}).items()):
         sub = getattr(cmd, "commands", None)
         if sub:
@@ -79,9 +77,12 @@ def apply(group, exit_codes: str) -> None:
         epilog = (("Examples:\n\n\b\n" + "\n".join(lines) + "\n\n") if lines else "")
         cmd.epilog = epilog + UNITS + "\n\n" + exit_codes
         for p in cmd.params:
-            if isinstance(p, click.Option) and p.is_flag:
+            option = getattr(p, "param_type_name", "") == "option"  # typer bundles its click
+            if getattr(p, "param_type_name", "") == "argument":
+                p.display_type_rich = lambda ctx: None  # the placeholder says it; no "<str>"
+            if option and getattr(p, "is_flag", False):
                 continue
             if getattr(p, "metavar", None) is None or "<" in str(p.metavar):
                 p.metavar = _placeholder(p)
-            if isinstance(p, click.Option) and p.default not in (None, False, (), []):
+            if option and p.default not in (None, False, (), []):
                 p.show_default = True
