@@ -77,6 +77,8 @@ def write_result(out: Path, result) -> list[Path]:
 def write_horizon_result(out: Path, result) -> list[Path]:
     """Linked periods: the same files as one period's, each table with a `period` column
     (rules across periods: period "", totals over the horizon: period "horizon")."""
+    import pandas as pd
+
     per = result.periods() if result.optimal else {}
     files = {}
     if result.optimal:
