@@ -545,3 +545,30 @@ def test_an_infeasible_horizon_is_diagnosed_by_solve(tmp_path):
             "horizon.stock_targets.2026-2035.total=39000", "--json")
     doc = json.loads(j.stdout)
     assert doc["status"] == "infeasible" and "stock_target[2026-2035]" in doc["iis"]["iis"]
+
+
+def test_pdf_table_cells_stay_inside_their_columns():
+    """Every cell of the plan tables fits its column (by the same display-width measure the
+    wrap uses) at ≥ 5.5 pt, on at most two lines; a number is never cut."""
+    from landalloc.api import solve_horizon
+    from landalloc.present.report import pdf
+    from landalloc.present.report.labels import Labels
+
+    widths = [0.46, 0.16, 0.13, 0.15, 0.10]
+    col_in = [w * (pdf.RIGHT - pdf.LEFT) * pdf.A4[0] for w in widths]
+    seen = 0
+    # the linked report's labels carry their period: the longest the PDF draws
+    per = solve_horizon("zhengzhou", "all").periods()
+    for r, t in [(r, t) for r in per.values() for t in pdf.PLAN_TABLES]:
+        lb = Labels.of(r.instance, "both")
+        for row in pdf._plan_rows(r, lb, t):
+            for text, w in zip(row, col_in, strict=True):
+                out, pt = pdf.fit_cell(text, w, 8.0)
+                lines = out.split("\n")
+                assert len(lines) <= 2 and pt >= pdf.MIN_PT
+                assert out.replace("\n", " ").split() == text.split()  # nothing dropped
+                em = max(pdf.width_of(x) for x in lines) * 0.5 * pt / 72
+                assert em <= w - 0.1 + 1e-9 or pt == pdf.MIN_PT, (text, pt, em, w)
+                seen += len(lines) == 2
+    assert seen >= 1  # the long two-language labels do wrap
+    assert pdf.fit_cell("1,100", 0.3, 8.0)[0] == "1,100"

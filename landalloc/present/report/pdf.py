@@ -186,6 +186,31 @@ def _plan_rows(result: Result, lb: Labels, table: str) -> list[list[str]]:
     return rows
 
 
+MIN_PT = 5.5  # the smallest text a cell is shrunk to
+ONE_LINE_PT = 7.0  # below this a long label reads better on two lines
+TWO_LINE_PT = 6.2  # two lines at most this size fit a table row
+
+
+def fit_cell(text: str, width_in: float, size: float) -> tuple[str, float]:
+    """A cell's text and font size so that it stays inside its column: the size shrinks
+    to ONE_LINE_PT, then the label wraps onto two lines (shrunk further if it must, not
+    below MIN_PT); a number is never cut. Widths are estimated from display columns (a
+    Chinese character is one em, a Latin character half of one)."""
+    def em_in(t: str, pt: float) -> float:
+        return max((width_of(line) for line in t.split("\n")), default=0) * 0.5 * pt / 72
+
+    avail = max(width_in - 0.1, 0.1)  # the cell's padding on both sides
+    need = em_in(text, size)
+    if need <= avail:
+        return text, size
+    if em_in(text, ONE_LINE_PT) <= avail or "\n" in text:
+        return text, max(MIN_PT, size * avail / need)
+    half = (width_of(text) + 1) // 2 + 2
+    lines = wrap(text, half)
+    two = "\n".join([lines[0], " ".join(lines[1:])] if len(lines) > 2 else lines)
+    return two, max(MIN_PT, min(TWO_LINE_PT, size * avail / em_in(two, size)))
+
+
 def _draw_table(fig, y: float, headers: list[str], rows: list[list[str]],
                 widths: list[float], shade: list[list[bool]] | None = None,
                 right: set[int] | None = None, size: float = 8.0) -> float:
@@ -209,12 +234,15 @@ def _draw_table(fig, y: float, headers: list[str], rows: list[list[str]],
                 fig.add_artist(Rectangle((xs[k], yy - h), xs[k + 1] - xs[k], h,
                                          transform=fig.transFigure, facecolor="#cfcfcf",
                                          edgecolor="none", hatch="///", lw=0))
+            text, pt = fit_cell(str(text), (xs[k + 1] - xs[k]) * A4[0], size)
             if k in right:
                 fig.text(xs[k + 1] - 0.004, yy - h / 2, text, ha="right", va="center",
-                         fontsize=size, color="#000000" if bold else "#111111")
+                         fontsize=pt, color="#000000" if bold else "#111111",
+                         linespacing=1.1)
             else:
                 fig.text(xs[k] + 0.004, yy - h / 2, text, ha="left", va="center",
-                         fontsize=size, color="#000000" if bold else "#111111")
+                         fontsize=pt, color="#000000" if bold else "#111111",
+                         linespacing=1.1)
 
     row(headers, y, bold=True)
     y -= h
@@ -239,7 +267,8 @@ def _table_pages(pages: _Pages, title: str, headers: list[str], rows: list[list[
     for k, chunk in enumerate(chunks):
         def draw(fig, k=k, chunk=chunk):
             t = title + (cont if k else "")
-            fig.text(LEFT, TOP, t, fontsize=13, va="top", color="#1f3a93")
+            t, pt = fit_cell(t, (RIGHT - LEFT) * A4[0], 13)
+            fig.text(LEFT, TOP, t, fontsize=max(pt, 10), va="top", color="#1f3a93")
             y = _draw_table(fig, TOP - 0.04, headers, chunk, widths,
                             shades[k] if shades else None, right, size)
             if note and k == len(chunks) - 1:
