@@ -131,9 +131,8 @@ def wrap_cjk(text: str, n: int = 4) -> str:
 
 
 def _natural_width(table: Table) -> int:
-    probe = Console(width=10_000, record=True, file=_Null(), color_system=None)
-    probe.print(table)
-    return max((len(line.rstrip()) for line in probe.export_text().splitlines()), default=0)
+    probe = Console(width=10_000, file=_Null(), color_system=None)
+    return probe.measure(table).maximum  # rich's own column measure: no rendering
 
 
 class _Null:
@@ -166,14 +165,25 @@ def fit_columns(console: Console, title: str, name_header: str, names: Sequence[
             t.add_row(n if markup_names else escape(n), *[columns[j][1][i] for j in cols])
         return t
 
+    def fits(start: int, end: int) -> bool:  # columns start..end-1 beside the names
+        return _natural_width(build(range(start, end), "")) <= width
+
     pieces: list[list[int]] = []
     start = 0
     while start < len(columns):
-        end = start + 1
-        while end < len(columns) and _natural_width(build(range(start, end + 1), "")) <= width:
-            end += 1
-        pieces.append(list(range(start, end)))
-        start = end
+        # the widest piece that fits (a table's width grows with its columns: bisect it;
+        # a piece always takes at least one column)
+        lo, hi = start + 1, len(columns)
+        if fits(start, hi):
+            lo = hi
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits(start, mid):
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append(list(range(start, lo)))
+        start = lo
     for k, cols in enumerate(pieces):
         part = f" ({k + 1}/{len(pieces)})" if len(pieces) > 1 else ""
         console.print(build(cols, part))
