@@ -177,3 +177,22 @@ def test_linked_periods_on_every_backend(tmp_path, backend):
         assert np.allclose(other.raw.x, ref_h.raw.x, atol=1e-5)
         seq = other.to_dict()["sequential"]
         assert seq["objective"] == pytest.approx(ref_h.to_dict()["sequential"]["objective"])
+
+
+def test_solve_linked_honours_report_and_refuses_a_forecast_increment(tmp_path, monkeypatch):
+    """--report is written for linked periods (not silently dropped); --increment-from
+    forecast, which reads one period, is refused."""
+    from landalloc.cli.app import app
+    from landalloc.present.report import horizon as hz_report
+
+    written = []
+    monkeypatch.setattr(hz_report, "write_horizon_report",
+                        lambda result, out, lang="both": written.append(
+                            (result.objective, str(out), lang)))
+    res = CliRunner().invoke(app, ["solve", "--period", "all", "--report",
+                                   str(tmp_path / "r"), "--lang", "zh", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert written == [(pytest.approx(doc["objective"]), str(tmp_path / "r"), "zh")]
+    bad = CliRunner().invoke(app, ["solve", "--period", "all", "--increment-from", "forecast"])
+    assert bad.exit_code != 0 and "reads one period" in str(bad.exception or bad.output)

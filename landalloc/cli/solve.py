@@ -61,8 +61,12 @@ def solve_cmd(
 
     spec = linked_spec(path, period)
     if spec is not None:
+        if increment_from != "plan" or forecast_set:
+            raise InputError.one("forecast reads one period; linked periods "
+                                 "take the plan's new land (change it with --set)",
+                                 file="--increment-from")
         _solve_linked(path, spec, list(set_ or []), mode, as_json, out, backend,
-                      options_from(time_limit, threads, verbose), lang)
+                      options_from(time_limit, threads, verbose), lang, report)
         return
     sets, increment = list(set_ or []), None
     if increment_from == "forecast":
@@ -125,7 +129,7 @@ def solve_cmd(
 
 
 def _solve_linked(path, spec, sets, mode, as_json, out, backend, options,
-                  lang: str = "both") -> None:
+                  lang: str = "both", report: Path | None = None) -> None:
     """`--period all` (or a comma list): the linked periods, as one LP or in turn; an
     infeasible horizon is diagnosed (the conflict named in the plan's words), as one period
     is."""
@@ -139,6 +143,10 @@ def _solve_linked(path, spec, sets, mode, as_json, out, backend, options,
         from landalloc.atomic import write_horizon_result
 
         write_horizon_result(out, result)
+    if report is not None and result.optimal:
+        from landalloc.present.report.horizon import write_horizon_report
+
+        write_horizon_report(result, report, lang)
     diagnosis = None
     if result.status == "infeasible":
         from landalloc.api import diagnose
