@@ -13,7 +13,7 @@ import numpy as np
 from landalloc.errors import InputError
 
 #: The commands that read linked periods (`--period all`, `p1,p2`, a `period: all` scenario).
-LINKED_COMMANDS = ("solve", "sensitivity", "ranges", "check", "diagnose")
+LINKED_COMMANDS = ("solve", "sensitivity", "ranges", "check", "diagnose", "report", "batch")
 
 
 def split_sector(name: str) -> tuple[str, str]:
