@@ -254,9 +254,14 @@ def test_pdf_is_a4_embeds_cjk_and_states_the_objective(report_dir):
     out, r = report_dir
     pdf = PdfReader(out / "report.pdf")
     assert len(pdf.pages) >= 5
-    for p in pdf.pages:
-        w, h = float(p.mediabox.width), float(p.mediabox.height)
+    landscape = 0
+    for p in pdf.pages:  # A4: tables portrait, each chart on a landscape page
+        w, h = sorted((float(p.mediabox.width), float(p.mediabox.height)))
         assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1, (w, h)
+        landscape += float(p.mediabox.width) > float(p.mediabox.height)
+    figures = len(list((out / "figures").glob("*.png")))
+    assert landscape == figures  # one landscape page per chart
+    assert float(pdf.pages[0].mediabox.width) < float(pdf.pages[0].mediabox.height)
     fonts = set()
     embedded = False
     for p in pdf.pages:

@@ -108,8 +108,8 @@ def test_pdf_conclusion_first_with_the_horizon(linked):
 
     out, doc = linked
     pdf = PdfReader(out / "report.pdf")
-    for p in pdf.pages:
-        assert abs(float(p.mediabox.width) - 595.28) < 1
+    for p in pdf.pages:  # A4, portrait or (a chart) landscape
+        assert abs(min(float(p.mediabox.width), float(p.mediabox.height)) - 595.28) < 1
     first = flat(pdf.pages[0].extract_text())  # words wrap: compare without spaces
     assert first.startswith("结论")
     assert flat(f"规划期合计预计产出 {doc['objective']:,.1f} 亿元") in first

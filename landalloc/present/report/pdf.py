@@ -1,4 +1,4 @@
-"""The printable report: report.pdf, A4 portrait, Chinese first.
+"""The printable report: report.pdf, A4 (tables portrait, charts landscape), Chinese first.
 
 Page 1 is the conclusion (结论) in words; then the plan's tables 表3-1 … 表3-5 with the
 allocation beside each of the plan's figures, the sector x district matrix (forbidden cells
@@ -61,9 +61,15 @@ class _Pages:
 
     def __init__(self) -> None:
         self.pages: list[Callable[[Any], None]] = []
+        self.landscape: list[bool] = []
 
-    def add(self, draw: Callable[[Any], None]) -> None:
+    def add(self, draw: Callable[[Any], None], landscape: bool = False) -> None:
+        """A page; a chart's page is A4 landscape, so its text prints as large as drawn."""
         self.pages.append(draw)
+        self.landscape.append(landscape)
+
+    def size(self, index: int) -> tuple[float, float]:
+        return (A4[1], A4[0]) if self.landscape[index] else A4
 
 
 def _fmt(v: Any, digits: int = 0, sign: bool = False) -> str:
@@ -312,13 +318,13 @@ def _chart_pages(pages: _Pages, made: list[Chart]) -> None:
             img = mpimg.imread(io.BytesIO(c.png), format="png")
             h, w = img.shape[:2]
             avail_w, avail_h = RIGHT - LEFT, TOP - BOTTOM - 0.02
-            fw, fh = A4
+            fw, fh = fig.get_size_inches()
             scale = min(avail_w * fw / w, avail_h * fh / h)
             ww, hh = w * scale / fw, h * scale / fh
             ax = fig.add_axes((LEFT + (avail_w - ww) / 2, TOP - hh, ww, hh))
             ax.imshow(img, interpolation="lanczos")
             ax.set_axis_off()
-        pages.add(draw)
+        pages.add(draw, landscape=True)
 
 
 def render_png(pages: _Pages, index: int) -> bytes:
@@ -328,7 +334,7 @@ def render_png(pages: _Pages, index: int) -> bytes:
     from matplotlib.figure import Figure
 
     with mpl.rc_context(fonts.rc_params()):
-        fig = Figure(figsize=A4, dpi=80)
+        fig = Figure(figsize=pages.size(index), dpi=80)
         FigureCanvasAgg(fig)
         pages.pages[index](fig)
         buf = io.BytesIO()
@@ -347,7 +353,7 @@ def _render(pages: _Pages, lb: Labels, title: str) -> bytes:
     with mpl.rc_context(rc), PdfPages(buf, metadata={"Title": title,
                                                       "Creator": "landalloc"}) as pdf:
         for i, draw in enumerate(pages.pages, 1):
-            fig = Figure(figsize=A4)
+            fig = Figure(figsize=pages.size(i - 1))
             draw(fig)
             fig.text(0.5, 0.03, lb.join(f"第 {i} 页 / 共 {n} 页", f"page {i} of {n}", " · "),
                      ha="center", fontsize=8, color="#555555")
