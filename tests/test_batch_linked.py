@@ -248,3 +248,37 @@ def test_report_headline_names_the_best_and_its_change_against_the_plan(tmp_path
     row = batch.set_index("scenario").loc[f"cap-{best}"]
     assert row["change"] == pytest.approx(change, abs=1e-6)
     assert math.isnan(batch.set_index("scenario").loc["cap-1000", "change"])
+
+
+def test_a_batch_of_linked_scenarios_reports_its_best(tmp_path):
+    """Only linked scenarios: the report is of the best of them as the joint LP, with its
+    parameters and its change against the base's linked solve in the headline."""
+    import re
+
+    from pypdf import PdfReader
+
+    table = tmp_path / "horizon.csv"
+    caps = [2500, 2700, 2900]  # airport over both periods (alone it takes 1,100 + 1,480)
+    pd.DataFrame({"scenario": [f"cap-{c}" for c in caps],
+                  "horizon.districts.airport.cap": caps}).to_csv(table, index=False)
+    out, rep = tmp_path / "out", tmp_path / "rep"
+    run_batch([str(table)], out, base="zhengzhou", period="all")
+    from landalloc.batch.report import write_batch_report
+
+    write_batch_report(out, rep, "zhengzhou", "all", "en")
+    objs = {c: solve_horizon("zhengzhou", "all", [f"horizon.districts.airport.cap={c}"])
+            for c in caps}
+    best = max((c for c in caps if objs[c].optimal), key=lambda c: objs[c].objective)
+    change = objs[best].objective - solve_horizon("zhengzhou", "all").objective
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ",
+                                      (rep / "report.html").read_text("utf-8")))
+    assert f"best scenario cap-{best} [{BOTH}]" in text
+    assert f"horizon.districts.airport.cap = {best:,}" in text
+    assert f"{change:+,.1f} (zhengzhou, {BOTH})" in text
+    first = PdfReader(rep / "report.pdf").pages[0].extract_text().replace("\n", " ")
+    assert f"cap-{best}" in first
+    assert {"batch_change.png", "batch_parameters.png"} <= {
+        p.name for p in (rep / "figures").iterdir()}
+    sheets = pd.read_excel(rep / "report.xlsx", sheet_name=None)
+    batch = next(df for name, df in sheets.items() if "Batch" in name)
+    assert batch.set_index("scenario").loc[f"cap-{best}", "change"] == pytest.approx(change)

@@ -41,6 +41,23 @@ def best_result(summary: pd.DataFrame, base: str | None, period: str | None) -> 
     return result
 
 
+def best_linked(summary: pd.DataFrame, base: str | None, period: str | None):
+    """The optimal linked-period scenario with the highest objective, solved again as the
+    one joint LP (a HorizonResult); None if none solved."""
+    from landalloc.api import solve_horizon_problem
+    from landalloc.problem.horizon import load_horizon
+
+    ok = summary[summary["status"] == "optimal"]
+    ok = ok[ok["period"].fillna("").str.contains(",")]
+    if ok.empty:
+        return None
+    best = ok.loc[ok["objective"].idxmax()]
+    ref, _, overrides = scenario_source(best["file"], best["row"], base, period)
+    hr = solve_horizon_problem(load_horizon(ref, best["period"], overrides=overrides))
+    hr.record["scenario"] = str(best["scenario"])
+    return hr
+
+
 def base_of(summary: pd.DataFrame, best: pd.Series, base: str | None) -> str:
     """What the scenarios are compared with: --base, else the instance the best extends."""
     if base is not None:
@@ -113,14 +130,16 @@ def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
 
     summary = pd.read_parquet(Path(results_dir) / "summary.parquet")
     result = best_result(summary, base, period)
-    if result is None:
-        raise InputError.one("no single-period scenario of the batch solved to optimality: "
-                             "nothing to report (a report of linked periods is not written "
-                             "yet; the tables are in the results folder)",
-                             file=str(results_dir))
+    linked = None
+    if result is None:  # only linked scenarios solved: the report of the best of them
+        linked = best_linked(summary, base, period)
+        if linked is None:
+            raise InputError.one("no scenario of the batch solved to optimality: nothing to "
+                                 "report (the tables are in the results folder)",
+                                 file=str(results_dir))
     params = parameters(summary)  # before the columns added here
     keys = varied(params)
-    ok = _single(summary)
+    ok = _single(summary) if linked is None else summary[summary["status"] == "optimal"]
     best = ok.loc[ok["objective"].idxmax()]
     ref = base_of(summary, best, base)
     periods = sorted({p for p in summary["period"].dropna() if p})
@@ -128,10 +147,14 @@ def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
     name = Path(ref).parent.name if ref.endswith("instance.yaml") else Path(ref).stem
     summary["base"] = name
     best = summary.loc[best.name]
-    unit = result.lp.objective_unit
+    unit = (result if linked is None else linked).lp.objective_unit
     shown = ["scenario", "status", "period", "objective", "change", "base",
              *[c for c in summary.columns if c not in FIXED and c not in ("change", "base")]]
-    return write_report(result, report_dir, lang, extras={
-        "batch": summary[shown],
-        "batch_parameters": parameter_table(summary, params, keys),
-        "headline": headline(best, params, keys, name, unit, lang)})
+    extras = {"batch": summary[shown],
+              "batch_parameters": parameter_table(summary, params, keys),
+              "headline": headline(best, params, keys, name, unit, lang)}
+    if linked is not None:
+        from landalloc.present.report.horizon import write_horizon_report
+
+        return write_horizon_report(linked, report_dir, lang, extras=extras)
+    return write_report(result, report_dir, lang, extras=extras)

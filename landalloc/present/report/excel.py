@@ -428,10 +428,11 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
 # --- linked periods -------------------------------------------------------------------
 
 def horizon_workbook(periods: dict[str, Result], lb: Labels,
-                     blocks: list[tuple[str, list[str], list[list[Any]], dict[int, str]]]
-                     ) -> bytes:
+                     blocks: list[tuple[str, list[str], list[list[Any]], dict[int, str]]],
+                     batch: pd.DataFrame | None = None) -> bytes:
     """The horizon sheet (`blocks`: title, headers, rows, formats; one under the other),
-    then each period's allocation, totals against the plan and rules."""
+    then each period's allocation, totals against the plan and rules (and a batch's
+    scenarios, when the report is of a batch's best)."""
     book = Book()
     ws = book.sheet(lb.join("规划期合计", "Horizon", " "))
     row = 1
@@ -444,4 +445,6 @@ def horizon_workbook(periods: dict[str, Result], lb: Labels,
         _allocation(book, r, lb, f"{p} {lb.text('sheet_allocation', ' ')}")
         _totals(book, r, lb, f"{p} {lb.text('sheet_totals', ' ')}")
         _rules(book, r, lb, None, f"{p} {lb.text('sheet_rules', ' ')}")
+    if batch is not None:
+        _frame(book, lb.text("sheet_batch", " "), batch)
     return book.bytes()

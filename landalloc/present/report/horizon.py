@@ -239,8 +239,11 @@ def _summary_rows(hr: HorizonResult, periods: dict[str, Result], lb: Labels) -> 
     return rows
 
 
-def build_horizon(hr: HorizonResult, lb: Labels) -> dict[str, bytes]:
-    """report.pdf, report.html, report.xlsx and figures/<period>_<chart>.png."""
+def build_horizon(hr: HorizonResult, lb: Labels, extras: dict[str, Any] | None = None
+                  ) -> dict[str, bytes]:
+    """report.pdf, report.html, report.xlsx and figures/<period>_<chart>.png; `extras` as
+    for one period (a batch's headline, its change distribution, output against each
+    parameter) head the report when given."""
     from dataclasses import replace
 
     from landalloc.present.report.build import (
@@ -248,16 +251,20 @@ def build_horizon(hr: HorizonResult, lb: Labels) -> dict[str, bytes]:
         REPORT_HTML,
         REPORT_PDF,
         REPORT_XLSX,
+        _extra_charts,
         _rules_html,
         _totals_html,
+        check_extras,
         period_charts,
     )
 
+    extras = check_extras(extras)
     periods = hr.periods()
     made: dict[str, list[Chart]] = {}
     with style():
         for p, r in periods.items():
             made[p] = [replace(c, key=f"{p}_{c.key}") for c in period_charts(r, lb)]
+        batch = _extra_charts(extras, lb, [], hr.lp.objective_unit)
     lines = conclusion(hr, periods, lb)
     unit = hr.lp.objective_unit
     head = hr.horizon.instances[0]
@@ -277,8 +284,17 @@ def build_horizon(hr: HorizonResult, lb: Labels) -> dict[str, bytes]:
                            for p, r in periods.items()])),
         (lb.join("结论", "Conclusion", " / "),
          "".join(f"<p>{html.escape(line)}</p>" for line in lines))]
+    head_rows = extras.get("headline")
+    if head_rows is not None and len(head_rows):
+        cards = list(zip(head_rows["item"].astype(str), head_rows["value"].astype(str),
+                         strict=True))
+        sections.insert(1, ("", html.cards(cards)))
+        lines = [*(f"{k}: {v}" for k, v in cards), *lines]
+    if batch:
+        sections.append((lb.text("figures"), "".join(html.figure(c) for c in batch)))
     pages = pdf._Pages()
     pdf._text_page(pages, lb.join("结论", "Conclusion", " / "), [sub, *lines])
+    pdf._chart_pages(pages, batch)
     if hr.optimal:
         dhead, drows = district_rows(hr, periods, lb)
         stock = _stock_rows(hr, lb)
@@ -315,20 +331,20 @@ def build_horizon(hr: HorizonResult, lb: Labels) -> dict[str, bytes]:
                           "".join(html.figure(c) for c in made[p])),
                          (f"{p} · {lb.text('sheet_totals')}", _totals_html(r, lb)),
                          (f"{p} · {lb.text('binding_rules')}", _rules_html(r, lb, None))]
-    files = {f"{FIGURES}/{c.key}.png": c.png for cs in made.values() for c in cs}
-    files[REPORT_XLSX] = excel.horizon_workbook(periods, lb, blocks)
+    files = {f"{FIGURES}/{c.key}.png": c.png for cs in [batch, *made.values()] for c in cs}
+    files[REPORT_XLSX] = excel.horizon_workbook(periods, lb, blocks, extras.get("batch"))
     files[REPORT_HTML] = html.page(title, sub, sections, lb).encode("utf-8")
     files[REPORT_PDF] = pdf._render(pages, lb, f"{lb.text('report', ' ')} — "
                                                f"{' + '.join(periods)}")
     return files
 
 
-def write_horizon_report(hr: HorizonResult, out_dir: str | Path,
-                         lang: str = "both") -> list[Path]:
+def write_horizon_report(hr: HorizonResult, out_dir: str | Path, lang: str = "both",
+                         extras: dict[str, Any] | None = None) -> list[Path]:
     """The report of linked periods: report.pdf, report.html, report.xlsx, figures/*.png,
     written whole or not at all."""
     from landalloc.present.report.build import _write_all
 
     lang = check_lang(lang)
     lb = Labels.of(list(hr.horizon.instances), lang)
-    return _write_all(Path(out_dir), build_horizon(hr, lb))
+    return _write_all(Path(out_dir), build_horizon(hr, lb, extras))
