@@ -130,6 +130,11 @@ def run_record(result) -> dict[str, Any]:
 MARKER = ".landalloc-run.json"
 
 
+def _first_write(name: str) -> bool:
+    """The temporary name `atomic_write` gives a batch's manifest or a run's marker."""
+    return any(name.startswith(f".{f}.") for f in ("manifest.json", MARKER))
+
+
 def folder_kind(out: Path) -> str | None:
     """The kind of run a folder holds ("solve", "batch", ...), "" if it holds other files,
     None if it does not exist or is empty."""
@@ -140,7 +145,9 @@ def folder_kind(out: Path) -> str | None:
         return str(json.loads((out / MARKER).read_text(encoding="utf-8"))["kind"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    names = {p.name for p in out.iterdir()} - {".lock"}  # a batch's lock alone: empty
+    # a batch's lock, and the temporary file of a run's first write (a run killed while it
+    # wrote its manifest or marker) do not make a folder another's
+    names = {p.name for p in out.iterdir() if not _first_write(p.name)} - {".lock"}
     if not names:
         return None
     if "manifest.json" in names:  # a batch written before folders carried a marker

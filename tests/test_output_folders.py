@@ -270,3 +270,21 @@ def test_overwrite_keeps_the_earlier_batch_until_the_new_one_is_complete(tmp_pat
     assert run("batch", str(small), *base, "--overwrite").returncode == 0
     assert summary(out) == before
     assert [q.name for q in tmp_path.iterdir() if ".replaced-" in q.name] == [kept[0].name]
+
+
+def test_a_run_killed_while_writing_its_manifest_can_be_resumed(tmp_path):
+    """SIGKILL inside the manifest's atomic write leaves only its temporary file (and the
+    lock): the folder is still this batch's to start, not someone else's files."""
+    table = _many(tmp_path, 3)
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / ".lock").write_text("", encoding="utf-8")
+    (out / ".manifest.json.k3j2x9").write_text("{", encoding="utf-8")
+    p = run("batch", str(table), "--base", "zhengzhou", "--out", str(out), "-q", "--resume")
+    assert p.returncode == 0, p.stderr
+    ids = pq.read_table(out / "summary.parquet", columns=["id"]).column("id").to_pylist()
+    assert ids == [0, 1, 2]
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / ".notes").write_text("x", encoding="utf-8")
+    assert "not one landalloc run" in bad(run("batch", str(table), "--base", "zhengzhou",
+                                              "--out", str(tmp_path / "mine"), "-q"))
