@@ -6,8 +6,9 @@ Names are imported on first use (PEP 562): importing a submodule such as
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from landalloc.lazy import lazy_names
 
 _LAZY = {
     "formulate": "landalloc.formulations.allocation",
@@ -19,17 +20,6 @@ if TYPE_CHECKING:
     from landalloc.formulations.lp import LinearProgram
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'landalloc.formulations' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
-
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = ["LinearProgram", "formulate"]

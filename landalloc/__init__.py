@@ -10,8 +10,9 @@ scipy or the solver.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from landalloc.lazy import lazy_names
 
 #: public name -> module that defines it
 _LAZY = {
@@ -56,18 +57,7 @@ if TYPE_CHECKING:
     from landalloc.results.result import Result
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'landalloc' has no attribute '{name}'")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
-
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals())
 
 __all__ = [
     "InputError",

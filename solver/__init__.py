@@ -6,9 +6,9 @@ tolerances) loads without highspy, numpy or the formulation.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from landalloc.lazy import lazy_names
 from landalloc.plan.choices import BACKEND_NAMES
 
 #: public name -> module that defines it
@@ -35,19 +35,11 @@ if TYPE_CHECKING:
     BACKENDS: dict[str, type]
 
 
-def __getattr__(name: str):
-    if name == "BACKENDS":
-        value = {b: __getattr__(_BACKEND_CLASSES[b]) for b in BACKEND_NAMES}
-    elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-    else:
-        raise AttributeError(f"module 'landalloc.solver' has no attribute '{name}'")
-    globals()[name] = value
-    return value
+def _backends() -> dict[str, type]:
+    return {b: __getattr__(_BACKEND_CLASSES[b]) for b in BACKEND_NAMES}
 
 
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY, "BACKENDS"])
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, globals(), {"BACKENDS": _backends})
 
 
 def get_backend(name: str = "highs") -> Backend:

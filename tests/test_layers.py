@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["plan", "formulations", "solver", "problem", "analysis", "results",
          "present", "api", "batch", "serve", "cli"]
-SHARED = {"errors", "atomic", "instances", "__init__", "__main__"}
+SHARED = {"errors", "atomic", "lazy", "instances", "__init__", "__main__"}
 
 
 def _rank(module: str) -> int | None:
