@@ -282,3 +282,23 @@ def test_a_batch_of_linked_scenarios_reports_its_best(tmp_path):
     sheets = pd.read_excel(rep / "report.xlsx", sheet_name=None)
     batch = next(df for name, df in sheets.items() if "Batch" in name)
     assert batch.set_index("scenario").loc[f"cap-{best}", "change"] == pytest.approx(change)
+
+
+def test_a_best_that_ties_says_so(tmp_path):
+    """Airport caps of 1,550 and 1,600 ha give the same output (the leading zone's 2,300 ha
+    binds first, Table 3-1): the best is one of two, on screen and in the report."""
+    import re
+
+    table = tmp_path / "caps.csv"
+    pd.DataFrame({"scenario": ["a", "b", "c"],
+                  "districts.airport.cap": [1200, 1550, 1600]}).to_csv(table, index=False)
+    a, b = (solve("zhengzhou", sets=[f"districts.airport.cap={c}"]) for c in (1550, 1600))
+    assert a.objective == pytest.approx(b.objective, rel=1e-9)  # the premise, independently
+    out, rep = tmp_path / "out", tmp_path / "rep"
+    done = subprocess.run([*CLI, "batch", str(table), "--base", "zhengzhou", "--out", str(out),
+                           "--report", str(rep), "-q", "--lang", "en"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "best (2 scenarios tie, e.g.): b" in re.sub(r"\s+", " ", done.stdout)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (rep / "report.html").read_text("utf-8")))
+    assert "best scenario b [2021-2025] (2 scenarios tie)" in text

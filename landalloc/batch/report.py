@@ -102,8 +102,9 @@ def parameter_table(summary: pd.DataFrame, params: dict[int, dict], keys: list[s
 
 
 def headline(best: pd.Series, params: dict, keys: list[str], base_name: str,
-             unit: str, lang: str = "both") -> pd.DataFrame:
-    """Cards: the best scenario, its parameter values and its change against the base."""
+             unit: str, lang: str = "both", ties: int = 1) -> pd.DataFrame:
+    """Cards: the best scenario (and how many share its output), its parameter values and
+    its change against the base."""
     from landalloc.present.answer import fmt, say
     from landalloc.present.batch_screen import _value
 
@@ -111,7 +112,9 @@ def headline(best: pd.Series, params: dict, keys: list[str], base_name: str,
     shown = "; ".join(f"{k} = {_value(bp[k])}" for k in keys if k in bp) or "—"
     change = best["change"]
     per = best["period"]
-    items = [(say(lang, "最优情景", "best scenario"), f"{best['scenario']} [{per}]"),
+    items = [(say(lang, "最优情景", "best scenario"), f"{best['scenario']} [{per}]"
+              + (say(lang, f"（{ties} 个情景同为最优）", f" ({ties} scenarios tie)", " ")
+                 if ties > 1 else "")),
              (say(lang, "参数", "parameters"), shown),
              (say(lang, f"较基准的产出变化（{unit}）", f"change against the base ({unit})"),
               f"{fmt(change, 1, sign=True)} ({base_name}, {per})" if change == change
@@ -125,6 +128,7 @@ def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
     """report.html / report.xlsx / figures: the best scenario, and every scenario's change
     against the base, over the batch and against each varied parameter."""
     from landalloc.batch.params import FIXED, parameters
+    from landalloc.present.answer import ties_at_best
     from landalloc.present.batch_screen import varied
     from landalloc.present.report import write_report
 
@@ -152,7 +156,8 @@ def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
              *[c for c in summary.columns if c not in FIXED and c not in ("change", "base")]]
     extras = {"batch": summary[shown],
               "batch_parameters": parameter_table(summary, params, keys),
-              "headline": headline(best, params, keys, name, unit, lang)}
+              "headline": headline(best, params, keys, name, unit, lang,
+                                   ties_at_best(ok["objective"]))}
     if linked is not None:
         from landalloc.present.report.horizon import write_horizon_report
 

@@ -20,6 +20,7 @@ from landalloc.present.answer import (
     rule_words,
     say,
     status_words,
+    ties_at_best,
 )
 from landalloc.solver.sensitivity import SensitivityReport
 
@@ -185,7 +186,7 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     if len(ok):
         best = ok.loc[ok["objective"].idxmax()]
         top = float(best["objective"])
-        ties = int((ok["objective"] >= top - 1e-6 * max(1.0, abs(top))).sum())
+        ties = ties_at_best(ok["objective"])
         where = ", ".join(f"{p} = {_f(best[p], 4 if abs(best[p]) < 10 else 1)}" for p in params)
         lo, hi = _f(ok["objective"].min(), 1), _f(ok["objective"].max(), 1)
         zh_at = f"{ties} 个点同为最优，如 {where}" if ties > 1 else where

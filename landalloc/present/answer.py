@@ -70,6 +70,19 @@ STATUS_ZH = {"optimal": "最优", "infeasible": "无可行解", "unbounded": "�
              "time_limit": "超时未解完", "error": "求解出错", "not_solved": "未求解"}
 
 
+def ties_at_best(values) -> int:
+    """How many of `values` equal the largest (within a relative 1e-6): a "best" that is
+    one of several is said to be."""
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 0
+    top = float(v.max())
+    return int((v >= top - 1e-6 * max(1.0, abs(top))).sum())
+
+
 def status_words(lang: str, status: str) -> str:
     return say(lang, STATUS_ZH.get(status, status), status)
 

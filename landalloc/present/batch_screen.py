@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from landalloc.present.answer import answer, fit_columns, fmt, say
+from landalloc.present.answer import answer, fit_columns, fmt, say, ties_at_best
 
 
 def _value(v: object) -> str:
@@ -85,7 +85,10 @@ def print_batch(summary, params: dict[int, dict[str, object]],
         order = ok.sort_values("objective", ascending=False, kind="stable")
         best, worst = order.iloc[0], order.iloc[-1]
         best_obj = float(best["objective"])
-        extra.append(_one(lang, "最优情景", "best", best, params, keys, unit))
+        ties = ties_at_best(ok["objective"])
+        extra.append(_one(lang, "最优情景" if ties < 2 else f"最优情景（{ties} 个同为最优，如）",
+                          "best" if ties < 2 else f"best ({ties} scenarios tie, e.g.)",
+                          best, params, keys, unit))
         if len(ok) > 1:
             extra.append(_one(lang, "最差情景", "worst", worst, params, keys, unit))
         periods = sorted({str(p) for p in ok["period"].dropna()}) if "period" in ok else []
