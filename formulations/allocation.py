@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from landalloc.formulations.lp import LinearProgram, row_table
 from landalloc.formulations.objective import weighted_costs
+from landalloc.formulations.sparse import Csc
 from landalloc.formulations.tie_break import cell_weights
 
 from landalloc.plan.model import Bound, Instance, Rule, Selection
@@ -249,17 +249,15 @@ def formulate(inst: Instance) -> LinearProgram:
     tie = plan_fit_weights(inst, sectors, districts) + cell_weights(sectors, districts)
 
     m = len(rows.lo)
-    A = sp.csc_matrix(
-        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
-        shape=(m, n))
-    A.sum_duplicates()
+    A = Csc.from_coo(np.concatenate(rows.r), np.concatenate(rows.c), np.concatenate(rows.v),
+                     (m, n))
     weighted = inst.objective.weighted
     cost = weighted_costs(c, sectors, districts, col_sector, col_district, inst.objective)
     unit = f"{inst.objective_unit} (weighted)" if weighted else inst.objective_unit
     return LinearProgram(
-        c=cost, A=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
+        c=cost, matrix=A, row_lower=np.array(rows.lo, float), row_upper=np.array(rows.hi, float),
         col_lower=col_lower, col_upper=col_upper,
-        rows=row_table(rows.meta),
+        row_info=row_table(rows.meta),
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
         objective_unit=unit, name=f"{inst.name} {inst.period}",
         output=c if weighted else None, tie_break=tie, meta={"measures": measures})

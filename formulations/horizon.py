@@ -243,9 +243,7 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
         A = A.tocsc()
     A.sum_duplicates()
 
-    rows = row_table(meta)
-    rows["period"] = period_of
-    rows["base_name"] = base_name
+    rows = row_table(meta).with_columns(period=period_of, base_name=base_name)
     c = np.concatenate([b.c for b in blocks] + [np.zeros(K - 1)])
     out = np.concatenate([b.output_per_ha() for b in blocks] + [np.zeros(K - 1)])
     tie = np.concatenate([b.tie_weights() for b in blocks] + [np.zeros(K - 1)])
@@ -262,10 +260,10 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
     col_period = np.concatenate([np.full(b.num_col, k) for k, b in enumerate(blocks)]
                                 + [np.arange(K - 1)]).astype(int)
     lp = LinearProgram(
-        c=c, A=A, row_lower=np.array(lo, float), row_upper=np.array(hi, float),
+        c=c, matrix=A, row_lower=np.array(lo, float), row_upper=np.array(hi, float),
         col_lower=np.concatenate([b.col_lower for b in blocks] + [np.zeros(K - 1)]),
         col_upper=np.concatenate([b.col_upper for b in blocks] + [np.full(K - 1, np.inf)]),
-        rows=rows, sectors=[*sectors, "carry_over"], districts=[*districts, *pairs],
+        row_info=rows, sectors=[*sectors, "carry_over"], districts=[*districts, *pairs],
         col_sector=col_sector, col_district=col_district,
         objective_unit=blocks[0].objective_unit,
         name=f"{head.name} {'+'.join(periods)}",
@@ -291,4 +289,4 @@ def restricted(h: HorizonLP, upto: int, fixed: np.ndarray | None) -> LinearProgr
     row_lower = np.where(reads_later, -np.inf, lp.row_lower)
     row_upper = np.where(reads_later, np.inf, lp.row_upper)
     return replace(lp, row_lower=row_lower, row_upper=row_upper, col_lower=col_lower,
-                   col_upper=col_upper, rows=pd.DataFrame(lp.rows))
+                   col_upper=col_upper, row_info=pd.DataFrame(lp.rows))

@@ -2,28 +2,33 @@
 
 Backends see only this object. Rows are rules an analyst recognises (`district_cap[airport]`);
 columns are (sector, district) cells. Sense is always maximise.
+
+The matrix is held as CSC arrays and the row index as columns, so formulating and solving
+import neither scipy nor pandas; `A` and `rows` give the scipy matrix and the DataFrame,
+made on first use, for the commands that need them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
+from landalloc.formulations.columns import Columns
+from landalloc.formulations.sparse import Csc
 
 #: `part`: which side of a two-sided figure the row is (a share's "min" or "max"), else "".
 ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source", "part"]
 
 
-def row_table(meta: list[tuple]) -> pd.DataFrame:
-    """The `rows` table from one tuple per row (ROW_COLUMNS order; `part` may be left off).
+def row_table(meta: list[tuple]) -> Columns:
+    """The row index from one tuple per row (ROW_COLUMNS order; `part` may be left off).
 
     Plain Python strings (object dtype): pandas' default Arrow-backed strings cost ~0.3 ms
     per LP to build, a third of solving the whole Zhengzhou LP.
     """
     full = [m if len(m) == len(ROW_COLUMNS) else (*m, "") for m in meta]
-    return pd.DataFrame(full, columns=ROW_COLUMNS, dtype=object)
+    return Columns.from_rows(ROW_COLUMNS, full)
 
 
 @dataclass
@@ -31,12 +36,12 @@ class LinearProgram:
     """max c·x  s.t.  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper."""
 
     c: np.ndarray
-    A: sp.csc_matrix
+    matrix: Csc
     row_lower: np.ndarray
     row_upper: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
-    rows: pd.DataFrame  # one row per LP row: ROW_COLUMNS
+    row_info: Columns  # one row per LP row: ROW_COLUMNS (and any more, e.g. `period`)
     sectors: list[str]
     districts: list[str]
     col_sector: np.ndarray  # index into sectors, per column
@@ -49,6 +54,21 @@ class LinearProgram:
     output: np.ndarray | None = None
     #: The second stage's preference (see formulations.tie_break); None: the default.
     tie_break: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        # a scipy matrix or a DataFrame given by a caller is taken as it is
+        self.matrix = Csc.of(self.matrix)
+        self.row_info = Columns.of(self.row_info)
+
+    @property
+    def A(self) -> Any:
+        """The constraint matrix as a scipy.sparse csc_matrix (sharing `matrix`'s arrays)."""
+        return self.matrix.scipy()
+
+    @property
+    def rows(self) -> Any:
+        """The row index as a pandas DataFrame (ROW_COLUMNS)."""
+        return self.row_info.frame
 
     def output_per_ha(self) -> np.ndarray:
         return self.c if self.output is None else self.output
@@ -75,10 +95,10 @@ class LinearProgram:
         return [f"x[{a},{b}]" for a, b in zip(s, d, strict=True)]
 
     def row_names(self) -> list[str]:
-        return self.rows["name"].tolist()
+        return list(self.row_info["name"])
 
     def row_index(self, name: str) -> int:
-        hits = np.flatnonzero(self.rows["name"].to_numpy() == name)
+        hits = np.flatnonzero(np.asarray(self.row_info["name"], dtype=object) == name)
         if hits.size == 0:
             raise KeyError(f"no rule named '{name}'")
         return int(hits[0])
@@ -88,7 +108,7 @@ class LinearProgram:
 
     def max_violation(self, x: np.ndarray) -> float:
         """Worst bound violation of x, recomputed from A independently of any solver."""
-        ax = self.A @ x
+        ax = self.matrix @ x
         viol = [
             np.max(self.row_lower - ax, initial=0.0),
             np.max(ax - self.row_upper, initial=0.0),

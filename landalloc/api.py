@@ -184,7 +184,7 @@ def solve_horizon_problem(problem, mode: str = "joint", analysis: bool = True):
         from landalloc.solver.base import RawSolution, Status
 
         raw = RawSolution(Status(status), seq["objective"], x,
-                          None if x is None else h.lp.A @ x, backend=problem.backend,
+                          None if x is None else h.lp.matrix @ x, backend=problem.backend,
                           message=seq.get("message", ""))
         an = None
     return HorizonResult(h, raw, an, mode, problem.record(), seq)

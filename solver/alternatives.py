@@ -38,7 +38,7 @@ def bare_lp(c, A, row_lower, row_upper, col_lower, col_upper) -> LinearProgram:
     n = len(c)
     return LinearProgram(np.asarray(c, float), sp.csc_matrix(A), np.asarray(row_lower, float),
                          np.asarray(row_upper, float), np.asarray(col_lower, float),
-                         np.asarray(col_upper, float), rows=pd.DataFrame(), sectors=[],
+                         np.asarray(col_upper, float), row_info=pd.DataFrame(), sectors=[],
                          districts=[], col_sector=np.zeros(n, int),
                          col_district=np.zeros(n, int))
 
@@ -102,7 +102,7 @@ def near_optimal(lp: LinearProgram, first: RawSolution, slack: float,
         return face_lp(lp, first, tol, costs=costs)
     floor = first.objective - slack * abs(first.objective)
     A = sp.vstack([lp.A, sp.csr_matrix(lp.c.reshape(1, -1))]).tocsc()
-    return dataclasses.replace(lp, c=costs, A=A,
+    return dataclasses.replace(lp, c=costs, matrix=A,
                                row_lower=np.append(lp.row_lower, floor),
                                row_upper=np.append(lp.row_upper, np.inf))
 

@@ -88,7 +88,7 @@ def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
     m.col_upper_ = np.clip(lp.col_upper, -inf, inf)
     m.row_lower_ = np.clip(lp.row_lower, -inf, inf)
     m.row_upper_ = np.clip(lp.row_upper, -inf, inf)
-    A = lp.A.tocsc()
+    A = lp.matrix
     m.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     m.a_matrix_.start_ = A.indptr.astype(np.int32)
     m.a_matrix_.index_ = A.indices.astype(np.int32)

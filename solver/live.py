@@ -107,7 +107,7 @@ class LiveLP:
     def solve(self) -> RawSolution:
         """Both stages: the output optimum and the tie-break's allocation on its face."""
         if self._second is None:
-            lp = dataclasses.replace(self.lp, A=self.A.copy())
+            lp = dataclasses.replace(self.lp, matrix=self.A.copy())
             self._second = SecondStage(lp, self._options)
         c = self.cur
         return self._second.run(self.session.run(), c["c"], c["col_lower"], c["col_upper"],

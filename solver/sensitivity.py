@@ -23,10 +23,11 @@ activity, a lower bound at or below it, and for an equality only at the activity
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
-import pandas as pd
+from landalloc.formulations.columns import Columns
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.rule_kinds import figure_path, kind_of, unit_text
 from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance, tolerance_of
@@ -43,8 +44,8 @@ class Analysis:
 
     status: str
     objective: float | None
-    rules: pd.DataFrame
-    cells: pd.DataFrame
+    rule_columns: Columns  # `rules` as columns (what the solve screen and --json read)
+    cell_columns: Columns
     duals_unique: bool = True  # False: several price vectors are optimal
     allocation_unique: bool = True  # False: other allocations give the same output
     notes: list[str] = field(default_factory=list)
@@ -53,7 +54,29 @@ class Analysis:
     measured: bool = True  # False: a light analysis (batch): no probes, no ranging
     solution: RawSolution | None = None  # the final answer (second stage), by position
 
-    def rule(self, name: str) -> pd.Series:
+    def __post_init__(self) -> None:
+        self.rule_columns = Columns.of(self.rule_columns)
+        self.cell_columns = Columns.of(self.cell_columns)
+
+    @property
+    def rules(self) -> Any:
+        """One row per rule (a pandas DataFrame, made on first use)."""
+        return self.rule_columns.frame
+
+    @rules.setter
+    def rules(self, table: Any) -> None:
+        self.rule_columns = Columns.of(table)
+
+    @property
+    def cells(self) -> Any:
+        """One row per (sector, district) cell (a pandas DataFrame, made on first use)."""
+        return self.cell_columns.frame
+
+    @cells.setter
+    def cells(self, table: Any) -> None:
+        self.cell_columns = Columns.of(table)
+
+    def rule(self, name: str) -> Any:
         return self.rules.set_index("name").loc[name]
 
     def to_dict(self) -> dict:
@@ -69,7 +92,7 @@ class Analysis:
 SensitivityReport = Analysis
 
 
-def records(df: pd.DataFrame) -> list[dict]:
+def records(df: Any) -> list[dict]:
     """Rows as JSON-safe dicts: NaN and infinities become None, numpy scalars Python ones."""
     out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
     for rec in out:
@@ -167,7 +190,7 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     """The analysis of a session just solved (`first`), then its second stage."""
     unit = lp.objective_unit
     if first.status is not Status.OPTIMAL:
-        return Analysis(first.status.value, None, pd.DataFrame(), pd.DataFrame(),
+        return Analysis(first.status.value, None, Columns({}), Columns({}),
                         notes=[f"not solved: {first.message}"], objective_unit=unit,
                         measured=probe, solution=first)
     h = session.h
@@ -229,30 +252,30 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     nonbasic_free = allowed & ~basic_col & (np.abs(first.col_dual) <= tol.price)
     allocation_unique = not nonbasic_free.any()
 
-    rows = lp.rows.copy()
-    rows["lower"], rows["upper"], rows["activity"] = lo, hi, final.row_activity
-    rows["side"] = side
-    rows["slack"] = slack
-    rows["shadow_price"] = np.where(unique, price, np.nan)  # never one of several as "the"
-    rows["price_unique"] = unique
-    rows["unit"] = [unit_text(k, unit) for k in rows["kind"]]
-    rows["range_lower"], rows["range_upper"] = r_lo, r_hi
-    rows["value_one_more_ha"], rows["value_one_less_ha"] = up, -down
-    rows["degenerate"] = binding & ~unique
-    rows["set_path"] = [figure_path(k, mm, p) for k, mm, p in
-                        zip(rows["kind"], rows["members"], rows["part"], strict=True)]
-    rows["meaning"] = [_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
-                       zip(rows["kind"], side, price, unique, up, down, slack, strict=True)]
-    rows["binding"] = binding
+    info = lp.row_info
+    kinds = info["kind"]
+    rows = info.with_columns(
+        lower=lo, upper=hi, activity=final.row_activity, side=side, slack=slack,
+        shadow_price=np.where(unique, price, np.nan),  # never one of several as "the"
+        price_unique=unique,
+        unit=[unit_text(k, unit) for k in kinds],
+        range_lower=r_lo, range_upper=r_hi,
+        value_one_more_ha=up, value_one_less_ha=-down,
+        degenerate=binding & ~unique,
+        set_path=[figure_path(k, mm, p) for k, mm, p in
+                  zip(kinds, info["members"], info["part"], strict=True)],
+        meaning=[_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
+                 zip(kinds, side, price, unique, up, down, slack, strict=True)],
+        binding=binding)
     order = np.lexsort((-np.abs(np.where(unique, price, 0.0)), ~unique, ~binding))
-    rows = rows.iloc[order].reset_index(drop=True)
+    rows = rows.take(order)
 
     rc = np.where(basic_col | (np.abs(first.col_dual) <= tol.price), 0.0, first.col_dual)
     rc = np.where(allowed, rc, np.nan)
     c_lo = np.where(allowed, c_lo, -np.inf)
     c_hi = np.where(allowed, c_hi, np.inf)
     ctol = tol.price * np.maximum(1.0, np.abs(lp.c))
-    cells = pd.DataFrame({
+    cells = Columns({
         "sector": np.asarray(lp.sectors, dtype=object)[lp.col_sector],
         "district": np.asarray(lp.districts, dtype=object)[lp.col_district],
         "allowed": allowed,
@@ -264,12 +287,11 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
         "cost_range_lower": c_lo,
         "cost_range_upper": c_hi,
         "degenerate": allowed & ((np.abs(c_lo - lp.c) <= ctol) | (np.abs(c_hi - lp.c) <= ctol)),
+        "meaning": [_cell_meaning(a, xv, r, cl, ch, unit, probe) for a, xv, r, cl, ch in
+                    zip(allowed, x, rc, c_lo, c_hi, strict=True)],
     })
-    cells["meaning"] = [_cell_meaning(a, xv, r, cl, ch, unit, probe) for a, xv, r, cl, ch in
-                        zip(allowed, x, rc, c_lo, c_hi, strict=True)]
-    cells = cells.sort_values(["allowed", "hectares", "reduced_cost"],
-                              ascending=[False, False, False], kind="stable"
-                              ).reset_index(drop=True)
+    # allowed first, then by hectares, then by reduced cost (not allowed: NaN, last)
+    cells = cells.take(np.lexsort((np.where(np.isnan(rc), np.inf, -rc), -x, ~allowed)))
     notes = []
     if not duals_unique:
         notes.append(

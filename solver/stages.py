@@ -120,5 +120,5 @@ def tie_broken(lp: LinearProgram, backend, options: SolverOptions | None = None
         return first
     second = backend.solve(face_lp(lp, first, tolerance_of(options)), options)
     if second.row_activity is None and second.x is not None:
-        second.row_activity = lp.A @ second.x
+        second.row_activity = lp.matrix @ second.x
     return _merge(first, second, lp.c)

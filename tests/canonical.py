@@ -277,10 +277,10 @@ def boxed() -> Canonical:
     dense = np.array([[1, 0, 1, 2], [0, 1, 1, 0], [1, -1, 0, 0]], dtype=float)
     names = ["r1", "r2", "r3"]
     lp = LinearProgram(
-        c=c, A=sp.csc_matrix(dense),
+        c=c, matrix=sp.csc_matrix(dense),
         row_lower=np.array([-np.inf, 2.0, -10.0]), row_upper=np.array([7.0, 10.0, 10.0]),
         col_lower=np.array([0.0, -2.0, 0.0, 0.0]), col_upper=np.array([4.0, 5.0, 6.0, 3.0]),
-        rows=landalloc.formulations.lp.row_table(
+        row_info=landalloc.formulations.lp.row_table(
             [(n, "rule", n, n, n, "by hand") for n in names]),
         sectors=["raw"], districts=["x1", "x2", "x3", "x4"],
         col_sector=np.zeros(4, dtype=np.int64), col_district=np.arange(4),

@@ -214,10 +214,10 @@ def tiny(c, A, row_lower, row_upper, col_upper=None) -> LinearProgram:
     A = sp.csc_matrix(np.atleast_2d(np.asarray(A, float)))
     m, n = A.shape
     return LinearProgram(
-        c=np.asarray(c, float), A=A, row_lower=np.asarray(row_lower, float),
+        c=np.asarray(c, float), matrix=A, row_lower=np.asarray(row_lower, float),
         row_upper=np.asarray(row_upper, float), col_lower=np.zeros(n),
         col_upper=np.full(n, np.inf) if col_upper is None else np.asarray(col_upper, float),
-        rows=row_table([(f"r{i}", "rule", "", "", "", "") for i in range(m)]),
+        row_info=row_table([(f"r{i}", "rule", "", "", "", "") for i in range(m)]),
         sectors=["s"], districts=[f"d{j}" for j in range(n)],
         col_sector=np.zeros(n, int), col_district=np.arange(n))
 

@@ -44,8 +44,11 @@ def test_help_imports_no_heavy_module(args):
 def test_the_check_sees_a_heavy_import(tmp_path):
     """The same reading of -X importtime finds them when a command does load them."""
     names, _ = imported_modules("export", "--out", str(tmp_path / "zz.mps"))
-    assert {"numpy", "scipy", "highspy", "pydantic"} <= names
+    assert {"numpy", "highspy", "pydantic"} <= names
     assert (tmp_path / "zz.mps").read_text().startswith("NAME")
+    names, _ = imported_modules("solve", "--out", str(tmp_path / "run"))
+    assert {"pandas", "pyarrow"} <= names  # the tables are written with them
+    assert (tmp_path / "run" / "allocation.csv").exists()
 
 
 def _help(cmd, args: list[str]) -> str:
@@ -94,3 +97,23 @@ def test_the_entry_point_still_finishes_its_output(tmp_path):
                           "districts.airport.cap=100"], capture_output=True, text=True,
                          timeout=120)
     assert bad.returncode == 3 and "infeasible" in bad.stdout + bad.stderr
+
+
+#: What the default solve (screen and --json) may not load: its LP is CSC arrays and its
+#: tables are columns, so neither scipy nor pandas (nor the pyarrow pandas loads) is needed.
+SOLVE_FREE = ("pandas", "scipy", "pyarrow", "matplotlib", "ruamel")
+
+
+@pytest.mark.parametrize("args", [["solve"], ["solve", "--json"],
+                                  ["solve", "--period", "2026-2035", "--lang", "zh"]])
+def test_solve_imports_no_table_library(args):
+    from tests.canonical import ZZ_OBJECTIVE
+
+    names, out = imported_modules(*args)
+    assert {"numpy", "highspy", "pydantic"} <= names  # it did solve
+    if "--json" in args:
+        import json
+
+        assert json.loads(out)["objective"] == pytest.approx(ZZ_OBJECTIVE, abs=1e-6)
+    assert not names & set(SOLVE_FREE), f"landalloc {' '.join(args)} imports " \
+                                        f"{names & set(SOLVE_FREE)}"

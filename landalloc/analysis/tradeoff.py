@@ -102,7 +102,7 @@ def with_plan_fit_floor(lp: LinearProgram, weights: np.ndarray, t: float,
                       ("plan_fit_floor", "rule", "plan_fit", "规划契合度下限",
                        "plan fit floor", "tradeoff", "")])
     return dataclasses.replace(
-        lp, A=A, rows=rows,
+        lp, matrix=A, row_info=rows,
         row_lower=np.append(lp.row_lower, t), row_upper=np.append(lp.row_upper,
                                                                   t if exact else np.inf))
 

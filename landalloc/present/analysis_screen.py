@@ -126,7 +126,7 @@ def _print_rules(console: Console, rules: pd.DataFrame, lang: str, unit: str, na
     fit_columns(console, f"{title} — {group}" if group else title, say(lang, "规则", "rule"),
                 names,
                 [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
-                make=_t, markup_names=True)
+                markup_names=True)
 
 
 def _print_cells(console: Console, cells: pd.DataFrame, lang: str, unit: str, narrow: bool,
@@ -154,7 +154,7 @@ def _print_cells(console: Console, cells: pd.DataFrame, lang: str, unit: str, na
     fit_columns(console, f"{title} — {period}" if period else title,
                 say(lang, "产业 × 区县", "sector × district"), names,
                 [(h, [row[j] for row in rows]) for j, h in enumerate(heads, start=1)],
-                make=_t, markup_names=True)
+                markup_names=True)
 
 
 SIDE_ZH = {"fixed": "定额", "upper": "上限", "lower": "下限", "slack": "有余量",

@@ -13,11 +13,10 @@ Languages: "zh" (Chinese only), "en" (English only, ids for names) or "both".
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -143,73 +142,58 @@ def wrap_cjk(text: str, n: int = 4) -> str:
     return "\n".join(text[i:i + n] for i in range(0, len(text), n))
 
 
-def _natural_width(table: Table) -> int:
-    probe = Console(width=10_000, file=_Null(), color_system=None)
-    return probe.measure(table).maximum  # rich's own column measure: no rendering
-
-
-class _Null:
-    def write(self, s: str) -> int:
-        return len(s)
-
-    def flush(self) -> None:
-        pass
-
-
 def fit_columns(console: Console, title: str, name_header: str, names: Sequence[str],
                 columns: Sequence[tuple[str, Sequence[str]]], footer: Sequence[str] | None = None,
                 footer_label: str = "", note: str | None = None,
-                make: Callable[..., Table] | None = None, markup_names: bool = False) -> None:
+                markup_names: bool = False) -> None:
     """Print `names` x `columns` in as few pieces as fit the console's width, each piece
-    repeating the name column, every number whole."""
+    repeating the name column, every number whole. Widths are known before printing (a
+    table's width is the sum of its columns'), so each piece is the widest that fits."""
+    from landalloc.present.grid import Col, print_table, width_of
+
     width = console.width
-    make = make or (lambda **kw: Table(**kw))
     longest = max([cell_len(line) for n in names for line in str(n).split("\n")] + [4])
     name_max = min(longest, max(16, int(width * 0.4)))
-
-    def build(cols: Sequence[int], part: str) -> Table:
-        t = make(title=title + part, show_footer=footer is not None, title_justify="left")
-        t.add_column(name_header, footer=footer_label, overflow="fold", max_width=name_max)
-        for j in cols:
-            header, values = columns[j]
-            vals = [*values, *( [footer[j]] if footer is not None else [])]
-            num_column(t, header, vals, footer=footer[j] if footer is not None else "")
-        for i, n in enumerate(names):
-            t.add_row(n if markup_names else escape(n), *[columns[j][1][i] for j in cols])
-        return t
-
-    def fits(start: int, end: int) -> bool:  # columns start..end-1 beside the names
-        return _natural_width(build(range(start, end), "")) <= width
-
+    name_col = Col(name_header, list(names), footer_label, wrap=True, max_width=name_max,
+                   markup=markup_names)
+    cols = [Col(header, values, footer[j] if footer is not None else "", right=True,
+                wrap=max([len(v) for v in values] + [0]) > 30)
+            for j, (header, values) in enumerate(columns)]
+    ws = [c.natural() for c in cols]
     pieces: list[list[int]] = []
     start = 0
-    while start < len(columns):
-        # the widest piece that fits (a table's width grows with its columns: bisect it;
-        # a piece always takes at least one column)
-        lo, hi = start + 1, len(columns)
-        if fits(start, hi):
-            lo = hi
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if fits(start, mid):
-                lo = mid
-            else:
-                hi = mid - 1
-        pieces.append(list(range(start, lo)))
-        start = lo
-    for k, cols in enumerate(pieces):
+    while start < len(cols):
+        end = start + 1  # a piece always takes at least one column
+        while end < len(cols) and width_of([name_col.natural(), *ws[start:end + 1]]) <= width:
+            end += 1
+        pieces.append(list(range(start, end)))
+        start = end
+    for k, piece in enumerate(pieces):
         part = f" ({k + 1}/{len(pieces)})" if len(pieces) > 1 else ""
-        console.print(build(cols, part))
+        print_table(console, title + part, [name_col, *(cols[j] for j in piece)],
+                    footer=footer is not None)
     if note:
         console.print(note, style="dim", highlight=False)
+
+
+def binding_rows(rules) -> list[dict]:
+    """The binding rules of a rules table (a DataFrame, or Columns on the solve path) as
+    one dict each, in the table's order."""
+    if rules is None or not len(rules) or "binding" not in rules:
+        return []
+    from landalloc.formulations.columns import Columns
+
+    if isinstance(rules, Columns):  # the solve path: no pandas
+        import numpy as np
+
+        return rules.take(np.asarray(rules["binding"], dtype=bool)).records()
+    return rules[rules["binding"].astype(bool)].to_dict("records")
 
 
 def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
     """Each binding rule of a rules table in words: label, activity, price where unique."""
     out = []
-    if rules is None or not len(rules) or "binding" not in rules:
-        return out
-    for _, r in rules[rules["binding"].astype(bool)].iterrows():
+    for r in binding_rows(rules):
         label = r["label_zh"] if lang != "en" else r["label_en"]
         a = r["activity"]
         act = fmt(a) if missing(a) or abs(a) >= 1 else f"{a:.3f}"
@@ -224,9 +208,8 @@ def price_warnings(rules, duals_unique: bool | None, allocation_unique: bool | N
                    lang: str) -> list[str]:
     """Prices that are not unique; other allocations with the same output."""
     out = []
-    if rules is not None and len(rules) and "binding" in rules and duals_unique is False:
-        b = rules[rules["binding"].astype(bool)]
-        n = int((~b["price_unique"].astype(bool)).sum())
+    if duals_unique is False:
+        n = sum(not bool(r.get("price_unique")) for r in binding_rows(rules))
         if n:
             out.append(say(lang, f"{n} 条起约束规则的影子价格不唯一（退化最优解），"
                                  "只给出多 1 / 少 1 公顷时实测的产出变化",

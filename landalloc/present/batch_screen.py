@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from landalloc.present.answer import answer, fit_columns, fmt, say, ties_at_best
 
@@ -145,8 +143,7 @@ def print_batch(summary, params: dict[int, dict[str, object]],
                     "summary.parquet.", "\n") if more > 0 else None)
         fit_columns(console, say(lang, f"产出最高的 {len(order)} 个情景及其参数",
                                  f"The {len(order)} best scenarios and their parameters"),
-                    say(lang, "情景", "scenario"), names, cols, note=note,
-                    make=lambda **kw: Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw))
+                    say(lang, "情景", "scenario"), names, cols, note=note)
 
 
 _ZH = {"optimal": "最优", "infeasible": "无可行解", "invalid": "输入有误", "error": "出错",
@@ -184,5 +181,4 @@ def _against(console: Console, ok, params, keys: list[str], lang: str, unit: str
     fit_columns(console, say(lang, f"产出随各参数的变化（斜率：每单位参数的 {unit}，最小二乘）",
                              f"Output against each varied parameter (slope: {unit} per unit, "
                              "least squares)"),
-                say(lang, "参数", "parameter"), [r[0] for r in rows], cols,
-                make=lambda **kw: Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw))
+                say(lang, "参数", "parameter"), [r[0] for r in rows], cols)

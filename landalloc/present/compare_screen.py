@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from landalloc.present.answer import NARROW, answer, fit_columns, fmt, name, say, status_words
 
@@ -68,8 +66,7 @@ def print_comparison(results: list, table, names: list[str], moved,
         labels = [say(lang, "预计产出", "projected output") + f" ({unit})"
                   if row["kind"] == "objective" else
                   _item(row["kind"], row["item"], zh, lang, narrow) for row in rows]
-        fit_columns(console, title, "", labels, cols,
-                    make=lambda **kw: Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw))
+        fit_columns(console, title, "", labels, cols)
 
     obj = table[table["kind"] == "objective"]
     if len(obj) > 1:  # one row per status label: merge into one row of the objective

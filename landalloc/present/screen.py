@@ -7,22 +7,23 @@ import re
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from landalloc.present.answer import (
     NARROW,
     answer,
+    binding_rows,
     fit_columns,
     fmt,
     missing,
     name,
-    num_column,
     price_warnings,
     rule_words,
     say,
     wrap_cjk,
 )
+from landalloc.present.grid import Col, print_table
 from landalloc.results.result import Result
 
 _fmt = fmt
@@ -90,7 +91,7 @@ def _title(inst, lang: str) -> str:
 
 def binding_words(result: Result, lang: str) -> list[str]:
     """Each binding rule in words: its label, its figure, its price where it is unique."""
-    return rule_words(result.rules(), lang, result.lp.objective_unit)
+    return rule_words(result.rule_columns(), lang, result.lp.objective_unit)
 
 
 def assumed_figures(result: Result, lang: str) -> list[str]:
@@ -109,7 +110,7 @@ def assumed_figures(result: Result, lang: str) -> list[str]:
 def warnings(result: Result, lang: str) -> list[str]:
     """What a reader must not miss: prices not unique, other optima, assumed figures."""
     an = result.analysis
-    out = price_warnings(result.rules(), None if an is None else an.duals_unique,
+    out = price_warnings(result.rule_columns(), None if an is None else an.duals_unique,
                          None if an is None else an.allocation_unique, lang)
     assumed = assumed_figures(result, lang)
     if assumed:
@@ -143,65 +144,61 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
            against_words if change is not None else None, binding_words(result, lang),
            warnings(result, lang), title=title)
 
-    m = result.matrix().T  # districts down, sectors across: the same as the report
-    used = [d for d in m.index if m.loc[d].sum() > 0]
+    g = result.grid().T  # districts down, sectors across: the same as the report
+    sectors, districts = result.lp.sectors, result.lp.districts
+    by_district = g.sum(axis=1)
+    used = [j for j in range(len(districts)) if by_district[j] > 0]
     cols = [(wrap_cjk(name(lang, inst.sectors[s].zh, s, narrow=True)) if lang != "both"
              or narrow else f"{inst.sectors[s].zh}\n{s}",
-             [_fmt(m.loc[d, s]) if m.loc[d, s] else "·" for d in used]) for s in m.columns]
-    cols.append((say(lang, "合计", "total", "\n"), [_fmt(m.loc[d].sum()) for d in used]))
-    footer = [_fmt(m[s].sum()) for s in m.columns] + [_fmt(m.values.sum())]
+             [_fmt(g[j, i]) if g[j, i] else "·" for j in used]) for i, s in enumerate(sectors)]
+    cols.append((say(lang, "合计", "total", "\n"), [_fmt(by_district[j]) for j in used]))
+    footer = [_fmt(v) for v in g.sum(axis=0)] + [_fmt(g.sum())]
     fit_columns(console, say(lang, "新增工业用地分配（公顷，有用地的区县）",
                              "New industrial land allocated (ha), districts with land"),
-                say(lang, "区县", "district"), [name(lang, inst.districts[d].zh, d, narrow)
-                                               for d in used],
-                cols, footer, say(lang, "合计", "total"), make=_table)
+                say(lang, "区县", "district"), [name(lang, inst.districts[districts[j]].zh,
+                                                    districts[j], narrow) for j in used],
+                cols, footer, say(lang, "合计", "total"))
 
     kinds = {"sector": ("产业", "sector"), "district": ("区县", "district"),
              "zone": ("片区", "zone")}
     for kind, (kzh, ken) in kinds.items():
-        df = result.totals(kind)
-        alloc = [_fmt(r["hectares"]) for _, r in df.iterrows()]
-        plan = [_plan(r["plan_min"], r["plan_max"]) for _, r in df.iterrows()]
-        tt = _table(title=say(lang, f"按{kzh}合计与规划指标（公顷）",
-                              f"Totals by {ken} against the plan (ha)"), title_justify="left")
-        tt.add_column(say(lang, kzh, ken), overflow="fold")
-        num_column(tt, say(lang, "分配", "allocated"), alloc)
-        num_column(tt, say(lang, "规划", "plan"), plan)
-        tt.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
-        for (_, r), a, p in zip(df.iterrows(), alloc, plan, strict=True):
-            tt.add_row(escape(name(lang, r["zh"], r["id"], narrow)), a, p,
-                       "" if _missing(r["source"]) else escape(cite(str(r["source"]), lang)))
-        console.print(tt)
+        df = result.totals_rows(kind)
+        alloc = [_fmt(r["hectares"]) for r in df]
+        plan = [_plan(r["plan_min"], r["plan_max"]) for r in df]
+        print_table(console, say(lang, f"按{kzh}合计与规划指标（公顷）",
+                                 f"Totals by {ken} against the plan (ha)"), [
+            Col(say(lang, kzh, ken), [name(lang, r["zh"], r["id"], narrow) for r in df],
+                wrap=True, markup=False),
+            Col(say(lang, "分配", "allocated"), alloc, right=True),
+            Col(say(lang, "规划", "plan"), plan, right=True),
+            Col(say(lang, "出处", "source"), ["" if _missing(r["source"]) else
+                                             cite(str(r["source"]), lang) for r in df],
+                wrap=True, markup=False)])
 
-    rules = result.rules()
-    binding = rules[rules["binding"].astype(bool)]
-    tr = _table(title=say(lang, f"起约束作用的规则：指标多 1 / 少 1 个单位的价值（{unit}）",
-                          f"Binding rules: what one more / one less unit of the figure is "
-                          f"worth ({unit})"), title_justify="left")
     rows = []
-    for _, r in binding.iterrows():
+    for r in binding_rows(result.rule_columns()):
         lo = None if math.isinf(r["lower"]) else r["lower"]
         hi = None if math.isinf(r["upper"]) else r["upper"]
         price = (_fmt(r["shadow_price"], 4) if r["price_unique"]
                  else say(lang, "不唯一", "not unique"))
         label = {"zh": r["label_zh"], "en": r["name"]}.get(lang, f"{r['name']}\n{r['label_zh']}")
         src = cite(str(r["source"]), lang)
-        if narrow:
-            label = f"{escape(label)}\n[dim]{escape(src)}[/]"
+        if narrow:  # the source under the rule, dim
+            label = Text(label + "\n") + Text(src, style="dim")
         rows.append((label, _fmt(r["activity"]), _plan(lo, hi), price,
                      f"{_measured(r['value_one_more_ha'], lang)} / "
                      f"{_measured(r['value_one_less_ha'], lang)}", src))
-    tr.add_column(say(lang, "规则", "rule"), overflow="fold", ratio=1)
-    for j, head in enumerate((say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
-                              say(lang, "影子价格", "shadow price"),
-                              say(lang, "+1 / −1 实测", "+1 / −1 measured")), start=1):
-        num_column(tr, head, [row[j] for row in rows])
+    heads = (say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
+             say(lang, "影子价格", "shadow price"), say(lang, "+1 / −1 实测", "+1 / −1 measured"))
+    cols = [Col(say(lang, "规则", "rule"), [row[0] for row in rows], wrap=True, markup=False),
+            *(Col(h, [row[j] for row in rows], right=True, wrap=j > 2)  # words may wrap
+              for j, h in enumerate(heads, 1))]
     if not narrow:
-        tr.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
-    for row in rows:
-        tr.add_row(row[0] if narrow else escape(row[0]), *row[1:5],
-                   *(() if narrow else (escape(row[5]),)))
-    console.print(tr)
+        cols.append(Col(say(lang, "出处", "source"), [row[5] for row in rows], wrap=True,
+                        markup=False))
+    print_table(console, say(lang, f"起约束作用的规则：指标多 1 / 少 1 个单位的价值（{unit}）",
+                             f"Binding rules: what one more / one less unit of the figure is "
+                             f"worth ({unit})"), cols)
     console.print(say(lang, "最大约束违背", "max violation", " ")
                   + f": {result.max_violation:.2e}", highlight=False)
     pf = result.plan_fit()

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.rule_kinds import KINDS, figure_path
+from landalloc.formulations.sparse import Csc
 from landalloc.plan.model import BOUND_KEYS, Instance, as_bound
 from landalloc.plan.overrides import COLLECTIONS
 
@@ -53,7 +54,7 @@ Change = tuple[EntryMap, float]
 
 
 def _array(lp: LinearProgram, name: str) -> np.ndarray:
-    return lp.A.data if name == "A" else getattr(lp, name)
+    return lp.matrix.data if name == "A" else getattr(lp, name)
 
 
 def _same_shape(a: LinearProgram, b: LinearProgram) -> bool:
@@ -177,9 +178,8 @@ def lp_with(lp: LinearProgram, changes: list[Change]) -> LinearProgram:
             arrays[e.array] = _array(lp, e.array).astype(float, copy=True)
         arrays[e.array][e.index] = e.values(v)
     if "A" in arrays:
-        A = lp.A.copy()
-        A.data = arrays.pop("A")
-        arrays["A"] = A
+        M = lp.matrix
+        arrays["matrix"] = Csc(M.shape, M.indptr.copy(), M.indices.copy(), arrays.pop("A"))
     return dataclasses.replace(lp, **arrays)
 
 

@@ -151,11 +151,11 @@ def random_lp(n_sectors: int, n_districts: int, seed: int = 0, n_zones: int = 3,
               src) for k in range(Z)]
     allowed = d.allowed.ravel()
     return LinearProgram(
-        c=d.output.ravel().copy(), A=A,
+        c=d.output.ravel().copy(), matrix=A,
         row_lower=np.concatenate([[d.total], d.quota_lo, np.full(D, -np.inf), d.zone_lo]),
         row_upper=np.concatenate([[d.total], d.quota_hi, d.cap, d.zone_hi]),
         col_lower=np.zeros(n), col_upper=np.where(allowed, np.inf, 0.0),
-        rows=row_table(meta),
+        row_info=row_table(meta),
         sectors=[f"s{i}" for i in range(S)], districts=[f"d{j}" for j in range(D)],
         col_sector=col_sector, col_district=col_district,
         name=f"synthetic-{S}x{D}-{seed} synthetic")

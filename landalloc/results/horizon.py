@@ -66,8 +66,8 @@ class HorizonResult(Solved):
                 mine["lower"] = mine["name"].map(bounds)
                 mine["upper"] = mine["name"].map(pd.Series(block.row_upper,
                                                            index=block.rows["name"]))
-                an = replace(self.analysis, rules=mine.reset_index(drop=True),
-                             cells=pd.DataFrame(), solution=raw)
+                an = replace(self.analysis, rule_columns=mine.reset_index(drop=True),
+                             cell_columns=pd.DataFrame(), solution=raw)
             out[p] = label(h.instances[k], block, raw,
                            self.record.get("per_period", {}).get(p, {}), an)
         return out

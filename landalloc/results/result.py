@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from landalloc.formulations.columns import Columns
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.tie_break import RULE as TIE_BREAK_RULE
 from landalloc.plan.model import Instance
@@ -67,33 +67,47 @@ class Result(Solved):
     tolerance: Tolerance = field(default_factory=Tolerance)  # the solve's own policy
 
 
-    def matrix(self) -> pd.DataFrame:
-        """Hectares, sectors x districts (zeros where nothing goes)."""
+    def grid(self) -> np.ndarray:
+        """Hectares as a (sectors, districts) array (zeros where nothing goes)."""
         x = self.raw.x if self.raw.x is not None else np.zeros(self.lp.num_col)
-        grid = np.where(np.abs(x) < self.tolerance.ha, 0.0, x).reshape(len(self.lp.sectors),
-                                                              len(self.lp.districts))
-        return pd.DataFrame(grid, index=pd.Index(self.lp.sectors, name="sector"),
+        return np.where(np.abs(x) < self.tolerance.ha, 0.0, x).reshape(len(self.lp.sectors),
+                                                                      len(self.lp.districts))
+
+    def matrix(self) -> Any:
+        """Hectares, sectors x districts, as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.grid(), index=pd.Index(self.lp.sectors, name="sector"),
                             columns=pd.Index(self.lp.districts, name="district"))
 
-    def allocation(self) -> pd.DataFrame:
-        """Long format: sector, district, hectares (non-zero cells only)."""
+    def allocation(self) -> Any:
+        """Long format: sector, district, hectares (non-zero cells only), a DataFrame."""
         long = self.matrix().stack().rename("hectares").reset_index()
         return long[long["hectares"] > self.tolerance.ha].reset_index(drop=True)
 
-    def totals(self, kind: str) -> pd.DataFrame:
-        """Hectares per sector, district or zone beside the plan's figure."""
-        inst, m = self.instance, self.matrix()
+    def allocated_cells(self) -> list[tuple[str, str, float]]:
+        """(sector, district, hectares) of every cell with land, sector-major."""
+        g = self.grid()
+        return [(s, d, float(g[i, j])) for i, s in enumerate(self.lp.sectors)
+                for j, d in enumerate(self.lp.districts) if g[i, j] > self.tolerance.ha]
+
+    def totals_rows(self, kind: str) -> list[dict[str, Any]]:
+        """Hectares per sector, district or zone beside the plan's figure, a dict per item."""
+        inst, g = self.instance, self.grid()
         if kind == "sector":
-            got = m.sum(axis=1)
+            got = dict(zip(self.lp.sectors, g.sum(axis=1), strict=True))
             items = inst.sectors
             bound = {k: v.quota for k, v in items.items()}
         elif kind == "district":
-            got = m.sum(axis=0)
+            got = dict(zip(self.lp.districts, g.sum(axis=0), strict=True))
             items = inst.districts
             bound = {k: v.cap for k, v in items.items()}
         elif kind == "zone":
-            zone_of = pd.Series({d: v.zone for d, v in inst.districts.items()})
-            got = m.sum(axis=0).groupby(zone_of).sum().reindex(list(inst.zones), fill_value=0)
+            got = dict.fromkeys(inst.zones, 0.0)
+            for d, ha in zip(self.lp.districts, g.sum(axis=0), strict=True):
+                zone = inst.districts[d].zone if d in inst.districts else None
+                if zone in got:
+                    got[zone] += ha
             items = inst.zones
             bound = {k: v.total for k, v in items.items()}
         else:
@@ -106,24 +120,33 @@ class Result(Solved):
                          "plan_min": None if b is None else b.min,
                          "plan_max": None if b is None else b.max,
                          "source": None if b is None else (b.source or b.assumption)})
-        return pd.DataFrame(rows)
+        return rows
 
-    def rules(self) -> pd.DataFrame:
+    def totals(self, kind: str) -> Any:
+        """`totals_rows` as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.totals_rows(kind))
+
+    def rule_columns(self) -> Columns:
         """One row per rule, read from the analysis: activity, bounds, binding, the shadow
         price where it is unique (NaN where not), the measured value of one more and one
         less unit, ranging. `dual` is the shadow price's old name."""
-        if self.analysis is not None and len(self.analysis.rules):
-            df = self.analysis.rules.copy()
-            df["dual"] = df["shadow_price"]
-            return df
-        df = self.lp.rows.copy()
-        df["lower"], df["upper"] = self.lp.row_lower, self.lp.row_upper
-        for col in ("activity", "dual", "shadow_price", "value_one_more_ha",
-                    "value_one_less_ha", "range_lower", "range_upper"):
-            df[col] = np.nan
-        df["binding"] = False
-        df["price_unique"] = False
-        return df
+        if self.analysis is not None and len(self.analysis.rule_columns):
+            cols = self.analysis.rule_columns
+            return cols.with_columns(dual=cols["shadow_price"])
+        m = self.lp.num_row
+        nan = np.full(m, np.nan)
+        return self.lp.row_info.with_columns(
+            lower=self.lp.row_lower, upper=self.lp.row_upper,
+            **{c: nan.copy() for c in ("activity", "dual", "shadow_price",
+                                       "value_one_more_ha", "value_one_less_ha",
+                                       "range_lower", "range_upper")},
+            binding=np.zeros(m, bool), price_unique=np.zeros(m, bool))
+
+    def rules(self) -> Any:
+        """`rule_columns` as a pandas DataFrame."""
+        return self.rule_columns().frame.copy()
 
     def plan_fit(self) -> dict[str, Any] | None:
         """The plan-fit block (results/plan_fit.py); None when not optimal."""
@@ -154,12 +177,10 @@ class Result(Solved):
                     "assumption": None if r is None else r.assumed}
 
         out["allocation"] = [
-            {"sector": r.sector, "district": r.district, "hectares": float(r.hectares),
-             **role_of(r.sector, r.district)}
-            for r in self.allocation().itertuples()]
+            {"sector": sec, "district": dis, "hectares": ha, **role_of(sec, dis)}
+            for sec, dis, ha in self.allocated_cells()]
         out["plan_fit"] = self.plan_fit()
-        out["totals"] = {kind: {r["id"]: float(r["hectares"])
-                                for _, r in self.totals(kind).iterrows()}
+        out["totals"] = {kind: {r["id"]: float(r["hectares"]) for r in self.totals_rows(kind)}
                          for kind in ("sector", "district", "zone")}
         an = self.analysis
         measures = self.lp.meta.get("measures") or {}
@@ -178,7 +199,7 @@ class Result(Solved):
              "unit": r.get("unit"), "meaning": r.get("meaning"),
              "binding": bool(r["binding"]), "source": r["source"],
              **achieved_columns(measures.get(r["name"]), self.raw.x)}
-            for _, r in self.rules().iterrows()]
+            for r in self.rule_columns().records()]
         out["groups"] = self.groups()
         return out
 
@@ -187,13 +208,13 @@ class Result(Solved):
         may overlap: a sector counts in every group it belongs to), beside its bounds."""
         if self.raw.x is None:
             return {}
-        inst, m = self.instance, self.matrix()
-        by_sector = m.sum(axis=1)
-        total = float(by_sector.sum())
+        inst = self.instance
+        by_sector = dict(zip(self.lp.sectors, self.grid().sum(axis=1), strict=True))
+        total = float(sum(by_sector.values()))
         out = {}
         for g, grp in inst.sector_groups.items():
             members = [s for s in inst.sectors if g in inst.groups_of(s)]
-            ha = float(by_sector.reindex(members).fillna(0.0).sum())
+            ha = float(sum(by_sector.get(s, 0.0) for s in members))
             out[g] = {"members": members, "hectares": ha,
                       "share": ha / total if total > 0 else None,
                       "share_min": None if grp.share is None else grp.share.min,
