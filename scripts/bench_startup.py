@@ -65,7 +65,7 @@ PHASES = [
     ("import scipy.sparse", "import scipy.sparse"),
     ("import pydantic", "import pydantic"),
     ("import plan.model (models)", "import landalloc.plan.model"),
-    ("import plan.loading (ruamel)", "import landalloc.plan.loading"),
+    ("import plan.loading (PyYAML)", "import landalloc.plan.loading"),
     ("import highspy", "import highspy"),
     ("import landalloc.api (rest)", "import landalloc.api"),
     ("import rich + present.screen", "import landalloc.present.screen"),
