@@ -63,7 +63,7 @@ PHASES = [
     ("import numpy", "import numpy"),
     ("import pydantic", "import pydantic"),
     ("import plan.model (models)", "import landalloc.plan.model"),
-    ("import plan.loading (YAML)", "import landalloc.plan.loading"),
+    ("import plan.loading (PyYAML)", "import landalloc.plan.loading"),
     ("import highspy", "import highspy"),
     ("import landalloc.api (rest)", "import landalloc.api"),
     ("import rich + present.screen", "import landalloc.present.screen"),
