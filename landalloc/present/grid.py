@@ -134,9 +134,15 @@ def render(console: Console, title: str, cols: Sequence[Col], footer: bool = Fal
 
 
 def _title(title: str, console: Console) -> list[str]:
+    """The title in lines of the console's width; one too long breaks first before its
+    " — " part (what the table is of: a period, a group), which stays whole if it can."""
     if not title:
         return []
-    return [t.plain for t in Text(title).wrap(console, console.width)]
+    parts = [title]
+    if cell_len(title) > console.width and " — " in title:
+        head, tail = title.rsplit(" — ", 1)
+        parts = [head, "— " + tail]
+    return [t.plain for part in parts for t in Text(part).wrap(console, console.width)]
 
 
 def print_table(console: Console, title: str, cols: Sequence[Col], footer: bool = False
