@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import landalloc
+from landalloc.present.report.figure import MIN_PRINT_PT
 from tests.serve_live import CHROMIUM_ARGS, chromium_path
 
 pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -18,7 +19,6 @@ if chromium_path() is None:
                 "LANDALLOC_CHROMIUM)", allow_module_level=True)
 
 A4 = (595.28, 841.89)  # pt
-MIN_PT = 7.0
 #: CSS pixels of the A4 landscape page's content box (297 mm - 2 x 12 mm), where charts print
 CHART_BOX_PX = (297 - 24) / 25.4 * 96
 
@@ -105,7 +105,7 @@ def test_chart_text_is_legible_as_printed(printed):
         # a text of s pt is s * DPI / 72 PNG pixels tall; shown at shown/natural CSS px
         # per PNG px, and 72/96 pt per CSS px
         pt = f["minPt"] * DPI / 72 * f["shownPx"] / f["naturalPx"] * 72 / 96
-        if pt < MIN_PT - 0.05:
+        if pt < MIN_PRINT_PT - 0.05:
             small.append((f["key"], round(pt, 2)))
     assert not small, small
 
@@ -116,7 +116,7 @@ def test_the_legibility_check_can_fail():
     # a 20-inch chart with 8 pt text squeezed into the landscape box prints below 7 pt
     natural = 20 * DPI
     pt = 8 * DPI / 72 * min(CHART_BOX_PX, natural) / natural * 72 / 96
-    assert pt < MIN_PT
+    assert pt < MIN_PRINT_PT
 
 
 def _png_width(path: Path) -> int:

@@ -1,4 +1,4 @@
-"""A chart as a report carries it: title, caption, PNG bytes; and how figures are finished.
+"""A chart as a report carries it (title, caption, PNG, its figure); how figures are finished.
 
 Figures are built with matplotlib's object API on an Agg canvas (no pyplot, no global
 figure state), so reports can be drawn from threads and never open a window.
@@ -11,7 +11,8 @@ import struct
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -19,23 +20,31 @@ from matplotlib.figure import Figure
 
 from landalloc.present.report import fonts
 
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_pdf import PdfPages
+
 DPI = 110
-#: Where a chart prints (report.html's print stylesheet: an A4 landscape page, 12 mm
-#: margins, a caption line): the box, in inches, and the smallest text it may print at.
+#: Where a chart prints, in inches: an A4 landscape page less 12 mm margins and a caption
+#: line, in report.html's print stylesheet and on report.pdf's chart pages alike.
 PRINT_BOX_IN = (10.7, 6.9)
+#: The smallest text of a report as printed, in pt: charts, tables and text pages.
 MIN_PRINT_PT = 7.0
 PAD_IN = 0.25
+#: How a chart is saved, as PNG and as a page of report.pdf: the same bounds in both.
+SAVE = {"dpi": DPI, "bbox_inches": "tight", "pad_inches": PAD_IN, "facecolor": "white"}
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One picture of a report: `key` names its PNG file."""
+    """One picture of a report: `key` names its PNG file; `figure` is kept so report.pdf
+    draws it again as vector (save_pdf_page): its text stays text, sharp, at a known size."""
 
     key: str
     title: str
     caption: str
     png: bytes
     min_font_pt: float = 0.0  # the smallest text drawn, in pt at the figure's own size
+    figure: Figure | None = field(default=None, compare=False, repr=False)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -76,19 +85,27 @@ def finish(fig: Figure, key: str, title: str, caption: str) -> Chart:
     print_floor(fig)
     smallest = min((t.get_fontsize() for t in _texts(fig)), default=0.0)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=PAD_IN,
-                facecolor="white")
-    fig.clear()
-    return Chart(key, title, caption, buf.getvalue(), float(smallest))
+    fig.savefig(buf, format="png", **SAVE)
+    return Chart(key, title, caption, buf.getvalue(), float(smallest), fig)
+
+
+def save_pdf_page(pdf: PdfPages, chart: Chart) -> None:
+    """The chart as one page of the PdfPages `pdf`, at its own size (as its PNG), in vector;
+    report.pdf then scales the page onto an A4 landscape one."""
+    with style():  # fonts are looked up, and tick labels formatted, when drawn
+        pdf.savefig(chart.figure, **SAVE)
+
+
+def fit_scale(width_in: float, height_in: float) -> float:
+    """How much report.pdf scales a chart of width x height inches: to fill PRINT_BOX_IN."""
+    return min(PRINT_BOX_IN[0] / width_in, PRINT_BOX_IN[1] / height_in)
 
 
 def print_scale(width_in: float, height_in: float) -> float:
-    """Printed size / own size of a chart whose PNG is width x height inches at DPI: the
-    page shows it at its CSS size (PNG pixels as CSS pixels, 96 per inch), shrunk to fit
-    PRINT_BOX_IN, never enlarged."""
-    css_w, css_h = width_in * DPI / 96, height_in * DPI / 96
-    fit = min(1.0, PRINT_BOX_IN[0] / css_w, PRINT_BOX_IN[1] / css_h)
-    return fit * css_w / width_in
+    """Printed size / own size of a chart of width x height inches, the smaller of its two
+    prints: report.html shows the PNG at its CSS size (PNG pixels as CSS pixels, 96 per
+    inch) shrunk to fit PRINT_BOX_IN, never enlarged; report.pdf fits it to the box."""
+    return min(DPI / 96, fit_scale(width_in, height_in))
 
 
 def _texts(fig: Figure) -> list:
@@ -98,7 +115,7 @@ def _texts(fig: Figure) -> list:
 
 
 def print_floor(fig: Figure) -> float:
-    """Enlarge any text that would print below MIN_PRINT_PT (charts wider than the page
+    """Enlarge any text that would print below MIN_PRINT_PT (charts larger than the page
     print smaller than drawn); returns the floor, in pt at the figure's size."""
     floor = 0.0
     for _ in range(2):  # larger text can grow the drawing: measure again

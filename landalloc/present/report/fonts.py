@@ -111,6 +111,7 @@ def rc_params() -> dict:
         "font.sans-serif": [*names, "DejaVu Sans"],
         "axes.unicode_minus": False,
         "svg.fonttype": "none",
+        "pdf.fonttype": 42,  # fonts embedded as subsets of themselves (Type 42)
     }
 
 

@@ -4,8 +4,11 @@ Page 1 is the conclusion (结论) in words; then the plan's tables 表3-1 … �
 allocation beside each of the plan's figures, the sector x district matrix (forbidden cells
 marked), the map and the charts. Figures that are assumptions carry a '*' and a footnote.
 Every page is numbered; a table that does not fit continues on the next page with its
-header repeated, never split inside a row. Drawn with matplotlib's PdfPages; the Chinese
-font (fonts.py) is embedded as a subset (Type 42).
+header repeated, never split inside a row, and no text is smaller than MIN_PRINT_PT (a cell
+wraps instead). Drawn with matplotlib's PdfPages; the Chinese font (fonts.py) is embedded as
+a subset (Type 42). Charts are vector: each is drawn as a page of its own size in the same
+file, then scaled onto its landscape page with pypdf, so it prints sharp and its text is
+text whose printed size can be read back.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landalloc.present.report import fonts
-from landalloc.present.report.figure import Chart
+from landalloc.present.report.figure import MIN_PRINT_PT, Chart, fit_scale, save_pdf_page
 from landalloc.present.report.labels import Labels
 from landalloc.results.result import Result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 A4 = (210 / 25.4, 297 / 25.4)  # inches
 TOP, BOTTOM, LEFT, RIGHT = 0.94, 0.07, 0.08, 0.92
@@ -62,11 +68,14 @@ class _Pages:
     def __init__(self) -> None:
         self.pages: list[Callable[[Any], None]] = []
         self.landscape: list[bool] = []
+        self.charts: list[Chart | None] = []
 
-    def add(self, draw: Callable[[Any], None], landscape: bool = False) -> None:
-        """A page; a chart's page is A4 landscape, so its text prints as large as drawn."""
+    def add(self, draw: Callable[[Any], None], landscape: bool = False,
+            chart: Chart | None = None) -> None:
+        """A page; a chart's page is A4 landscape, the chart placed on it after drawing."""
         self.pages.append(draw)
         self.landscape.append(landscape)
+        self.charts.append(chart)
 
     def size(self, index: int) -> tuple[float, float]:
         return (A4[1], A4[0]) if self.landscape[index] else A4
@@ -192,16 +201,18 @@ def _plan_rows(result: Result, lb: Labels, table: str) -> list[list[str]]:
     return rows
 
 
-MIN_PT = 5.5  # the smallest text a cell is shrunk to
-ONE_LINE_PT = 7.0  # below this a long label reads better on two lines
-TWO_LINE_PT = 6.2  # two lines at most this size fit a table row
+ROW = LINE * 1.25  # a table row of one line, in figure height
+LINESPACING = 1.1  # of a cell's lines
+CELL_PAD_PT = 3.0  # above and below the text of a wrapped cell
+TABLE_FLOOR = BOTTOM + 0.07  # no table row below this (the note and page number under it)
 
 
-def fit_cell(text: str, width_in: float, size: float) -> tuple[str, float]:
-    """A cell's text and font size so that it stays inside its column: the size shrinks
-    to ONE_LINE_PT, then the label wraps onto two lines (shrunk further if it must, not
-    below MIN_PT); a number is never cut. Widths are estimated from display columns (a
-    Chinese character is one em, a Latin character half of one)."""
+def fit_cell(text: str, width_in: float, size: float,
+             smallest: float = MIN_PRINT_PT) -> tuple[str, float]:
+    """A cell's text and font size so that it stays inside its column: the size shrinks,
+    not below `smallest`, then the text wraps onto as many lines as it needs; a word or a
+    number is never cut. Widths are estimated from display columns (a Chinese character is
+    one em, a Latin character half of one)."""
     def em_in(t: str, pt: float) -> float:
         return max((width_of(line) for line in t.split("\n")), default=0) * 0.5 * pt / 72
 
@@ -209,77 +220,74 @@ def fit_cell(text: str, width_in: float, size: float) -> tuple[str, float]:
     need = em_in(text, size)
     if need <= avail:
         return text, size
-    if em_in(text, ONE_LINE_PT) <= avail or "\n" in text:
-        return text, max(MIN_PT, size * avail / need)
-    half = (width_of(text) + 1) // 2 + 2
-    lines = wrap(text, half)
-    two = "\n".join([lines[0], " ".join(lines[1:])] if len(lines) > 2 else lines)
-    return two, max(MIN_PT, min(TWO_LINE_PT, size * avail / em_in(two, size)))
+    pt = max(smallest, size * avail / need)
+    if em_in(text, pt) <= avail:
+        return text, pt
+    return "\n".join(wrap(text, int(avail * 72 / (0.5 * pt)))), pt
 
 
-def _draw_table(fig, y: float, headers: list[str], rows: list[list[str]],
-                widths: list[float], shade: list[list[bool]] | None = None,
-                right: set[int] | None = None, size: float = 8.0) -> float:
-    """Rows from y down; returns the y under the last row. Caller ensures they fit."""
+def _fit_row(cells: list[Any], xs: list[float], size: float
+             ) -> tuple[list[tuple[str, float]], float]:
+    """A row's cells fitted to their columns, and its height: one line's, or as tall as
+    the lines of its longest cell."""
+    fitted = [fit_cell(str(c), (xs[k + 1] - xs[k]) * A4[0], size) for k, c in enumerate(cells)]
+    tall_pt = max((t.count("\n") + 1) * LINESPACING * pt for t, pt in fitted) + 2 * CELL_PAD_PT
+    return fitted, max(ROW, tall_pt / 72 / A4[1])
+
+
+def _draw_row(fig, y: float, fitted: list[tuple[str, float]], h: float, xs: list[float],
+              right: set[int], head: bool = False, shades: list[bool] | None = None) -> None:
+    """One table row from y down, `h` tall."""
     from matplotlib.patches import Rectangle
 
-    right = right if right is not None else set(range(1, len(headers)))
-    xs = [LEFT]
-    for w in widths:
-        xs.append(xs[-1] + w * (RIGHT - LEFT))
-    h = LINE * 1.25
-
-    def row(cells, yy, bold=False, shades=None):
-        nonlocal h
-        h = LINE * 1.25 * (max(str(c).count("\n") for c in cells) + 1 if bold else 1)
-        fig.add_artist(Rectangle((LEFT, yy - h), RIGHT - LEFT, h, transform=fig.transFigure,
-                                 facecolor="#e8eef5" if bold else "none", edgecolor="#bbbbbb",
-                                 lw=0.4))
-        for k, text in enumerate(cells):
-            if shades and shades[k]:
-                fig.add_artist(Rectangle((xs[k], yy - h), xs[k + 1] - xs[k], h,
-                                         transform=fig.transFigure, facecolor="#cfcfcf",
-                                         edgecolor="none", hatch="///", lw=0))
-            text, pt = fit_cell(str(text), (xs[k + 1] - xs[k]) * A4[0], size)
-            if k in right:
-                fig.text(xs[k + 1] - 0.004, yy - h / 2, text, ha="right", va="center",
-                         fontsize=pt, color="#000000" if bold else "#111111",
-                         linespacing=1.1)
-            else:
-                fig.text(xs[k] + 0.004, yy - h / 2, text, ha="left", va="center",
-                         fontsize=pt, color="#000000" if bold else "#111111",
-                         linespacing=1.1)
-
-    row(headers, y, bold=True)
-    y -= h
-    h = LINE * 1.25
-    for i, cells in enumerate(rows):
-        row(cells, y, shades=shade[i] if shade else None)
-        y -= h
-    return y
-
-
-def _rows_per_page(start_y: float) -> int:
-    return int((start_y - BOTTOM - 0.05) / (LINE * 1.25)) - 1
+    fig.add_artist(Rectangle((LEFT, y - h), RIGHT - LEFT, h, transform=fig.transFigure,
+                             facecolor="#e8eef5" if head else "none", edgecolor="#bbbbbb",
+                             lw=0.4))
+    for k, (text, pt) in enumerate(fitted):
+        if shades and shades[k]:
+            fig.add_artist(Rectangle((xs[k], y - h), xs[k + 1] - xs[k], h,
+                                     transform=fig.transFigure, facecolor="#cfcfcf",
+                                     edgecolor="none", hatch="///", lw=0))
+        x, ha = (xs[k + 1] - 0.004, "right") if k in right else (xs[k] + 0.004, "left")
+        fig.text(x, y - h / 2, text, ha=ha, va="center", fontsize=pt, linespacing=LINESPACING,
+                 color="#000000" if head else "#111111")
 
 
 def _table_pages(pages: _Pages, title: str, headers: list[str], rows: list[list[str]],
                  widths: list[float], note: str = "", shade=None, right=None,
                  size: float = 8.0, cont: str = "（续）") -> None:
-    """A table over as many pages as it needs, the header repeated, no row split."""
-    per = _rows_per_page(TOP - 0.06)
-    chunks = [rows[i:i + per] for i in range(0, len(rows), per)] or [[]]
-    shades = [shade[i:i + per] for i in range(0, len(rows), per)] if shade else None
+    """A table over as many pages as it needs, the header repeated, no row split: rows
+    wrap rather than print below MIN_PRINT_PT, so each page takes rows by their height."""
+    right = right if right is not None else set(range(1, len(headers)))
+    xs = [LEFT]
+    for w in widths:
+        xs.append(xs[-1] + w * (RIGHT - LEFT))
+    head, head_h = _fit_row(headers, xs, size)
+    fitted = [_fit_row(r, xs, size) for r in rows]
+    titles = [fit_cell(title + (c if k else ""), (RIGHT - LEFT) * A4[0], 13, smallest=10)
+              for k, c in enumerate(("", cont))]
+    room = TOP - 0.04 - (max(t.count("\n") for t, _ in titles)) * LINE - TABLE_FLOOR - head_h
+    chunks: list[list[int]] = [[]]
+    used = 0.0
+    for i, (_, h) in enumerate(fitted):
+        if chunks[-1] and used + h > room:
+            chunks.append([])
+            used = 0.0
+        chunks[-1].append(i)
+        used += h
     for k, chunk in enumerate(chunks):
         def draw(fig, k=k, chunk=chunk):
-            t = title + (cont if k else "")
-            t, pt = fit_cell(t, (RIGHT - LEFT) * A4[0], 13)
-            fig.text(LEFT, TOP, t, fontsize=max(pt, 10), va="top", color="#1f3a93")
-            y = _draw_table(fig, TOP - 0.04, headers, chunk, widths,
-                            shades[k] if shades else None, right, size)
+            t, pt = titles[min(k, 1)]
+            fig.text(LEFT, TOP, t, fontsize=pt, va="top", color="#1f3a93")
+            y = TOP - 0.04 - t.count("\n") * LINE
+            _draw_row(fig, y, head, head_h, xs, right, head=True)
+            y -= head_h
+            for i in chunk:
+                _draw_row(fig, y, *fitted[i], xs, right, shades=shade[i] if shade else None)
+                y -= fitted[i][1]
             if note and k == len(chunks) - 1:
-                for i, line in enumerate(wrap(note, 100)):
-                    fig.text(LEFT, y - 0.015 - i * LINE, line, fontsize=7.5, color="#444444",
+                for n, line in enumerate(wrap(note, 100)):
+                    fig.text(LEFT, y - 0.015 - n * LINE, line, fontsize=7.5, color="#444444",
                              va="top")
         pages.add(draw)
 
@@ -311,55 +319,90 @@ def _text_page(pages: _Pages, title: str, lines: list[str], width: int = 84,
 
 
 def _chart_pages(pages: _Pages, made: list[Chart]) -> None:
-    import matplotlib.image as mpimg
-
+    """A landscape page per chart; the chart itself is placed on it once the pages are
+    rendered (_place_charts)."""
     for c in made:
-        def draw(fig, c=c):
-            img = mpimg.imread(io.BytesIO(c.png), format="png")
-            h, w = img.shape[:2]
-            avail_w, avail_h = RIGHT - LEFT, TOP - BOTTOM - 0.02
-            fw, fh = fig.get_size_inches()
-            scale = min(avail_w * fw / w, avail_h * fh / h)
-            ww, hh = w * scale / fw, h * scale / fh
-            ax = fig.add_axes((LEFT + (avail_w - ww) / 2, TOP - hh, ww, hh))
-            ax.imshow(img, interpolation="lanczos")
-            ax.set_axis_off()
-        pages.add(draw, landscape=True)
+        pages.add(lambda fig: None, landscape=True, chart=c)
 
 
-def render_png(pages: _Pages, index: int) -> bytes:
-    """One page as PNG (to look at a page without a PDF viewer)."""
-    import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def page_figure(pages: _Pages, index: int, footer: tuple[str, str] = ("", "")) -> Figure:
+    """Page `index` as a matplotlib Figure, with its title and page number at the foot;
+    call inside fonts.rc_params(). A chart's page has only its foot."""
     from matplotlib.figure import Figure
 
-    with mpl.rc_context(fonts.rc_params()):
-        fig = Figure(figsize=pages.size(index), dpi=80)
-        FigureCanvasAgg(fig)
-        pages.pages[index](fig)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-    return buf.getvalue()
+    fig = Figure(figsize=pages.size(index))
+    pages.pages[index](fig)
+    title, number = footer  # at either end of the foot: a long title never runs into it
+    fig.text(LEFT, 0.03, title, ha="left", fontsize=7, color="#888888")
+    fig.text(RIGHT, 0.03, number, ha="right", fontsize=8, color="#555555")
+    return fig
+
+
+def footers(pages: _Pages, lb: Labels, title: str) -> list[tuple[str, str]]:
+    """Each page's foot: the report's title and the page number out of all."""
+    n = len(pages.pages)
+    return [(title, lb.join(f"第 {i} 页 / 共 {n} 页", f"page {i} of {n}", " · "))
+            for i in range(1, n + 1)]
 
 
 def _render(pages: _Pages, lb: Labels, title: str) -> bytes:
+    """The pages, then each chart as a page of its own size (one file: the fonts are
+    subset once), the charts then moved onto their landscape pages."""
     import matplotlib as mpl
     from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
 
-    rc = {**fonts.rc_params(), "pdf.fonttype": 42}
     buf = io.BytesIO()
-    n = len(pages.pages)
-    with mpl.rc_context(rc), PdfPages(buf, metadata={"Title": title,
-                                                      "Creator": "landalloc"}) as pdf:
-        for i, draw in enumerate(pages.pages, 1):
-            fig = Figure(figsize=pages.size(i - 1))
-            draw(fig)
-            fig.text(0.5, 0.03, lb.join(f"第 {i} 页 / 共 {n} 页", f"page {i} of {n}", " · "),
-                     ha="center", fontsize=8, color="#555555")
-            fig.text(RIGHT, 0.03, title, ha="right", fontsize=7, color="#888888")
-            pdf.savefig(fig)
-    return buf.getvalue()
+    meta = {"Title": title, "Creator": "landalloc"}
+    with mpl.rc_context(fonts.rc_params()), PdfPages(buf, metadata=meta) as out:
+        for i, foot in enumerate(footers(pages, lb, title)):
+            out.savefig(page_figure(pages, i, foot))
+        for c in pages.charts:
+            if c is not None:
+                save_pdf_page(out, c)
+    return _place_charts(buf.getvalue(), pages.charts)
+
+
+def _place_charts(data: bytes, charts: list[Chart | None]) -> bytes:
+    """Each chart's page (after the report's own pages in `data`) drawn on its landscape
+    page as a form, scaled by fit_scale into PRINT_BOX_IN and centred under the top
+    margin, and dropped as a page of its own. The form reuses the page's content stream
+    as it is: nothing is parsed or copied."""
+    if not any(charts):
+        return data
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    n = len(charts)
+    own = iter(writer.pages[n:])
+    for k, (page, chart) in enumerate(zip(writer.pages[:n], charts, strict=True)):
+        if chart is None:
+            continue
+        src = next(own)
+        box = src.mediabox
+        s = fit_scale(float(box.width) / 72, float(box.height) / 72)
+        x = (float(page.mediabox.width) - float(box.width) * s) / 2
+        y = TOP * float(page.mediabox.height) - float(box.height) * s
+        form = src.raw_get("/Contents").get_object()  # matplotlib: one stream per page
+        form.update({NameObject("/Type"): NameObject("/XObject"),
+                     NameObject("/Subtype"): NameObject("/Form"),
+                     NameObject("/BBox"): ArrayObject(box),
+                     NameObject("/Matrix"): ArrayObject(map(FloatObject, (s, 0, 0, s, x, y))),
+                     NameObject("/Resources"): src.raw_get("/Resources")})
+        resources = page["/Resources"]
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        name = NameObject(f"/LandallocChart{k}")
+        resources["/XObject"][name] = form.indirect_reference
+        content = page.get_contents()
+        content.isolate_graphics_state()
+        content.operations.append(([name], b"Do"))
+        page.replace_contents(content)
+    for _ in range(len(writer.pages) - n):
+        del writer.pages[-1]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _matrix_rows(result: Result, lb: Labels):
