@@ -120,8 +120,14 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
         console.print(Text(lead, style="bold") + Text(sep.join(shown) + (
             ("" if lang == "zh" else " ") + tail if tail else "")), highlight=False)
     for w in warnings:
-        console.print(Text("! ", style="bold yellow") + Text(w, style="yellow"),
-                      highlight=False)
+        # the text beside its marker, wrapped inside its own column: a run of Chinese with
+        # no space to break at starts on the marker's line instead of below it
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row(Text("! ", style="bold yellow"),
+                     Text(w.replace("\n  ", "\n"), style="yellow", overflow="fold"))
+        console.print(grid, highlight=False)
     console.rule(style="dim")
 
 
