@@ -1,13 +1,12 @@
-"""Rich tables for people; machines get --json. The answer first, then the detail."""
+"""The solve screen for people (tables laid out by present/grid.py); machines get --json. The answer
+first, then the detail."""
 
 from __future__ import annotations
 
 import math
 import re
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from landalloc.present.answer import (
@@ -74,10 +73,6 @@ def cite(text: str, lang: str) -> str:
         files = re.findall(r"[\w\-]+\.(?:csv|yaml|md)", text)
         return "推算值（非规划原文）" + (f"，说明见 {files[0]}" if files else "，说明见 --lang en")
     return text
-
-
-def _table(**kw) -> Table:
-    return Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw)
 
 
 def _title(inst, lang: str) -> str:
