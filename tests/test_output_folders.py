@@ -288,3 +288,30 @@ def test_a_run_killed_while_writing_its_manifest_can_be_resumed(tmp_path):
     (tmp_path / "mine" / ".notes").write_text("x", encoding="utf-8")
     assert "not one landalloc run" in bad(run("batch", str(table), "--base", "zhengzhou",
                                               "--out", str(tmp_path / "mine"), "-q"))
+
+
+def test_a_signal_during_the_set_aside_waits_until_the_earlier_batch_is_whole(tmp_path,
+                                                                             monkeypatch):
+    """SIGTERM arriving while --overwrite moves the earlier batch aside: the move finishes
+    (every file of the earlier batch is in the aside folder), the manifest is written, and
+    the run stops as an interruption that names both — never a traceback half-way."""
+    from landalloc.batch.run import BatchInterrupted, run_batch
+    from landalloc.batch.store import Store
+
+    small = _many(tmp_path, 5)
+    out = tmp_path / "o"
+    run_batch([str(small)], out, base="zhengzhou")
+    written = sorted(p.name for p in out.iterdir() if p.name != ".lock")
+    real = Store.set_aside
+
+    def set_aside_signalled(self):
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives as the move begins
+        return real(self)
+
+    monkeypatch.setattr(Store, "set_aside", set_aside_signalled)
+    with pytest.raises(BatchInterrupted) as e:
+        run_batch([str(small)], out, base="zhengzhou", overwrite=True)
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith(".o.replaced-")]
+    assert len(aside) == 1 and str(aside[0]) in str(e.value)
+    assert sorted(p.name for p in aside[0].iterdir()) == written
+    assert (out / "manifest.json").exists() and "--resume" in str(e.value)

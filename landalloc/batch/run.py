@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -72,8 +72,42 @@ class _Stop(BaseException):
     """Raised in the main thread by the SIGTERM handler."""
 
 
-def _on_sigterm(signum, frame) -> None:
-    raise _Stop("terminated (SIGTERM)")
+class _Signals:
+    """SIGTERM raises _Stop in the main thread; inside `held()` it, and Ctrl-C, wait until
+    the block is done and arrive as it ends, where the batch's own handling of an
+    interruption takes them (never half-way through moving the earlier batch aside).
+    Python-level, since a signal masked in one thread is still delivered through another."""
+
+    holding = False
+    pending: ClassVar[list[str]] = []
+
+    @classmethod
+    def on_sigterm(cls, signum, frame) -> None:
+        if cls.holding:
+            cls.pending.append("terminated (SIGTERM)")
+            return
+        raise _Stop("terminated (SIGTERM)")
+
+    @classmethod
+    @contextlib.contextmanager
+    def held(cls):
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        before = signal.signal(signal.SIGINT,
+                               lambda s, f: cls.pending.append("interrupted (Ctrl-C)"))
+        cls.holding = True
+        try:
+            yield
+        finally:
+            cls.holding = False
+            signal.signal(signal.SIGINT, before)
+        if cls.pending:
+            why = cls.pending[0]
+            cls.pending.clear()
+            if why.startswith("interrupted"):
+                raise KeyboardInterrupt
+            raise _Stop(why)
 
 
 class _Inline:
@@ -320,17 +354,9 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
     restore = None
     earlier = None  # what --overwrite replaces: kept aside until the new batch is complete
     if threading.current_thread() is threading.main_thread():
-        restore = signal.signal(signal.SIGTERM, _on_sigterm)
+        restore = signal.signal(signal.SIGTERM, _Signals.on_sigterm)
+    already = int(total - todo.sum())
     try:
-        if fresh:
-            earlier = store.set_aside()
-            store.out.mkdir(parents=True, exist_ok=True)
-            store.write_manifest(manifest)
-        store.mark(complete=False)
-        already = int(total - todo.sum())
-        if start is not None:
-            start(total, already)
-        loop_start = time.perf_counter()
         limit = 2 * executor.workers
 
         def collect(done: set) -> None:
@@ -347,6 +373,15 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
                     progress(len(chunk), total)
 
         try:
+            if fresh:  # the earlier batch moves aside whole, and the manifest is whole
+                with _Signals.held():
+                    earlier = store.set_aside()
+                    store.out.mkdir(parents=True, exist_ok=True)
+                    store.write_manifest(manifest)
+            store.mark(complete=False)
+            if start is not None:
+                start(total, already)
+            loop_start = time.perf_counter()
             for chunk in chunks(manifest["sources"], todo, manifest["chunk_size"],
                                 manifest["period"]):
                 while len(pending) >= limit:
