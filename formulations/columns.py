@@ -58,13 +58,6 @@ class Columns:
     def __contains__(self, name: object) -> bool:
         return name in self.data
 
-    @property
-    def names(self) -> list[str]:
-        return list(self.data)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.data.get(name, default)
-
     def with_columns(self, **cols: Any) -> Columns:
         return Columns({**self.data, **cols})
 

@@ -53,10 +53,6 @@ class Csc:
         out.__dict__["_scipy"] = a  # the same object back from .scipy()
         return out
 
-    @property
-    def nnz(self) -> int:
-        return int(self.data.size)
-
     @cached_property
     def _col_of_entry(self) -> np.ndarray:
         return np.repeat(np.arange(self.shape[1]), np.diff(self.indptr))

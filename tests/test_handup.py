@@ -607,3 +607,25 @@ def test_pdf_table_cells_stay_inside_their_columns():
                 seen += len(lines) >= 2
     assert seen >= 1  # the long two-language labels do wrap
     assert pdf.fit_cell("1,100", 0.3, 8.0)[0] == "1,100"
+
+
+def test_pdf_plan_table_gives_a_share_as_a_share():
+    """Table 3-2's share of the six leading industries is printed as the share the
+    allocation achieves (their hectares over the total, worked out here from the allocation)
+    against the plan's minimum — not as the LP row Σ_G x − share·Σ x against 0."""
+    from landalloc.api import solve
+    from landalloc.present.report import pdf
+    from landalloc.present.report.labels import Labels
+
+    r = solve()
+    inst = r.instance
+    rows = [row for row in pdf._plan_rows(r, Labels.of(inst, "en"), "3-2") if "share" in row[0]]
+    assert rows, "Table 3-2 has a share rule"
+    grid = r.grid()
+    group = next(g for g, grp in inst.sector_groups.items() if grp.share is not None)
+    members = [i for i, s in enumerate(r.lp.sectors) if group in inst.groups_of(s)]
+    share = grid[members].sum() / grid.sum()
+    floor = inst.sector_groups[group].share.min
+    plan, got, gap = rows[0][1].rstrip("*"), rows[0][2], rows[0][3]
+    assert plan == f"≥ {floor:.3f}"
+    assert got == f"{share:.3f}" and gap == f"{share - floor:+.3f}"

@@ -105,8 +105,8 @@ class Result(Solved):
         elif kind == "zone":
             got = dict.fromkeys(inst.zones, 0.0)
             for d, ha in zip(self.lp.districts, g.sum(axis=0), strict=True):
-                zone = inst.districts[d].zone if d in inst.districts else None
-                if zone in got:
+                zone = inst.districts[d].zone
+                if zone in got:  # a district outside every zone counts in none
                     got[zone] += ha
             items = inst.zones
             bound = {k: v.total for k, v in items.items()}
@@ -146,7 +146,7 @@ class Result(Solved):
 
     def rules(self) -> Any:
         """`rule_columns` as a pandas DataFrame."""
-        return self.rule_columns().frame.copy()
+        return self.rule_columns().frame  # a new table each call (made from new columns)
 
     def plan_fit(self) -> dict[str, Any] | None:
         """The plan-fit block (results/plan_fit.py); None when not optimal."""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from landalloc.present.report import fonts
 from landalloc.present.report.figure import MIN_PRINT_PT, Chart, fit_scale, save_pdf_page
 from landalloc.present.report.labels import Labels
-from landalloc.results.result import Result
+from landalloc.results.result import Result, achieved_columns
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,8 +91,8 @@ def _fmt(v: Any, digits: int = 0, sign: bool = False) -> str:
     return f"{f:+,.{digits}f}" if sign else f"{f:,.{digits}f}"
 
 
-def _bound(lo: Any, hi: Any) -> str:
-    lo_s, hi_s = _fmt(lo), _fmt(hi)
+def _bound(lo: Any, hi: Any, digits: int = 0) -> str:
+    lo_s, hi_s = _fmt(lo, digits), _fmt(hi, digits)
     if lo_s == "—" and hi_s == "—":
         return "—"
     if lo_s == hi_s:
@@ -179,23 +179,24 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
 def _plan_rows(result: Result, lb: Labels, table: str) -> list[list[str]]:
     """The rules the plan's table `table` gives, each with the allocation beside it."""
     rows = []
+    measures = result.lp.meta.get("measures") or {}
     for _, r in result.rules().iterrows():
         src = str(r.get("source") or "")
         if not re.search(rf"Tables? {re.escape(table)}\b", src):
             continue
         label = lb.rule(r["label_zh"], r["label_en"], " ")
-        share = "share" in str(r.get("kind", ""))
-        digits = 3 if share else 0
         assumed = "*" if "assum" in src.lower() else ""
-        act = r["activity"]
-        lo, hi = r["lower"], r["upper"]
-        plan = _bound(lo, hi) if not share else _bound(lo, hi if hi < 1e9 else None)
-        gap = ""
-        try:
-            ref = float(hi) if abs(float(hi)) < 1e9 else float(lo)
-            gap = _fmt(float(act) - ref, digits, sign=True)
-        except (TypeError, ValueError):
-            pass
+        m = measures.get(r["name"])
+        if m is not None:  # the figure in its own unit (a share as a fraction), not the row
+            got = achieved_columns(m, result.raw.x)
+            act, lo, hi = got["achieved"], got["achieved_lower"], got["achieved_upper"]
+        else:
+            act, lo, hi = r["activity"], r["lower"], r["upper"]
+        digits = 3 if m is not None and m.unit == "share" else 0
+        ref = hi if hi is not None and abs(float(hi)) < 1e9 else lo
+        gap = "" if act is None or ref is None else _fmt(float(act) - float(ref), digits,
+                                                         sign=True)
+        plan = _bound(lo, hi, digits)
         rows.append([label + assumed, plan + assumed, _fmt(act, digits), gap,
                      "✓" if r["binding"] else ""])
     return rows
