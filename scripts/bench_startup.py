@@ -11,6 +11,11 @@ test: the figures depend on the machine; the README quotes one run.
 
 `--phases` adds where the time of `landalloc solve` goes: each library imported in turn,
 then each step of the default solve, in n fresh interpreters (best and median of each).
+
+Last, `solve` in turns with LIBRARIES: a bare interpreter importing only the libraries the
+default solve needs and using pydantic once, as typer and the plan's models do. The median of
+the paired differences is landalloc's own part of a solve; the libraries' part is the floor
+no change to landalloc can go below.
 """
 
 from __future__ import annotations
@@ -35,6 +40,19 @@ COMMANDS = [
     (["solve"], 0.4),
     (["solve", "--json"], 0.4),
 ]
+
+#: What the default `landalloc solve` cannot start without: numpy with one BLAS thread (as
+#: the CLI starts it), highspy, typer, rich's console and table, PyYAML, and pydantic's first
+#: model and TypeAdapter (typer 0.29 coerces options through one; the plan is validated by
+#: models).
+LIBRARIES = """import os
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy, highspy, typer, yaml, rich.console, rich.table, rich.text
+from pydantic import BaseModel, TypeAdapter
+TypeAdapter(str)
+class M(BaseModel):
+    a: int
+"""
 
 
 def time_runs(cmds: list[list[str]], n: int) -> list[tuple[list[float], list[float]]]:
@@ -174,7 +192,21 @@ def main() -> int:
           f"before → after: {load})")
     if args.phases:
         phases(pythons[0], args.n)
+    own_share(pythons[0], exes[0], args.n)
     return 0
+
+
+def own_share(python: str, exe: str, n: int) -> None:
+    """`solve` and the bare LIBRARIES in turns: what is landalloc's, what the libraries'."""
+    (lib_t, lib_c), (sol_t, sol_c) = time_runs([[python, "-c", LIBRARIES], [exe, "solve"]], n)
+    print(f"\n{'solve against its libraries':<40} {'median':>8} {'best':>8} {'cpu med':>8}")
+    for label, t, c in (("libraries alone (LIBRARIES)", lib_t, lib_c),
+                        ("landalloc solve", sol_t, sol_c),
+                        ("landalloc's own (paired difference)",
+                         [b - a for a, b in zip(lib_t, sol_t, strict=True)],
+                         [b - a for a, b in zip(lib_c, sol_c, strict=True)])):
+        print(f"{label:<40} {statistics.median(t):8.3f} {min(t):8.3f} "
+              f"{statistics.median(c):8.3f}")
 
 
 if __name__ == "__main__":

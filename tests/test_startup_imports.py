@@ -117,3 +117,26 @@ def test_solve_imports_no_table_library(args):
         assert json.loads(out)["objective"] == pytest.approx(ZZ_OBJECTIVE, abs=1e-6)
     assert not names & set(SOLVE_FREE), f"landalloc {' '.join(args)} imports " \
                                         f"{names & set(SOLVE_FREE)}"
+
+
+def test_each_command_module_registers_the_commands_it_is_listed_with():
+    """`landalloc NAME` imports only the module listed with NAME: the list must be true."""
+    from landalloc.cli.app import COMMAND_MODULES, new_app
+
+    for module, names in COMMAND_MODULES.items():
+        one = new_app([module])
+        got = [c.name for c in one.registered_commands] + [g.name for g in one.registered_groups]
+        assert sorted(got) == sorted(names), module
+    whole = new_app()
+    assert len(whole.registered_commands) + len(whole.registered_groups) == \
+        sum(len(v) for v in COMMAND_MODULES.values())
+
+
+def test_a_command_imports_no_other_command_module():
+    names = {line.rsplit("|", 1)[1].strip()
+             for line in subprocess.run(
+                 [sys.executable, "-X", "importtime", "-m", "landalloc", "solve", "--help"],
+                 capture_output=True, text=True, check=True, timeout=120).stderr.splitlines()
+             if line.startswith("import time:")}
+    assert "landalloc.cli.common" in names  # what solve.py imports is listed
+    assert not {"landalloc.cli.report", "landalloc.cli.batch", "landalloc.cli.serve"} & names

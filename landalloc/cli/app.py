@@ -6,6 +6,7 @@ import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterable
 
 # Nothing here multiplies matrices large enough to gain from BLAS threads, and on a shared
 # machine each process starting one per core costs about 0.08 s of CPU at `import numpy`
@@ -23,45 +24,70 @@ from landalloc.cli.failure import (
 )
 from landalloc.errors import InputError
 
-app = typer.Typer(
-    name="landalloc",
-    help="Allocate a land-use plan's new industrial land over sectors and districts by "
-         "linear programming, and explain the result in the plan's own terms.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # click's plain help: reflows text, and starts without rich
-)
+#: Command modules, each with register(app), and the commands each registers: `landalloc
+#: NAME` imports the one module that runs NAME (tests/test_startup_imports.py checks the names).
+#: Add one line per new command module.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "landalloc.cli.solve": ("solve",),
+    "landalloc.cli.diagnose": ("diagnose",),
+    "landalloc.cli.report": ("report",),
+    "landalloc.cli.sensitivity": ("sensitivity", "sweep", "tornado"),
+    "landalloc.cli.forecast": ("forecast", "audit"),
+    "landalloc.cli.export": ("export",),
+    "landalloc.cli.batch": ("batch",),
+    "landalloc.cli.scenarios": ("scenarios", "schema"),
+    "landalloc.cli.compare": ("compare",),
+    "landalloc.cli.tradeoff": ("tradeoff",),
+    "landalloc.cli.check": ("check",),
+    "landalloc.cli.ranges": ("ranges",),
+    "landalloc.cli.alternatives": ("alternatives",),
+    "landalloc.cli.explain": ("explain",),
+    "landalloc.cli.serve": ("serve",),
+}
 
-@app.callback()
+
 def _root() -> None:
     """landalloc: the plan's quotas as a linear program."""
 
 
-#: Command modules, each with register(app). Add one line per new command module.
-COMMAND_MODULES = [
-    "landalloc.cli.solve",
-    "landalloc.cli.diagnose",
-    "landalloc.cli.report",
-    "landalloc.cli.sensitivity",
-    "landalloc.cli.forecast",
-    "landalloc.cli.export",
-    "landalloc.cli.batch",
-    "landalloc.cli.scenarios",
-    "landalloc.cli.compare",
-    "landalloc.cli.tradeoff",
-    "landalloc.cli.check",
-    "landalloc.cli.ranges",
-    "landalloc.cli.alternatives",
-    "landalloc.cli.explain",
-    "landalloc.cli.serve",
-]
+def new_app(modules: Iterable[str] = COMMAND_MODULES) -> typer.Typer:
+    """The landalloc app with the commands of `modules` (default: all of them), each
+    command's --help listing the exit codes."""
+    typer_app = typer.Typer(
+        name="landalloc",
+        help="Allocate a land-use plan's new industrial land over sectors and districts by "
+             "linear programming, and explain the result in the plan's own terms.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # click's plain help: reflows text, and starts without rich
+    )
+    typer_app.callback()(_root)
+    for module in modules:
+        importlib.import_module(module).register(typer_app)
+    for cmd in typer_app.registered_commands:
+        cmd.epilog = EXIT_CODES_HELP
+    return typer_app
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(_name).register(app)
 
-for _cmd in app.registered_commands:  # every command's --help lists the exit codes
-    _cmd.epilog = EXIT_CODES_HELP
+def __getattr__(name: str):
+    """`app`: every command registered (what typer's test runner drives), made once."""
+    if name == "app":
+        globals()["app"] = whole = new_app()
+        return whole
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app `args` run: the `app` already made (or set by a test), else one with just the
+    module of the command args[0] names; all of them when it names none (no command, an
+    option, a typo: click lists them all). Importing all 15 modules takes about 0.02 s."""
+    made = globals().get("app")
+    if made is not None:
+        return made
+    first = args[0] if args else ""
+    modules = [m for m, names in COMMAND_MODULES.items() if first in names]
+    return new_app(modules) if modules else __getattr__("app")
 
 
 def command(args: list[str] | None = None):
@@ -74,7 +100,7 @@ def command(args: list[str] | None = None):
 
     from landalloc.cli import manual
 
-    cmd = get_command(_only(app, args or []))
+    cmd = get_command(_only(_app_for(args or []), args or []))
     manual.apply(cmd, EXIT_CODES_HELP)
     _help_flags_false(cmd)
     return cmd
@@ -113,12 +139,14 @@ def _help_flags_false(cmd) -> None:
 
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
+    stand_in = globals().get("app")
     try:
-        if isinstance(app, typer.Typer):  # usage errors: click's message, exit 2 (SystemExit)
+        if stand_in is None or isinstance(stand_in, typer.Typer):
+            # usage errors: click's message, exit 2 (SystemExit)
             command(sys.argv[1:] if args is None else args).main(args=args,
                                                                  prog_name="landalloc")
         else:  # a stand-in (tests replace the app)
-            app(args=args)
+            stand_in(args=args)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except InputError as e:

@@ -11,7 +11,7 @@ from landalloc.cli.common import LangOpt, PeriodOpt, SetOpt, print_json
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command("tradeoff")
     def tradeoff(
         path: Annotated[str | None, typer.Argument(
             help="Instance (name or folder) or scenario file; default: zhengzhou")] = None,
