@@ -45,6 +45,23 @@ class Measure:
                        self.unit, self.lower, self.upper, self.constant)
 
 
+def achieved_table(measures: dict[str, Measure], names, x: np.ndarray | None
+                   ) -> dict[str, np.ndarray]:
+    """Columns for rows `names`: each row's figure in its own unit (a share as a fraction,
+    hectares with any existing stock, a table's unit) at `x`, beside its bounds in that
+    unit — what a reader quotes, where the row itself may read Σ_G x − s·Σ x against 0.
+    NaN and None where a row has no measure (its figure is the row's own activity, in ha)."""
+    got = [measures.get(n) for n in names]
+    nan = float("nan")
+    return {
+        "achieved": np.array([nan if m is None or x is None else m.value(x) for m in got],
+                             dtype=float),
+        "achieved_unit": np.array([None if m is None else m.unit for m in got], dtype=object),
+        "achieved_lower": np.array([nan if m is None else m.lower for m in got], dtype=float),
+        "achieved_upper": np.array([nan if m is None else m.upper for m in got], dtype=float),
+    }
+
+
 def select(inst: Instance, sel: Selection, sectors: list[str], districts: list[str]
            ) -> np.ndarray:
     """The (sector, district) cells a selection names, as a boolean (ns, nd) grid: every

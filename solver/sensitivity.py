@@ -27,6 +27,7 @@ from typing import Any
 
 import highspy
 import numpy as np
+from landalloc.formulations.allocation import achieved_table
 from landalloc.formulations.columns import Columns
 from landalloc.formulations.lp import LinearProgram
 from landalloc.formulations.rule_kinds import figure_path, kind_of, unit_text
@@ -266,7 +267,8 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
                   zip(kinds, info["members"], info["part"], strict=True)],
         meaning=[_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
                  zip(kinds, side, price, unique, up, down, slack, strict=True)],
-        binding=binding)
+        binding=binding,
+        **achieved_table(lp.meta.get("measures") or {}, info["name"], x))
     order = np.lexsort((-np.abs(np.where(unique, price, 0.0)), ~unique, ~binding))
     rows = rows.take(order)
 

@@ -629,3 +629,37 @@ def test_pdf_plan_table_gives_a_share_as_a_share():
     plan, got, gap = rows[0][1].rstrip("*"), rows[0][2], rows[0][3]
     assert plan == f"≥ {floor:.3f}"
     assert got == f"{share:.3f}" and gap == f"{share - floor:+.3f}"
+
+
+SHARE_BINDS = ["sector_groups.leading_six.share.max=0.80", "sector_groups.leading_six.share.min=0",
+               "sectors.other.quota=unbounded", "sectors.electronics.quota=unbounded"]
+
+
+@pytest.mark.parametrize("lang", ["both", "zh", "en"])
+def test_a_binding_share_reads_as_the_share_on_the_screen(lang):
+    """A share rule that binds is shown as the share the allocation achieves against its
+    limit (its LP row reads Σ_G x − 0.8·Σ x against 0), its price per ha above the share."""
+    from landalloc.present.screen import binding_words, print_result
+
+    r = landalloc.solve("zhengzhou", sets=SHARE_BINDS)
+    doc = r.to_dict()
+    six = {s for s, v in r.instance.sectors.items()
+           if v.group == "leading_six" or "leading_six" in v.groups}
+    assert len(six) == 6
+    ha = {s: 0.0 for s in r.instance.sectors}
+    for a in doc["allocation"]:
+        ha[a["sector"]] += a["hectares"]
+    share = sum(ha[s] for s in six) / sum(ha.values())  # by hand, from the allocation
+    assert share == pytest.approx(0.8, abs=1e-6)
+    row = next(x for x in doc["rules"] if x["name"] == "sector_group_share_max[leading_six]")
+    assert row["binding"] and row["activity"] == pytest.approx(0, abs=1e-6)
+    label = {"en": "Six leading industries share max 0.8"}.get(lang, "六大主导产业占比")
+    words = [w for w in binding_words(r, lang) if w.startswith(label)]
+    assert words and words[0].startswith(f"{label} {share:.3f} ({row['dual']:+.3f} ")
+    assert ("above the share" if lang != "zh" else "占比之上") in words[0]
+    c = console(140)
+    print_result(r, c, lang=lang)
+    line = next(t for t in text_of(c).splitlines()
+                if ("sector_group_share_max" if lang != "zh" else "六大主导产业占比") in t
+                and "≤" in t)
+    assert re.search(rf"\s{share:.3f}\s+≤ 0\.800\s", line), line

@@ -64,3 +64,21 @@ def test_bad_set_is_a_clear_error(setting, words):
     assert "--set" in text
     for w in words:
         assert w in text
+
+
+def test_a_bound_changed_on_both_sides_cites_both_changes():
+    """A share's min and max changed by two --set values: the bound's source names both,
+    with the plan's figure beside; a later change of the same side replaces the earlier."""
+    share = "sector_groups.leading_six.share"
+    inst = load_instance("zhengzhou", sets=[f"{share}.max=0.9", f"{share}.min=0.5"])
+    src = inst.sector_groups["leading_six"].share.source
+    assert src == (f"--set {share}.max=0.9; --set {share}.min=0.5 "
+                   "(plan: ≥ 0.833 — Table 3-2 (83.3%))")
+    inst = load_instance("zhengzhou", sets=[f"{share}.min=0.5", f"{share}.min=0.6"])
+    b = inst.sector_groups["leading_six"].share
+    assert (b.min, b.source) == (0.6, f"--set {share}.min=0.6 (plan: ≥ 0.833 — Table 3-2 "
+                                      "(83.3%))")
+    inst = load_instance("zhengzhou", sets=[f"{share}.max=0.9", f"{share}=0.7"])
+    b = inst.sector_groups["leading_six"].share  # the whole bound replaced: max gone
+    assert (b.min, b.max, b.source) == (0.7, None, f"--set {share}=0.7 (plan: ≥ 0.833 — "
+                                                   "Table 3-2 (83.3%))")

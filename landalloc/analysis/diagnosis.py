@@ -272,27 +272,45 @@ class Namer:
             return self.inst.districts[d].zh
         return d
 
-    def bound_text(self, name: str, side: str, bound: float) -> str:
-        """A share row's bound is 0 in the LP; show the share the plan states. A stock
-        target's row holds the new land; show the stock with the existing land."""
+    def stated(self, name: str, side: str, bound: float) -> tuple[float, str]:
+        """A member's bound as the plan states it, and what it is: a share row's bound is
+        0 in the LP, the plan's share ("share", of the total increment; "base share", of a
+        rule's base); a stock target's row holds the new land, the stock with the existing
+        land ("stock"); any other row's bound is the figure itself ("")."""
         head, args = _rule_key(name)
         inst = self.instance_of(name)
         if head.startswith("sector_group_share") and inst is not None:
             share = inst.sector_groups[args[0]].share
             v = share.min if side == "min" else share.max
             if v is not None:
-                return f"{v:.1%} of the total increment"
+                return v, "share"
         if head.startswith("rule_share"):
             m = (self.lp.meta.get("measures") or {}).get(name)
             v = None if m is None else (m.lower if side == "min" else m.upper)
             if v is not None and math.isfinite(v):
-                return (f"{v:.1%} of its base (Σ selection − {v:g} × Σ base "
-                        f"{'≥' if side == 'min' else '≤'} 0)")
+                return v, "base share"
         if head == "stock_target" and inst is not None:
-            existing = float(inst.horizon.existing_stock or 0.0)
-            return (f"{_fmt(bound + existing)} ha of industrial land (existing "
-                    f"{_fmt(existing)} + {_fmt(bound)} new)")
+            return bound + float(inst.horizon.existing_stock or 0.0), "stock"
+        return bound, ""
+
+    def bound_text(self, name: str, side: str, bound: float) -> str:
+        """The bound in words, as the plan states it (see `stated`)."""
+        v, what = self.stated(name, side, bound)
+        if what == "share":
+            return f"{v:.1%} of the total increment"
+        if what == "base share":
+            return (f"{v:.1%} of its base (Σ selection − {v:g} × Σ base "
+                    f"{'≥' if side == 'min' else '≤'} 0)")
+        if what == "stock":
+            return (f"{_fmt(v)} ha of industrial land (existing {_fmt(v - bound)} + "
+                    f"{_fmt(bound)} new)")
         return _fmt(bound)
+
+    def figure(self, name: str, side: str, bound: float) -> str:
+        """The bound as a figure beside the rule's name: a share as a fraction (0.833),
+        hectares whole."""
+        v, what = self.stated(name, side, bound)
+        return f"{v:.3f}" if what in ("share", "base share") else _fmt(v)
 
     def _row(self, name: str) -> int | None:
         hits = np.flatnonzero(self.lp.rows["name"].to_numpy() == name)
@@ -329,10 +347,11 @@ class MemberInfo:
     label: str
     provenance: str
     weight: float  # Farkas weight (scaled)
+    figure: str = ""  # the bound as the plan states it (a share, not its LP row's 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "side": self.side, "bound": self.bound, "label": self.label,
-                "source": self.provenance, "weight": self.weight}
+                "source": self.provenance, "weight": self.weight, "figure": self.figure}
 
 
 @dataclass
@@ -444,8 +463,9 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
             s, d = _rule_key(name)[1]
             cells.setdefault(s, []).append(d)
         b = m.bound(lp)
-        infos.append(MemberInfo(name, "min" if m.side == LOWER else "max", b,
-                                namer.long(name), namer.provenance(m), float(w)))
+        side = "min" if m.side == LOWER else "max"
+        infos.append(MemberInfo(name, side, b, namer.long(name), namer.provenance(m), float(w),
+                                namer.figure(name, side, b)))
         if m.where == ROW and b == 0:
             zero_rows.append((w, m))
         elif m.side == LOWER and b != 0:
@@ -473,10 +493,16 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
             f"The period's new industrial land of at least {_fmt(need_total)}{units} does not "
             f"fit: {' + '.join(room_terms) or 'nothing'} hold at most {_fmt(room_total)}{units}.")
     elif len(room) == 1 and {_rule_key(m.name(lp))[0] for _, _, m in room} == {"total_increment"}:
+        w, b, _ = room[0]
+        # a weight below 1 comes from a share rule (or another rule) taking part: the room
+        # is that fraction of the total, not the total
+        total = (f"the period's total of at most {_fmt(b)}{units}" if abs(w - 1) < 1e-9 else
+                 f"{_fmt(room_total)}{units}, the {_fmt(w)} × {_fmt(b)}{units} of the "
+                 f"period's total that {'the rule below leaves' if zero_rows else 'is left'}"
+                 " for them")
         sentences.append(
             f"The minimums add up to {_fmt(need_total)}{units} "
-            f"({' + '.join(need_terms)}), more than the period's total of at most "
-            f"{_fmt(room_total)}{units}.")
+            f"({' + '.join(need_terms)}), more than {total}.")
     else:
         sentences.append(
             f"At least {_fmt(need_total)}{units} is required "

@@ -249,7 +249,7 @@ def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> A
             value = {**_cited(before, source), **value}
     elif last in ("min", "max") and len(keys) > 1 and keys[-2] in BOUND_KEYS:
         before = copy.deepcopy(node)
-        node.update(_cited(before, source))
+        node.update(_cited(before, source, path))
         if value == UNBOUNDED:
             node[last] = None
             if node.get("min") is None and node.get("max") is None:
@@ -259,19 +259,33 @@ def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> A
     return old
 
 
-def _cited(before: dict, source: str) -> dict:
-    """Provenance of a changed bound: the change as source, the plan's figure kept beside."""
+def _cited(before: dict, source: str, part: str | None = None) -> dict:
+    """Provenance of a changed bound: the change as source, the plan's figure kept beside.
+
+    A change of one side (`part`, the path of a min or max) keeps the earlier changes of the
+    other side in the source; a change of the whole bound replaces them."""
     rest = {k: v for k, v in before.items()
             if k not in ("min", "max", "source", "assumption", "plan")}
     plan = before.get("plan")
+    earlier: list[str] = []
+    if plan is not None and part is not None:  # changed before: keep the other side's
+        prev = str(before.get("source") or "")
+        prev = prev[:prev.rfind(" (plan: ")] if " (plan: " in prev else prev
+        earlier = [c for c in prev.split("; ") if c and not _changes(c, part)]
     if plan is None and before:
         where = before.get("source") or (before.get("assumption") and
                                          f"assumption: {before['assumption']}")
         plan = _figure(before) + (f" — {where}" if where else "")
-    out = {**rest, "source": f"{source} (plan: {plan})" if plan else source}
+    changes = "; ".join([*earlier, source])
+    out = {**rest, "source": f"{changes} (plan: {plan})" if plan else changes}
     if plan:
         out["plan"] = plan
     return out
+
+
+def _changes(cited: str, path: str) -> bool:
+    """Whether a cited change (see `cite`) sets `path`."""
+    return cited.startswith(f"--set {path}=") or cited.endswith(f" set {path}")
 
 
 def _remove(data: dict, keys: list[str]) -> None:

@@ -196,15 +196,36 @@ def binding_rows(rules) -> list[dict]:
     return rules[rules["binding"].astype(bool)].to_dict("records")
 
 
+def price_unit(figure_unit: str, unit: str, lang: str) -> str:
+    """The unit of a rule's shadow price: per ha of its figure, or, for a share (whose
+    figure is a fraction), per ha of the group's land above the share."""
+    if figure_unit == "share":
+        return {"zh": f"{unit}/公顷（占比之上）", "en": f"{unit}/ha above the share"}.get(
+            lang, f"{unit}/ha（占比之上 / above the share）")
+    return f"{unit}/ha"
+
+
+def figure_text(value: float | None, figure_unit: str) -> str:
+    """A rule's figure as printed: a share to three decimals, hectares whole (a small
+    figure in a table's unit to three decimals)."""
+    if figure_unit == "share" or (not missing(value) and abs(value) < 1):
+        return fmt(value, 3)
+    return fmt(value)
+
+
 def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
-    """Each binding rule of a rules table in words: label, activity, price where unique."""
+    """Each binding rule of a rules table in words: label, its figure (a share as a
+    fraction), its price where unique."""
+    from landalloc.results.result import rule_figure
+
     out = []
     for r in binding_rows(rules):
         label = r["label_zh"] if lang != "en" else r["label_en"]
-        a = r["activity"]
-        act = fmt(a) if missing(a) or abs(a) >= 1 else f"{a:.3f}"
+        value, _, _, figure_unit = rule_figure(r)
+        act = figure_text(value, figure_unit)
         if bool(r.get("price_unique")) and not missing(r.get("shadow_price")):
-            out.append(f"{label} {act} ({r['shadow_price']:+.3f} {unit}/ha)")
+            out.append(f"{label} {act} ({r['shadow_price']:+.3f} "
+                       f"{price_unit(figure_unit, unit, lang)})")
         else:
             out.append(f"{label} {act}")
     return out

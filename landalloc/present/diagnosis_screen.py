@@ -20,6 +20,11 @@ def _label(label: str, lang: str) -> str:
     return label
 
 
+def _figure(m) -> str:
+    """A member's bound as the plan states it (a share, not its LP row's 0)."""
+    return m.figure or fmt(m.bound)
+
+
 def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> None:
     """Sentences, arithmetic and the repair block, for people."""
     console = console or Console()
@@ -32,7 +37,7 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
                extra=[say(lang, "规则彼此相容，无需诊断。",
                           "feasible: the rules are consistent; nothing to diagnose.", "\n")])
         return
-    members = [f"{_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} {fmt(m.bound)}"
+    members = [f"{_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} {_figure(m)}"
                for m in d.members]
     warn = []
     if d.repair_items:
@@ -51,7 +56,7 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
     if lang == "zh":
         for m in d.members:
             out(f"  • {_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} "
-                f"{fmt(m.bound)}（{m.name}）")
+                f"{_figure(m)}（{m.name}）")
     else:
         for s in d.sentences:
             out(s)

@@ -3,7 +3,6 @@ first, then the detail."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from rich.console import Console
@@ -13,6 +12,7 @@ from landalloc.present.answer import (
     NARROW,
     answer,
     binding_rows,
+    figure_text,
     fit_columns,
     fmt,
     missing,
@@ -23,24 +23,24 @@ from landalloc.present.answer import (
     wrap_cjk,
 )
 from landalloc.present.grid import Col, print_table
-from landalloc.results.result import Result
+from landalloc.results.result import Result, rule_figure
 
 _fmt = fmt
 _missing = missing
 
 
-def _plan(lo: float | None, hi: float | None) -> str:
+def _plan(lo: float | None, hi: float | None, digits: int = 0) -> str:
     lo = None if _missing(lo) else lo
     hi = None if _missing(hi) else hi
     if lo is None and hi is None:
         return "—"
     if lo is not None and hi is not None and lo == hi:
-        return _fmt(lo)
+        return _fmt(lo, digits)
     if lo is None:
-        return f"≤ {_fmt(hi)}"
+        return f"≤ {_fmt(hi, digits)}"
     if hi is None:
-        return f"≥ {_fmt(lo)}"
-    return f"{_fmt(lo)}–{_fmt(hi)}"
+        return f"≥ {_fmt(lo, digits)}"
+    return f"{_fmt(lo, digits)}–{_fmt(hi, digits)}"
 
 
 _CITE = [(re.compile(r"\bTables? "), "表"), (re.compile(r"\bCh\.(\d+)"), r"第\1章"),
@@ -172,15 +172,18 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
 
     rows = []
     for r in binding_rows(result.rule_columns()):
-        lo = None if math.isinf(r["lower"]) else r["lower"]
-        hi = None if math.isinf(r["upper"]) else r["upper"]
+        value, lo, hi, figure_unit = rule_figure(r)  # a share as a fraction, not its LP row
+        digits = 3 if figure_unit == "share" else 0
         price = (_fmt(r["shadow_price"], 4) if r["price_unique"]
                  else say(lang, "不唯一", "not unique"))
         label = {"zh": r["label_zh"], "en": r["name"]}.get(lang, f"{r['name']}\n{r['label_zh']}")
+        if figure_unit == "share":  # its price and +1 / −1 are per ha, not per unit of share
+            label += "\n" + say(lang, "（价格按占比之上每公顷计）",
+                                 "(price per ha above the share)")
         src = cite(str(r["source"]), lang)
         if narrow:  # the source under the rule, dim
             label = Text(label + "\n") + Text(src, style="dim")
-        rows.append((label, _fmt(r["activity"]), _plan(lo, hi), price,
+        rows.append((label, figure_text(value, figure_unit), _plan(lo, hi, digits), price,
                      f"{_measured(r['value_one_more_ha'], lang)} / "
                      f"{_measured(r['value_one_less_ha'], lang)}", src))
     heads = (say(lang, "实际值", "activity"), say(lang, "界限", "bound"),

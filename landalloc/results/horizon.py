@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landalloc.formulations.allocation import achieved_table
 from landalloc.formulations.horizon import HorizonLP
-from landalloc.results.result import Result, Solved, _num, achieved_columns, label
+from landalloc.results.result import Result, Solved, _num, achieved_fields, label
 from landalloc.solver.base import RawSolution
 from landalloc.solver.sensitivity import Analysis
 
@@ -78,6 +79,8 @@ class HorizonResult(Solved):
         if self.analysis is None or not len(self.analysis.rules):
             df = self.lp.rows.copy()
             df["lower"], df["upper"] = self.lp.row_lower, self.lp.row_upper
+            df = df.assign(**achieved_table(self.lp.meta.get("measures") or {}, df["name"],
+                                            self.raw.x))
             df = df[df["period"] == ""]
             return df.assign(activity=np.nan, shadow_price=np.nan, binding=False,
                              price_unique=False)
@@ -97,8 +100,6 @@ class HorizonResult(Solved):
         }
         out["periods"] = {p: r.to_dict() for p, r in self.periods().items()}
         rules = self.rules()
-        x = self.raw.x
-        measures = self.lp.meta.get("measures") or {}
         out["rules"] = [
             {"name": r["name"], "kind": r["kind"],
              "label": f"{r['label_zh']} / {r['label_en']}",
@@ -109,7 +110,7 @@ class HorizonResult(Solved):
              "value_one_less_ha": _num(r.get("value_one_less_ha")),
              "unit": r.get("unit"), "meaning": r.get("meaning"),
              "binding": bool(r.get("binding", False)), "source": r["source"],
-             **achieved_columns(measures.get(r["name"]), x)}
+             **achieved_fields(r)}
             for _, r in rules.iterrows()]
         totals: dict[str, dict[str, float]] = {"sector": {}, "district": {}, "zone": {}}
         for doc in out["periods"].values():

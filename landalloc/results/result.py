@@ -26,14 +26,26 @@ def _num(v: float | None) -> float | None:
     return float(v)
 
 
-def achieved_columns(measure, x: np.ndarray | None) -> dict[str, Any]:
-    """A rule's achieved value in its own unit (a share as a fraction, ha, a table's unit)
-    beside its bounds in that unit; empty when the row has no measure."""
-    if measure is None:
+def achieved_fields(r: Any) -> dict[str, Any]:
+    """A rule's achieved value and bounds in its own unit (see achieved_table), JSON-safe;
+    empty when the row has no measure."""
+    unit = r.get("achieved_unit")
+    if not isinstance(unit, str):  # None (or NaN in a table): no measure
         return {}
-    value = None if x is None else _num(measure.value(x))
-    return {"achieved": value, "achieved_unit": measure.unit,
-            "achieved_lower": _num(measure.lower), "achieved_upper": _num(measure.upper)}
+    return {"achieved": _num(r.get("achieved")), "achieved_unit": unit,
+            "achieved_lower": _num(r.get("achieved_lower")),
+            "achieved_upper": _num(r.get("achieved_upper"))}
+
+
+def rule_figure(r: Any) -> tuple[float | None, float | None, float | None, str]:
+    """A rule's figure as a reader quotes it: (value, lower, upper, unit). In the rule's own
+    unit (a share as a fraction) where the row has a measure, else the row's activity and
+    bounds in hectares; an infinite or missing bound is None."""
+    got = achieved_fields(r)
+    if got:
+        return (got["achieved"], got["achieved_lower"], got["achieved_upper"],
+                got["achieved_unit"])
+    return _num(r.get("activity")), _num(r.get("lower")), _num(r.get("upper")), "ha"
 
 
 class Solved:
@@ -183,7 +195,6 @@ class Result(Solved):
         out["totals"] = {kind: {r["id"]: float(r["hectares"]) for r in self.totals_rows(kind)}
                          for kind in ("sector", "district", "zone")}
         an = self.analysis
-        measures = self.lp.meta.get("measures") or {}
         out["duals_unique"] = None if an is None else bool(an.duals_unique)
         out["allocation_unique"] = None if an is None else bool(an.allocation_unique)
         out["tie_break"] = TIE_BREAK_RULE
@@ -198,7 +209,7 @@ class Result(Solved):
              "range_lower": _num(r["range_lower"]), "range_upper": _num(r["range_upper"]),
              "unit": r.get("unit"), "meaning": r.get("meaning"),
              "binding": bool(r["binding"]), "source": r["source"],
-             **achieved_columns(measures.get(r["name"]), self.raw.x)}
+             **achieved_fields(r)}
             for r in self.rule_columns().records()]
         out["groups"] = self.groups()
         return out

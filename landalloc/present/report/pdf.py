@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from landalloc.present.report import fonts
 from landalloc.present.report.figure import MIN_PRINT_PT, Chart, fit_scale, save_pdf_page
 from landalloc.present.report.labels import Labels
-from landalloc.results.result import Result, achieved_columns
+from landalloc.results.result import Result, rule_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -179,20 +179,15 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
 def _plan_rows(result: Result, lb: Labels, table: str) -> list[list[str]]:
     """The rules the plan's table `table` gives, each with the allocation beside it."""
     rows = []
-    measures = result.lp.meta.get("measures") or {}
     for _, r in result.rules().iterrows():
         src = str(r.get("source") or "")
         if not re.search(rf"Tables? {re.escape(table)}\b", src):
             continue
         label = lb.rule(r["label_zh"], r["label_en"], " ")
         assumed = "*" if "assum" in src.lower() else ""
-        m = measures.get(r["name"])
-        if m is not None:  # the figure in its own unit (a share as a fraction), not the row
-            got = achieved_columns(m, result.raw.x)
-            act, lo, hi = got["achieved"], got["achieved_lower"], got["achieved_upper"]
-        else:
-            act, lo, hi = r["activity"], r["lower"], r["upper"]
-        digits = 3 if m is not None and m.unit == "share" else 0
+        # the figure in its own unit (a share as a fraction), not the row
+        act, lo, hi, unit = rule_figure(r)
+        digits = 3 if unit == "share" else 0
         ref = hi if hi is not None and abs(float(hi)) < 1e9 else lo
         gap = "" if act is None or ref is None else _fmt(float(act) - float(ref), digits,
                                                          sign=True)
