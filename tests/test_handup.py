@@ -663,3 +663,20 @@ def test_a_binding_share_reads_as_the_share_on_the_screen(lang):
                 if ("sector_group_share_max" if lang != "zh" else "六大主导产业占比") in t
                 and "≤" in t)
     assert re.search(rf"\s{share:.3f}\s+≤ 0\.800\s", line), line
+
+
+def test_the_sensitivity_table_says_what_a_share_row_counts():
+    """The sensitivity table keeps a share rule's LP row (its ranges and prices are per ha
+    above the share) and says beside it which share the allocation achieves, by hand."""
+    from landalloc.present.analysis_screen import print_sensitivity
+
+    rep = landalloc.sensitivity("zhengzhou")
+    r = landalloc.solve("zhengzhou")
+    six = [s for s, v in r.instance.sectors.items()
+           if v.group == "leading_six" or "leading_six" in v.groups]
+    g = r.grid()
+    share = sum(g[r.lp.sectors.index(s)].sum() for s in six) / g.sum()
+    c = console(140)
+    print_sensitivity(rep, c, lang="en")
+    assert f"share {share:.3f} (≥ 0.833); this row's figures are ha above" in \
+        " ".join(text_of(c).split())

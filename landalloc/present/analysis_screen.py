@@ -13,6 +13,7 @@ from rich.table import Table
 from landalloc.present.answer import (
     NARROW,
     answer,
+    figure_text,
     fit_columns,
     name,
     num_column,
@@ -22,6 +23,7 @@ from landalloc.present.answer import (
     status_words,
     ties_at_best,
 )
+from landalloc.results.result import rule_figure
 from landalloc.solver.sensitivity import SensitivityReport
 
 
@@ -166,11 +168,17 @@ def _side(side: str, lang: str) -> str:
 
 
 def _label(r, lang: str) -> str:
-    if lang == "zh":
-        return str(r["label_zh"])
-    if lang == "en":
-        return str(r["name"])
-    return f"{r['name']}\n{r['label_zh']}"
+    label = {"zh": str(r["label_zh"]), "en": str(r["name"])}.get(
+        lang, f"{r['name']}\n{r['label_zh']}")
+    value, lo, hi, unit = rule_figure(r)
+    if unit == "share":  # the row counts ha above the share; say what the share is
+        bound = " ".join(f"{op} {figure_text(v, unit)}" for op, v in (("≥", lo), ("≤", hi))
+                         if v is not None and not (op == "≥" and v == 0 and hi is not None))
+        shown = figure_text(value, unit)
+        label += "\n" + say(lang, f"占比 {shown}（{bound}）；本行数值为占比之上的公顷数",
+                            f"share {shown} ({bound}); this row's figures are ha above the "
+                            "share", "\n")
+    return label
 
 
 def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
