@@ -331,3 +331,20 @@ def test_explain_cli(capsys):
     out = capsys.readouterr().out
     assert "reduced cost" in out and "districts.airport.cap: 1200" in out
     assert run(["explain", "electronics", "atlantis"]) == 2
+
+
+def test_explain_in_both_languages_keeps_each_line_in_its_own(capsys, monkeypatch):
+    """With --lang both, a price line comes as a Chinese line then an English one; neither
+    carries the other's words, and no figure reads -0.0000."""
+    monkeypatch.setenv("COLUMNS", "400")  # one line each, unwrapped
+    assert run(["explain", "electronics", "xinmi"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    priced = [ln for ln in lines if "× 价格" in ln or "× price" in ln
+              or "多一单位" in ln or "one more unit" in ln]
+    assert len(priced) >= 8
+    for ln in priced:
+        if "× 价格" in ln or "多一单位" in ln:
+            assert "not unique" not in ln and "infeasible" not in ln, ln
+        else:
+            assert "价格不唯一" not in ln and "单独不可行" not in ln, ln
+        assert "-0.0000" not in ln, ln

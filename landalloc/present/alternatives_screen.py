@@ -16,7 +16,7 @@ from landalloc.analysis.alternatives import (
     RangesReport,
 )
 from landalloc.plan.model import Instance
-from landalloc.present.answer import missing, name, num_column, say
+from landalloc.present.answer import fmt, missing, name, num_column, say
 from landalloc.present.screen import cite
 
 
@@ -199,7 +199,7 @@ def print_alternatives(rep: AlternativesReport, console: Console | None = None,
 
 
 def _v(lang: str, a: float | None) -> str:
-    return say(lang, "单独不可行", "infeasible alone") if a is None else f"{a:+.4f}"
+    return say(lang, "单独不可行", "infeasible alone") if a is None else fmt(a, 4, sign=True)
 
 
 def print_explain(rep: ExplainReport, console: Console | None = None, lang: str = "both",
@@ -218,14 +218,16 @@ def print_explain(rep: ExplainReport, console: Console | None = None, lang: str 
                             "价格（HiGHS 给出的一组对偶价格）：",
                       f"Output per ha {rep.output_per_ha:.4f} {unit}/ha, against the prices "
                       "of the rules it uses (HiGHS's dual):", "\n"))
+    zh, en = _Names(inst, "zh"), _Names(inst, "en")  # each line in its own language
     for p in rep.parts:
-        sure = "" if p["price_unique"] else say(lang, "（价格不唯一）", " (price not unique)")
+        sure_zh, sure_en = ("", "") if p["price_unique"] else ("（价格不唯一）",
+                                                               " (price not unique)")
         _out(console, say(lang, f"  − {p['coefficient']:g} 公顷规则指标 × 价格 {p['price']:.4f}"
-                                f" = {-p['part']:+.4f}  {nm.rule(p['label'])}（"
-                                f"{nm.source(p['source'])}）{sure}",
+                                f" = {fmt(-p['part'], 4, sign=True)}  {zh.rule(p['label'])}（"
+                                f"{zh.source(p['source'])}）{sure_zh}",
                           f"  − {p['coefficient']:g} ha of the rule × price {p['price']:.4f} "
-                          f"= {-p['part']:+.4f}  {nm.rule(p['label'])} — {p['source']}{sure}",
-                          "\n"))
+                          f"= {fmt(-p['part'], 4, sign=True)}  {en.rule(p['label'])} — "
+                          f"{en.source(p['source'])}{sure_en}", "\n"))
     _out(console, say(lang, f"  = 检验数 {rep.reduced_cost:+.4f} {unit}/公顷（按这组价格，每移入 "
                             "1 公顷的产出增量）",
                       f"  = reduced cost {rep.reduced_cost:+.4f} {unit}/ha (output gained per "
@@ -236,14 +238,14 @@ def print_explain(rep: ExplainReport, console: Console | None = None, lang: str 
                           "Prices are not unique here (a degenerate optimum): with the "
                           "measured value of one unit of each rule instead:", "\n"))
         for p in rep.parts:
-            _out(console, say(lang, f"  {nm.rule(p['label'])}：多一单位 "
-                                    f"{_v(lang, p['value_one_more'])}，少一单位 "
-                                    f"{_v(lang, p['value_one_less'])}；计价 "
-                                    f"{_v(lang, p['measured_price'])}",
-                              f"  {nm.rule(p['label'])}: one more unit "
-                              f"{_v(lang, p['value_one_more'])}, one less "
-                              f"{_v(lang, p['value_one_less'])}; priced at "
-                              f"{_v(lang, p['measured_price'])}", "\n"))
+            _out(console, say(lang, f"  {zh.rule(p['label'])}：多一单位 "
+                                    f"{_v('zh', p['value_one_more'])}，少一单位 "
+                                    f"{_v('zh', p['value_one_less'])}；计价 "
+                                    f"{_v('zh', p['measured_price'])}",
+                              f"  {en.rule(p['label'])}: one more unit "
+                              f"{_v('en', p['value_one_more'])}, one less "
+                              f"{_v('en', p['value_one_less'])}; priced at "
+                              f"{_v('en', p['measured_price'])}", "\n"))
         if rep.measured_total is not None:
             _out(console, say(lang, f"  = {rep.measured_total:+.4f} {unit}/公顷（逐条规则计；"
                                     "下面的强制曲线才是确切代价）",
