@@ -346,3 +346,17 @@ def test_check_names_a_share_rule_with_its_fraction(tmp_path):
     assert v["rule"] == "P2:rule_share[a_north]" and v["excess"] == pytest.approx(1)
     assert "share ≥ 50.0%" in v["sentence"] and "40.0% (4 of 10 ha)" in v["sentence"]
     assert doc["objective"] == pytest.approx(64)
+
+
+def test_rules_across_periods_keep_each_language_on_its_own_line():
+    """`solve --period all` with --lang both: a rule across periods is a Chinese line, then
+    an English one; neither carries the other's words."""
+    out = CliRunner().invoke(app, ["solve", "--period", "all"], env={"COLUMNS": "300"}).output
+    lines = out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("跨期规则"))
+    zh = [ln for ln in lines[start:] if ln.startswith("• ")]
+    assert zh
+    for ln in zh:
+        en = lines[lines.index(ln) + 1]
+        assert "实现" in ln and not any(w in ln for w in ("not unique", "infeasible", " ha "))
+        assert " within [" in en and not any(w in en for w in ("不唯一", "单独不可行", "公顷"))

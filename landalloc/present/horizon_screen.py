@@ -33,6 +33,24 @@ def _price(r: dict, lang: str) -> str:
                f"not unique: one more {more}, one less {less}")
 
 
+def _rule_line(r: dict, lang: str) -> str:
+    """A rule across periods in one language ("zh" or "en"): its achieved figure within its
+    bounds (a share as a fraction, both to three decimals), its price."""
+    unit = r.get("achieved_unit") or "ha"
+    digits = 3 if unit == "share" else 0
+    ach = r.get("achieved")
+    shown = "—" if ach is None else (f"{ach:.3f}" if unit == "share" else f"{ach:,.1f}")
+    lo, hi = r.get("achieved_lower"), r.get("achieved_upper")
+    bounds = (f"[{'' if lo is None else f'{lo:,.{digits}f}'}, "
+              f"{'' if hi is None else f'{hi:,.{digits}f}'}]")
+    price = _price(r, lang)
+    if lang == "zh":
+        return (f"{_label(r, 'zh')}：实现 {shown} {'公顷' if unit == 'ha' else unit}，界限 "
+                f"{bounds}" + (f"；影子价格 {price}" if price else ""))
+    return (f"{_label(r, 'en')}: {shown} {unit} within {bounds}"
+            + (f"; price {price}" if price else ""))
+
+
 def _label(r: dict, lang: str) -> str:
     zh, _, en = r["label"].partition(" / ")
     return say(lang, zh, en or zh)
@@ -104,7 +122,6 @@ def print_horizon(result, console: Console | None = None, lang: str = "both") ->
     per = doc["periods"]
     _headline(result, doc, lang, console)
     narrow = console.width < NARROW
-    ha = say(lang, "公顷", "ha", " ")
     for kind in ("sector", "district", "zone"):
         keys = list(doc["horizon_totals"][kind])
         rows = [[_names(h.instances, kind, k, lang, narrow),
@@ -113,8 +130,8 @@ def print_horizon(result, console: Console | None = None, lang: str = "both") ->
         rows.append([say(lang, "合计", "total"),
                      *[_fmt(sum(per[p]["totals"].get(kind, {}).values())) for p in h.periods],
                      _fmt(sum(doc["horizon_totals"][kind].values()))])
-        t = Table(title=say(lang, f"各{KIND_ZH[kind]}新增用地（{ha}），分期并列",
-                            f"New land by {kind} ({ha}), periods side by side"))
+        t = Table(title=say(lang, f"各{KIND_ZH[kind]}新增用地（公顷），分期并列",
+                            f"New land by {kind} (ha), periods side by side"))
         t.add_column(say(lang, KIND_ZH[kind], kind), overflow="fold")
         for j, col in enumerate([*h.periods, say(lang, "规划期合计", "horizon")], start=1):
             num_column(t, col, [r[j] for r in rows])
@@ -123,18 +140,8 @@ def print_horizon(result, console: Console | None = None, lang: str = "both") ->
         console.print(t)
     console.print(say(lang, "跨期规则", "Rules across periods"), style="bold")
     for r in doc["rules"]:
-        unit = r.get("achieved_unit") or "ha"
-        shown_unit = say(lang, "公顷", "ha") if unit == "ha" else unit
-        ach = r.get("achieved")
-        shown = "—" if ach is None else (f"{ach:.3f}" if unit == "share" else f"{ach:,.1f}")
-        lo, hi = r.get("achieved_lower"), r.get("achieved_upper")
-        bounds = f"[{'' if lo is None else f'{lo:,.0f}'}, {'' if hi is None else f'{hi:,.0f}'}]"
-        price = _price(r, lang)
-        line = say(lang, f"{_label(r, lang)}：实现 {shown} {shown_unit}，界限 {bounds}",
-                   f"{_label(r, lang)}: {shown} {shown_unit} within {bounds}", "\n  ")
-        if price:
-            line += say(lang, f"；影子价格 {price}", f"; price {price}", "; ")
-        console.print("• " + line, highlight=False, markup=False)
+        console.print("• " + say(lang, _rule_line(r, "zh"), _rule_line(r, "en"), "\n  "),
+                      highlight=False, markup=False)
         if r.get("source"):
             console.print("  " + cite(r["source"], lang), style="dim", highlight=False,
                           markup=False)
