@@ -680,3 +680,22 @@ def test_the_sensitivity_table_says_what_a_share_row_counts():
     print_sensitivity(rep, c, lang="en")
     assert f"share {share:.3f} (≥ 0.833); this row's figures are ha above" in \
         " ".join(text_of(c).split())
+
+
+def test_both_languages_prose_keeps_each_line_in_its_own(monkeypatch, capsys):
+    """--lang both prints prose as a Chinese line and an English line: the ranges headline
+    and the trade-off's breakpoints carried both languages' fragments in each line."""
+    from landalloc.cli.app import run
+
+    monkeypatch.setenv("COLUMNS", "400")
+    assert run(["ranges"]) == 0
+    zh, en = capsys.readouterr().out.splitlines()[:2]
+    assert "最优解集" in zh and "optimal face" not in zh
+    assert "optimal face" in en and "最优解集" not in en
+    assert run(["tradeoff", "--points", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    zh = [ln for ln in lines if "增加：" in ln]
+    en = [ln for ln in lines if ln.strip().startswith("more: ")]
+    assert zh and en
+    assert all(" ha " not in ln and "zone_list" not in ln for ln in zh)
+    assert all("公顷" not in ln and "片区名单" not in ln for ln in en)

@@ -144,15 +144,15 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
     fixed = sum(1 for r in cells if r.room <= 0)
     free = len(cells) - fixed
     if rep.slack <= 0:
-        what = say(lang, "最优解集（产出最优的全部分配）",
-                   "the optimal face (every allocation of optimal output)")
+        what_zh = "最优解集（产出最优的全部分配）"
+        what_en = "the optimal face (every allocation of optimal output)"
     else:
-        what = say(lang, f"产出不低于最优 {1 - rep.slack:.2%} 的全部分配",
-                   f"every allocation with output ≥ {1 - rep.slack:.2%} of the optimum")
-    _out(console, say(lang, f"各允许地块在{what}上的范围；最优 {rep.optimum:,.2f} "
+        what_zh = f"产出不低于最优 {1 - rep.slack:.2%} 的全部分配"
+        what_en = f"every allocation with output ≥ {1 - rep.slack:.2%} of the optimum"
+    _out(console, say(lang, f"各允许地块在{what_zh}上的范围；最优 {rep.optimum:,.2f} "
                             f"{rep.objective_unit}；{fixed} 个地块由规则固定，{free} 个可变"
                             f"（热启动重解 {rep.solves} 次）",
-                      f"Range of every allowed cell over {what}; optimum {rep.optimum:,.2f} "
+                      f"Range of every allowed cell over {what_en}; optimum {rep.optimum:,.2f} "
                       f"{rep.objective_unit}; {fixed} cells fixed by the rules, {free} free "
                       f"({rep.solves} warm re-solves)", "\n"), style="bold")
     t = Table(show_lines=False)

@@ -18,6 +18,7 @@ ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_lis
 
 
 def _moves(p: FrontPoint, inst: Instance, lang: str, sign: int) -> str:
+    """The three largest moves of one sign, in one language ("zh" or "en")."""
     picked = sorted((c for c in p.changes if sign * c["delta"] > 0),
                     key=lambda c: -abs(c["delta"]))[:3]
     out = []
@@ -25,9 +26,10 @@ def _moves(p: FrontPoint, inst: Instance, lang: str, sign: int) -> str:
         s, d = inst.sectors[c["sector"]], inst.districts[c["district"]]
         role = c["role"]
         where = f"{name(lang, s.zh, c['sector'])} × {name(lang, d.zh, c['district'])}"
-        tag = say(lang, ROLE_ZH.get(role, "无角色") if role else "无角色",
-                  role or "no role", " ")
-        out.append(f"{abs(c['delta']):,.0f} " + say(lang, "公顷", "ha", " ") + f" {where} ({tag})")
+        if lang == "zh":
+            out.append(f"{abs(c['delta']):,.0f} 公顷 {where}（{ROLE_ZH.get(role, '无角色')}）")
+        else:
+            out.append(f"{abs(c['delta']):,.0f} ha {where} ({role or 'no role'})")
     return ("；" if lang == "zh" else "; ").join(out)
 
 
@@ -36,12 +38,12 @@ def exchange_words(p: FrontPoint, prev: FrontPoint, inst: Instance, lang: str,
     """One breakpoint in words: where land goes, where from, and what a point costs."""
     gain = p.plan_fit - prev.plan_fit
     lost = prev.objective - p.objective
-    more, less = _moves(p, inst, lang, 1), _moves(p, inst, lang, -1)
     return say(lang,
-               f"增加：{more}；减少：{less}。每个规划契合点的代价 {p.rate:,.4f} {unit}"
-               f"（{gain:,.0f} 点共 {lost:,.2f} {unit}）",
-               f"more: {more}; less: {less}. Each plan-fit point costs {p.rate:,.4f} {unit} "
-               f"of output ({lost:,.2f} {unit} for {gain:,.0f} points)", "\n   ")
+               f"增加：{_moves(p, inst, 'zh', 1)}；减少：{_moves(p, inst, 'zh', -1)}。"
+               f"每个规划契合点的代价 {p.rate:,.4f} {unit}（{gain:,.0f} 点共 {lost:,.2f} {unit}）",
+               f"more: {_moves(p, inst, 'en', 1)}; less: {_moves(p, inst, 'en', -1)}. Each "
+               f"plan-fit point costs {p.rate:,.4f} {unit} of output ({lost:,.2f} {unit} for "
+               f"{gain:,.0f} points)", "\n   ")
 
 
 def print_front(f: Front, inst: Instance, console: Console | None = None,
