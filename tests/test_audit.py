@@ -217,3 +217,22 @@ def test_cli_audit_json():
     assert {"where", "stated", "computed", "message"} <= set(first)
     p = run("audit", "--strict")
     assert p.returncode == 1 and "Table 3-4" in p.stdout
+
+
+def test_a_printed_fall_shows_the_sign_its_difference_uses(zz):
+    """The plan prints a fall of 10 %/yr; it is checked as -10, so the block shows -10 and
+    the difference -12.90 - (-10) = -2.90 holds as printed."""
+    import io
+
+    from rich.console import Console
+
+    from landalloc.present.audit_report import print_audit
+
+    c = Console(width=200, record=True, file=io.StringIO(), color_system=None)
+    print_audit(zz, console=c, lang="en")
+    block = next(b for b in c.export_text().split("╭─") if "2,472 ha" in b and "stated" in b)
+    stated = float(block.split("stated: ")[1].split(" %/yr")[0])
+    computed = float(block.split("computed: ")[1].split()[0])
+    difference = float(block.split("difference: ")[1].split()[0])
+    assert stated == -10 and "(a fall)" in block
+    assert difference == pytest.approx(computed - stated, abs=0.01)

@@ -36,6 +36,9 @@ def _block(i: int, r: CheckResult, lang: str) -> Panel:
     if lang == "zh":
         where = _zh_where(where)
     stated, computed = r.stated_text, r.computed_text
+    if r.stated.v < 0 and not stated.lstrip().startswith(("-", "−")):
+        # a printed fall ("下降 10%") is checked as −10: show the sign the difference uses
+        stated = f"-{stated}" + say(lang, "（下降）", " (a fall)", "")
     if lang == "zh":
         stated = stated.replace("/yr", "/年")
         computed = computed.replace("/yr", "/年")
