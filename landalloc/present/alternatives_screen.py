@@ -222,10 +222,10 @@ def print_explain(rep: ExplainReport, console: Console | None = None, lang: str 
     for p in rep.parts:
         sure_zh, sure_en = ("", "") if p["price_unique"] else ("（价格不唯一）",
                                                                " (price not unique)")
-        _out(console, say(lang, f"  − {p['coefficient']:g} 公顷规则指标 × 价格 {p['price']:.4f}"
+        _out(console, say(lang, f"  − {p['coefficient']:g} 公顷规则指标 × 价格 {fmt(p['price'], 4)}"
                                 f" = {fmt(-p['part'], 4, sign=True)}  {zh.rule(p['label'])}（"
                                 f"{zh.source(p['source'])}）{sure_zh}",
-                          f"  − {p['coefficient']:g} ha of the rule × price {p['price']:.4f} "
+                          f"  − {p['coefficient']:g} ha of the rule × price {fmt(p['price'], 4)} "
                           f"= {fmt(-p['part'], 4, sign=True)}  {en.rule(p['label'])} — "
                           f"{en.source(p['source'])}{sure_en}", "\n"))
     _out(console, say(lang, f"  = 检验数 {rep.reduced_cost:+.4f} {unit}/公顷（按这组价格，每移入 "
