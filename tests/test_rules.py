@@ -107,3 +107,18 @@ def test_a_missing_coefficient_is_an_error_not_zero(tmp_path):
     ok = scenario(folder, "period: P1\nrules:\n  - {name: r, sectors: [a], coef: water, "
                           "max: 16}\n", name="ok.yaml")
     assert solve(ok).optimal
+
+
+def test_a_rule_in_a_tables_unit_is_priced_per_that_unit(tmp_path):
+    """Water at most 24 m3/d: its figure reads 24 and its price per m3/d, not per ha. One
+    more m3/d re-solved by hand (max 25) moves the output by the price."""
+    from landalloc.present.screen import binding_words
+
+    r = _solve(tmp_path, "  - {name: r, coef: water, max: 24}\n")
+    row = next(x for x in r.to_dict()["rules"] if x["name"] == "rule[r]")
+    more = _solve(tmp_path / "more", "  - {name: r, coef: water, max: 25}\n")
+    assert row["price_unique"]
+    assert more.objective - r.objective == pytest.approx(row["dual"], abs=1e-6)
+    words = [w for w in binding_words(r, "en") if w.startswith(row["label"].split(" / ")[-1])]
+    unit = r.lp.objective_unit
+    assert words == [f"{row['label'].split(' / ')[-1]} 24 ({row['dual']:+.3f} {unit}/m3/d)"]

@@ -173,7 +173,7 @@ def _label(r, lang: str) -> str:
     value, lo, hi, unit = rule_figure(r)
     if unit == "share":  # the row counts ha above the share; say what the share is
         bound = " ".join(f"{op} {figure_text(v, unit)}" for op, v in (("≥", lo), ("≤", hi))
-                         if v is not None and not (op == "≥" and v == 0 and hi is not None))
+                         if v is not None)
         shown = figure_text(value, unit)
         label += "\n" + say(lang, f"占比 {shown}（{bound}）；本行数值为占比之上的公顷数",
                             f"share {shown} ({bound}); this row's figures are ha above the "

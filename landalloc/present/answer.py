@@ -197,12 +197,12 @@ def binding_rows(rules) -> list[dict]:
 
 
 def price_unit(figure_unit: str, unit: str, lang: str) -> str:
-    """The unit of a rule's shadow price: per ha of its figure, or, for a share (whose
-    figure is a fraction), per ha of the group's land above the share."""
+    """The unit of a rule's shadow price: per unit of its figure (ha, or a table's unit such
+    as m3/d), or, for a share (whose figure is a fraction), per ha of the land above it."""
     if figure_unit == "share":
         return {"zh": f"{unit}/公顷（占比之上）", "en": f"{unit}/ha above the share"}.get(
             lang, f"{unit}/ha（占比之上 / above the share）")
-    return f"{unit}/ha"
+    return f"{unit}/{figure_unit}"
 
 
 def figure_text(value: float | None, figure_unit: str) -> str:
@@ -216,7 +216,7 @@ def figure_text(value: float | None, figure_unit: str) -> str:
 def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
     """Each binding rule of a rules table in words: label, its figure (a share as a
     fraction), its price where unique."""
-    from landalloc.results.result import rule_figure
+    from landalloc.results.result import rule_figure  # here: --help imports no numpy
 
     out = []
     for r in binding_rows(rules):
