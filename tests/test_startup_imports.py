@@ -99,6 +99,28 @@ def test_the_entry_point_still_finishes_its_output(tmp_path):
     assert bad.returncode == 3 and "infeasible" in bad.stdout + bad.stderr
 
 
+def test_the_quick_exit_keeps_what_a_normal_exit_does(tmp_path):
+    """main() ends the process without the interpreter's teardown: exit handlers still run,
+    a running non-daemon thread is still waited for, and the exit code is the command's."""
+    done = tmp_path / "thread-done"
+    code = ("import atexit, sys, threading, time\n"
+            "atexit.register(lambda: print('handler ran', flush=True))\n"
+            f"threading.Thread(target=lambda: (time.sleep(0.5), open({str(done)!r}, 'w')"
+            ".write('x'))).start()\n"
+            "sys.argv = ['landalloc', 'solve', '--set', 'districts.airport.cap=']\n"
+            "from landalloc.cli.app import main\nmain()\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 2 and "handler ran" in res.stdout, res.stderr[-2000:]
+    assert done.read_text() == "x"
+    code = ("import atexit, sys\natexit.register(lambda: print('handler ran'))\n"
+            "sys.argv = ['landalloc', 'solve', '--help']\n"
+            "from landalloc.cli.app import main\nmain()\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0 and res.stdout.rstrip().endswith("handler ran")
+
+
 #: What the default solve (screen and --json) may not load: its LP is CSC arrays and its
 #: tables are columns, so neither scipy nor pandas (nor the pyarrow pandas loads) is needed.
 SOLVE_FREE = ("pandas", "scipy", "pyarrow", "matplotlib", "ruamel")

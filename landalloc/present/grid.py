@@ -80,6 +80,8 @@ def widths_for(cols: Sequence[Col], width: int) -> list[int]:
 
 
 def _lines(cell: Text, w: int, console: Console) -> list[Text]:
+    if "\n" not in cell.plain and cell_len(cell.plain) <= w:
+        return [cell]  # most cells: one line that fits
     out: list[Text] = []
     for line in cell.split("\n", allow_blank=True):
         if cell_len(line.plain) <= w:
@@ -97,9 +99,12 @@ def _row(cells: Sequence[Text], cols: Sequence[Col], ws: Sequence[int], console:
         split = [[Text("")] * (height - len(s)) + s for s in split]
     out = []
     for k in range(height):
+        pieces = [s[k] if k < len(s) else Text("") for s in split]
+        if not any(p.spans or p.style for p in pieces):  # plain cells: the line as one string
+            out.append(Text(_plain_line([p.plain for p in pieces], cols, ws), style=style))
+            continue
         line = Text(" " * EDGE, style=style)
-        for j, (s, w, col) in enumerate(zip(split, ws, cols, strict=True)):
-            piece = s[k] if k < len(s) else Text("")
+        for j, (piece, w, col) in enumerate(zip(pieces, ws, cols, strict=True)):
             pad = " " * max(w - cell_len(piece.plain), 0)
             if j:
                 line.append(" " * GAP)
@@ -111,6 +116,15 @@ def _row(cells: Sequence[Text], cols: Sequence[Col], ws: Sequence[int], console:
         line.append(" " * EDGE)
         out.append(line)
     return out
+
+
+def _plain_line(cells: Sequence[str], cols: Sequence[Col], ws: Sequence[int]) -> str:
+    """One line of plain cells, laid out as `_row` lays out styled ones."""
+    parts = []
+    for cell, w, col in zip(cells, ws, cols, strict=True):
+        pad = " " * max(w - cell_len(cell), 0)
+        parts.append(pad + cell if col.right else cell + pad)
+    return " " * EDGE + (" " * GAP).join(parts) + " " * EDGE
 
 
 def render(console: Console, title: str, cols: Sequence[Col], footer: bool = False
