@@ -42,16 +42,23 @@ COMMANDS = [
 ]
 
 #: What the default `landalloc solve` cannot start without: numpy with one BLAS thread (as
-#: the CLI starts it), highspy, typer, rich's console and table, PyYAML, and pydantic's first
-#: model and TypeAdapter (typer 0.29 coerces options through one; the plan is validated by
-#: models).
+#: the CLI starts it), highspy, typer (with the module it coerces options by), rich's console
+#: table and text, PyYAML, and pydantic's first model and TypeAdapter (typer 0.29 coerces options
+#: through them; the plan is validated by models). It ends as landalloc's entry point does
+#: (`landalloc.cli.app.end`: collector frozen, exit handlers, streams flushed, no teardown),
+#: so that the difference is landalloc's own work.
 LIBRARIES = """import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-import numpy, highspy, typer, yaml, rich.console, rich.table, rich.text
+import numpy, highspy, typer, typer._adapters, yaml, rich.console, rich.table, rich.text
 from pydantic import BaseModel, TypeAdapter
 TypeAdapter(str)
 class M(BaseModel):
     a: int
+import atexit, gc, sys
+gc.freeze()
+atexit._run_exitfuncs()
+sys.stdout.flush()
+os._exit(0)
 """
 
 

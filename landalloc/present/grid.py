@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 
 #: A text column is never narrowed below this (or its own width, if smaller).
@@ -159,8 +160,22 @@ def _title(title: str, console: Console) -> list[str]:
     return [t.plain for part in parts for t in Text(part).wrap(console, console.width)]
 
 
+class _Lines:
+    """Lines laid out already: written as they are, never measured or wrapped again."""
+
+    def __init__(self, lines: Sequence[Text]) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console: Console, options: object):
+        for line in self.lines:
+            if line.spans:
+                yield from line.render(console)
+            else:  # render() leaves out the line's own style when it has no spans
+                yield Segment(line.plain, console.get_style(line.style) if line.style else None)
+            yield Segment.line()
+
+
 def print_table(console: Console, title: str, cols: Sequence[Col], footer: bool = False
                 ) -> None:
     """Print the table in one write."""
-    console.print(Text("\n").join(render(console, title, cols, footer)), highlight=False,
-                  crop=False, soft_wrap=True)
+    console.print(_Lines(render(console, title, cols, footer)), crop=False, soft_wrap=True)
