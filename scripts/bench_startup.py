@@ -41,20 +41,22 @@ COMMANDS = [
     (["solve", "--json"], 0.4),
 ]
 
-#: What the default `landalloc solve` cannot start without: numpy with one BLAS thread (as
-#: the CLI starts it), highspy, typer (with the module it coerces options by), rich's console
-#: table and text, PyYAML, and pydantic's first model and TypeAdapter (typer 0.29 coerces options
-#: through them; the plan is validated by models). It ends as landalloc's entry point does
-#: (`landalloc.cli.app.end`: collector frozen, exit handlers, streams flushed, no teardown),
-#: so that the difference is landalloc's own work.
-LIBRARIES = """import os
+#: What the default `landalloc solve` cannot start without, started as landalloc starts it
+#: (landalloc/cli/process.py: one BLAS thread, the collector's threshold): numpy, highspy,
+#: typer (with the module it coerces options by), rich's console, table and text, PyYAML, and
+#: pydantic's first model and TypeAdapter (typer 0.29 coerces options through them; the plan
+#: is validated by models). It ends as landalloc's entry point does (`landalloc.cli.app.end`:
+#: collector frozen, exit handlers, streams flushed, no teardown), so that the difference is
+#: landalloc's own work.
+LIBRARIES = """import gc, os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+gc.set_threshold(100_000, *gc.get_threshold()[1:])
 import numpy, highspy, typer, typer._adapters, yaml, rich.console, rich.table, rich.text
 from pydantic import BaseModel, TypeAdapter
 TypeAdapter(str)
 class M(BaseModel):
     a: int
-import atexit, gc, sys
+import atexit, sys
 gc.freeze()
 atexit._run_exitfuncs()
 sys.stdout.flush()

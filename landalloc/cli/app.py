@@ -8,11 +8,10 @@ import os
 import sys
 from collections.abc import Iterable
 
-# Nothing here multiplies matrices large enough to gain from BLAS threads, and on a shared
-# machine each process starting one per core costs about 0.08 s of CPU at `import numpy`
-# (batch workers inherit it). A value the user sets wins.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# the process's set-up first, before the libraries load (landalloc/cli/process.py)
+from landalloc.cli import process  # noqa: F401
 
+# isort: split
 import typer
 
 from landalloc.cli.failure import (

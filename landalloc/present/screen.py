@@ -215,7 +215,7 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
                       "Shadow price: the change of output per unit of the rule's figure, shown "
                       "only where it is unique; '+1 / −1': the change measured by re-solving "
                       "with one unit more / less ('infeasible': that move alone breaks the "
-                      "plan).", "\n"), style="dim")
+                      "plan).", "\n"), style="dim", highlight=False)
 
 
 def _measured(v: float, lang: str = "both") -> str:
