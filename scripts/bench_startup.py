@@ -12,10 +12,12 @@ test: the figures depend on the machine; the README quotes one run.
 `--phases` adds where the time of `landalloc solve` goes: each library imported in turn,
 then each step of the default solve, in n fresh interpreters (best and median of each).
 
-Last, `solve` in turns with LIBRARIES: a bare interpreter importing only the libraries the
-default solve needs and using pydantic once, as typer and the plan's models do. The median of
-the paired differences is landalloc's own part of a solve; the libraries' part is the floor
-no change to landalloc can go below.
+Every command of every install, and LIBRARIES, take turns in each of the n rounds, so that a
+noisy minute weighs on all alike. LIBRARIES is a bare interpreter importing only the
+libraries the default solve needs and using pydantic once, as typer and the plan's models
+do, started and ended as landalloc is. The median of the paired differences between it and
+`solve` is landalloc's own part of a solve; the libraries' part is the floor no change to
+landalloc can go below.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -66,12 +69,15 @@ os._exit(0)
 
 def time_runs(cmds: list[list[str]], n: int) -> list[tuple[list[float], list[float]]]:
     """Wall and CPU seconds (user + system of the child) of n runs of each command, the
-    commands taking turns (order alternating) so that a busy machine weighs on all alike."""
+    commands taking turns so that a busy machine weighs on all alike. Each round is in its
+    own shuffled order (fixed seeds): a command run twice in a row starts faster the second
+    time, so alternating forward and backward favoured the first and the last."""
     out: list[tuple[list[float], list[float]]] = [([], []) for _ in cmds]
     env = {**os.environ, "COLUMNS": "120"}
     for i in range(n):
         order = list(range(len(cmds)))
-        for k in (order if i % 2 == 0 else order[::-1]):
+        random.Random(i).shuffle(order)
+        for k in order:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(cmds[k], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -85,8 +91,7 @@ def time_runs(cmds: list[list[str]], n: int) -> list[tuple[list[float], list[flo
 
 #: (label, statement) run in order in one interpreter: imports, then the default solve.
 PHASES = [
-    ("import typer", "import typer"),
-    ("import landalloc.cli.app", "import landalloc.cli.app"),
+    ("import landalloc.cli.app (typer)", "import landalloc.cli.app"),
     ("import numpy", "import numpy"),
     ("import pydantic", "import pydantic"),
     ("import plan.model (models)", "import landalloc.plan.model"),
@@ -108,17 +113,16 @@ PHASES = [
 
 def _phases_child() -> None:
     """One interpreter: each phase's wall seconds and the clock at its end, as JSON on
-    stdout; then the collector is frozen before exit, as landalloc's entry point does."""
-    import gc
-
+    stdout; then it ends as landalloc's entry point ends."""
     out, scope = [], {}
     for _, code in PHASES:
         t = time.perf_counter()
         exec(code, scope)  # our own fixed statements
         out.append(time.perf_counter() - t)
     print(json.dumps({"phases": out, "started": STARTED, "ended": time.monotonic()}))
-    sys.stdout.flush()
-    gc.freeze()
+    from landalloc.cli.app import end
+
+    end(0)
 
 
 def phases(python: str, n: int) -> None:
@@ -139,7 +143,7 @@ def phases(python: str, n: int) -> None:
     line("interpreter start (+ stdlib)", [r["start"] for r in runs])
     for j, (label, _) in enumerate(PHASES):
         line(label, [r["phases"][j] for r in runs])
-    line("exit (collector frozen)", [r["exit"] for r in runs])
+    line("exit (landalloc.cli.app.end)", [r["exit"] for r in runs])
     line("all imports above", [sum(t for (lab, _), t in zip(PHASES, r["phases"], strict=True)
                                    if lab.startswith("import")) for r in runs])
     line("whole process", [r["total"] for r in runs])
@@ -175,20 +179,24 @@ def main() -> int:
     exes = [args.landalloc, *([args.against] if args.against else [])]
     pythons = [str(Path(e).with_name("python")) for e in exes]
     load_before = os.getloadavg()
-    rows: list[list[tuple]] = [[] for _ in exes]
-    for label, code in (("python -c pass (floor)", "pass"),
-                        ("python -c 'import typer'", "import typer")):
-        for k, (times, cpu) in enumerate(time_runs([[py, "-c", code] for py in pythons],
-                                                   args.n)):
-            rows[k].append((label, times, cpu, 0.0, []))
-    for cmd, target in COMMANDS:
-        for k, (times, cpu) in enumerate(time_runs([[e, *cmd] for e in exes], args.n)):
-            rows[k].append((" ".join(["landalloc", *cmd]), times, cpu, target,
-                            heavy_imports(pythons[k], cmd)))
-    for exe, table in zip(exes, rows, strict=True):
+    # every command of every install, and the bare libraries, take turns in each round, so
+    # that a noisy minute on a shared machine weighs on all of them alike
+    entries = []  # (install index or None, label, argv, target, args for heavy_imports)
+    for k, (exe, py) in enumerate(zip(exes, pythons, strict=True)):
+        entries += [(k, "python -c pass (floor)", [py, "-c", "pass"], 0.0, None),
+                    (k, "python -c 'import typer'", [py, "-c", "import typer"], 0.0, None)]
+        entries += [(k, " ".join(["landalloc", *cmd]), [exe, *cmd], target, cmd)
+                    for cmd, target in COMMANDS]
+    entries.append((None, "libraries alone (LIBRARIES)", [pythons[0], "-c", LIBRARIES], 0.0,
+                    None))
+    timed = time_runs([e[2] for e in entries], args.n)
+    for k, exe in enumerate(exes):
         print(f"{exe}\n{'command':<26} {'median':>8} {'best':>8} {'worst':>8} {'cpu med':>8} "
               f"{'target':>7}  heavy modules imported")
-        for name, times, cpu, target, heavy in table:
+        for (who, name, _, target, cmd), (times, cpu) in zip(entries, timed, strict=True):
+            if who != k:
+                continue
+            heavy = heavy_imports(pythons[k], cmd) if cmd is not None else []
             med = statistics.median(times)
             flag = "" if not target or med <= target else "  (over)"
             print(f"{name:<26} {med:8.3f} {min(times):8.3f} {max(times):8.3f} "
@@ -199,15 +207,18 @@ def main() -> int:
     print(f"({args.n} runs each{', taking turns' if args.against else ''}; python "
           f"{sys.version.split()[0]}; {os.cpu_count()} cores; load average 1/5/15 min "
           f"before → after: {load})")
+    solve = next(i for i, e in enumerate(entries) if e[0] == 0 and e[3] and e[4] == ["solve"])
+    own_share(timed[-1], timed[solve])
     if args.phases:
         phases(pythons[0], args.n)
-    own_share(pythons[0], exes[0], args.n)
     return 0
 
 
-def own_share(python: str, exe: str, n: int) -> None:
-    """`solve` and the bare LIBRARIES in turns: what is landalloc's, what the libraries'."""
-    (lib_t, lib_c), (sol_t, sol_c) = time_runs([[python, "-c", LIBRARIES], [exe, "solve"]], n)
+def own_share(libraries: tuple[list[float], list[float]],
+              solve: tuple[list[float], list[float]]) -> None:
+    """`solve` beside the bare LIBRARIES of the same rounds: what is landalloc's, what the
+    libraries'."""
+    (lib_t, lib_c), (sol_t, sol_c) = libraries, solve
     print(f"\n{'solve against its libraries':<40} {'median':>8} {'best':>8} {'cpu med':>8}")
     for label, t, c in (("libraries alone (LIBRARIES)", lib_t, lib_c),
                         ("landalloc solve", sol_t, sol_c),

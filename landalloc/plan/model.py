@@ -6,10 +6,11 @@ a cap is an upper bound, a quota or a total is exact unless given as `{min, max}
 a share is a lower bound — `as_bound` turns a bare number into the right bound.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated as the classes are made (no `from __future__ import annotations`):
+# pydantic would otherwise resolve each field's annotation from its string, about 1 ms of
+# every start.
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -61,7 +62,7 @@ class Bound(Provenance):
     max: float | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> Bound:
+    def _ordered(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a bound needs min, max or value")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -81,7 +82,7 @@ class LandBound(Bound):
     """Hectares: never negative."""
 
     @model_validator(mode="after")
-    def _non_negative(self) -> LandBound:
+    def _non_negative(self) -> Self:
         for side in ("min", "max"):
             v = getattr(self, side)
             if v is not None and v < 0:
@@ -93,7 +94,7 @@ class ShareBound(Bound):
     """A fraction of the period's total increment, between 0 and 1."""
 
     @model_validator(mode="after")
-    def _fraction(self) -> ShareBound:
+    def _fraction(self) -> Self:
         for side in ("min", "max"):
             v = getattr(self, side)
             if v is not None and not 0 <= v <= 1:
@@ -165,7 +166,7 @@ class Selection(Strict):
         None, description="Any other district or sector attribute -> the values selected, "
                           "e.g. {dev_zone: [郑州航空港经济综合实验区]}")
 
-    def picks_sector(self, inst: Instance, sector: str) -> bool:
+    def picks_sector(self, inst: "Instance", sector: str) -> bool:
         """Whether the sector side of the selection keeps `sector`."""
         s = inst.sectors[sector]
         return ((self.sectors is None or sector in self.sectors)
@@ -173,7 +174,7 @@ class Selection(Strict):
                 and all(str(getattr(s, a)) in v for a, v in (self.where or {}).items()
                         if a not in District.model_fields))
 
-    def picks_district(self, inst: Instance, district: str) -> bool:
+    def picks_district(self, inst: "Instance", district: str) -> bool:
         """Whether the district side of the selection keeps `district`."""
         d = inst.districts[district]
         return ((self.districts is None or district in self.districts)
@@ -211,7 +212,7 @@ class Rule(Selection, Provenance):
     max: float | None = None
 
     @model_validator(mode="after")
-    def _has_bound(self) -> Rule:
+    def _has_bound(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a rule needs min or max")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -275,7 +276,7 @@ class Horizon(Provenance):
         default_factory=dict, description="sector -> its new land over the horizon")
 
     @model_validator(mode="after")
-    def _stock(self) -> Horizon:
+    def _stock(self) -> Self:
         if self.stock_targets and self.existing_stock is None:
             raise ValueError("stock targets need existing_stock (ha), with its source")
         return self
@@ -358,7 +359,7 @@ class PlanFit(Provenance):
         description="role (core, cluster, node, zone_list, none) -> weight per ha")
 
     @model_validator(mode="after")
-    def _known(self) -> PlanFit:
+    def _known(self) -> Self:
         bad = sorted(set(self.weights) - set(DEFAULT_ROLE_WEIGHTS))
         if bad:
             raise ValueError(f"plan_fit.weights: unknown role {', '.join(bad)} "
@@ -466,7 +467,7 @@ class Instance(Strict):
         return {**data, "allowed": allowed, "narrowed": dropped}
 
     @model_validator(mode="after")
-    def _references(self) -> Instance:
+    def _references(self) -> Self:
         problems: list[str] = []
 
         def check(ids, known: dict, what: str, where: str) -> None:
