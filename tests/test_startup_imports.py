@@ -85,8 +85,6 @@ def test_a_name_that_is_no_command_gets_the_whole_app():
 def test_the_entry_point_still_finishes_its_output(tmp_path):
     """main() freezes the collector before exiting: stdout is still flushed whole, files are
     written and the exit code is the command's (objective: tests/canonical.py, by hand)."""
-    import json
-
     from tests.canonical import ZZ_OBJECTIVE
 
     res = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--json", "--out",

@@ -178,11 +178,12 @@ def end(code: int) -> None:
     teardown: it walks and frees every module and object once more (0.2 s of each `landalloc
     solve` when left to the collector, still 0.01–0.02 s with it frozen) only to end the
     process. Exit handlers run and the standard streams are flushed first, as at a normal
-    exit; while a non-daemon thread still runs, the normal exit waits for it."""
-    gc.freeze()
+    exit; while a non-daemon thread still runs, the normal exit waits for it (with the
+    collector frozen, so that its last collections do not walk everything once more)."""
     threading = sys.modules.get("threading")
     if threading is not None and any(not t.daemon for t in threading.enumerate()
                                      if t is not threading.main_thread()):
+        gc.freeze()
         sys.exit(code)
     import atexit
 

@@ -100,32 +100,18 @@ def _row(cells: Sequence[Text], cols: Sequence[Col], ws: Sequence[int], console:
         split = [[Text("")] * (height - len(s)) + s for s in split]
     out = []
     for k in range(height):
-        pieces = [s[k] if k < len(s) else Text("") for s in split]
-        if not any(p.spans or p.style for p in pieces):  # plain cells: the line as one string
-            out.append(Text(_plain_line([p.plain for p in pieces], cols, ws), style=style))
-            continue
-        line = Text(" " * EDGE, style=style)
-        for j, (piece, w, col) in enumerate(zip(pieces, ws, cols, strict=True)):
+        parts: list[str | Text] = [" " * EDGE]
+        for j, (s, w, col) in enumerate(zip(split, ws, cols, strict=True)):
+            piece = s[k] if k < len(s) else Text("")
             pad = " " * max(w - cell_len(piece.plain), 0)
-            if j:
-                line.append(" " * GAP)
-            if col.right:
-                line.append(pad)
-            line.append_text(piece)
-            if not col.right:
-                line.append(pad)
-        line.append(" " * EDGE)
-        out.append(line)
+            cell = piece if piece.spans or piece.style else piece.plain
+            parts += ([" " * GAP] if j else []) + ([pad, cell] if col.right else [cell, pad])
+        parts.append(" " * EDGE)
+        if all(isinstance(p, str) for p in parts):  # plain cells: the line as one string
+            out.append(Text("".join(parts), style=style))
+        else:
+            out.append(Text.assemble(*parts, style=style))
     return out
-
-
-def _plain_line(cells: Sequence[str], cols: Sequence[Col], ws: Sequence[int]) -> str:
-    """One line of plain cells, laid out as `_row` lays out styled ones."""
-    parts = []
-    for cell, w, col in zip(cells, ws, cols, strict=True):
-        pad = " " * max(w - cell_len(cell), 0)
-        parts.append(pad + cell if col.right else cell + pad)
-    return " " * EDGE + (" " * GAP).join(parts) + " " * EDGE
 
 
 def render(console: Console, title: str, cols: Sequence[Col], footer: bool = False
