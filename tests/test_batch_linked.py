@@ -302,3 +302,18 @@ def test_a_best_that_ties_says_so(tmp_path):
     assert "best (2 scenarios tie, e.g.): b" in re.sub(r"\s+", " ", done.stdout)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (rep / "report.html").read_text("utf-8")))
     assert "best scenario b [2021-2025] (2 scenarios tie)" in text
+
+
+def test_a_best_among_ties_is_the_first_given_not_the_largest_float():
+    """Warm re-solves leave objectives that tie in their last bits (4.5e-13 here): the best
+    is the first of the tying rows in the table's order, whatever the noise, and the
+    ranking below it is by output."""
+    from landalloc.present.answer import ranked, ties_at_best
+
+    top = 3112.3
+    frame = pd.DataFrame({"scenario": ["a", "b", "c", "d"],
+                          "objective": [3000.0, top, top + 4.5e-13, top - 1e-13]})
+    assert ties_at_best(frame["objective"]) == 3
+    assert list(ranked(frame)["scenario"]) == ["b", "c", "d", "a"]
+    noisy = frame.assign(objective=[3000.0, top + 4.5e-13, top, top])
+    assert ranked(noisy)["scenario"].iloc[0] == "b"

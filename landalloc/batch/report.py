@@ -16,6 +16,7 @@ import pandas as pd
 
 from landalloc.batch.inputs import scenario_source
 from landalloc.errors import InputError
+from landalloc.present.answer import ranked
 from landalloc.results.result import Result
 
 
@@ -34,7 +35,7 @@ def best_result(summary: pd.DataFrame, base: str | None, period: str | None) -> 
     ok = _single(summary)
     if ok.empty:
         return None
-    best = ok.loc[ok["objective"].idxmax()]
+    best = ranked(ok).iloc[0]
     ref, per, overrides = scenario_source(best["file"], best["row"], base, period)
     result = solve_loaded(load(ref, best["period"] or per, overrides=overrides))
     result.record["scenario"] = str(best["scenario"])
@@ -51,7 +52,7 @@ def best_linked(summary: pd.DataFrame, base: str | None, period: str | None):
     ok = ok[ok["period"].fillna("").str.contains(",")]
     if ok.empty:
         return None
-    best = ok.loc[ok["objective"].idxmax()]
+    best = ranked(ok).iloc[0]
     ref, _, overrides = scenario_source(best["file"], best["row"], base, period)
     hr = solve_horizon_problem(load_horizon(ref, best["period"], overrides=overrides))
     hr.record["scenario"] = str(best["scenario"])
@@ -144,7 +145,7 @@ def write_batch_report(results_dir: Path, report_dir: Path, base: str | None,
     params = parameters(summary)  # before the columns added here
     keys = varied(params)
     ok = _single(summary) if linked is None else summary[summary["status"] == "optimal"]
-    best = ok.loc[ok["objective"].idxmax()]
+    best = ranked(ok).iloc[0]
     ref = base_of(summary, best, base)
     periods = sorted({p for p in summary["period"].dropna() if p})
     summary["change"] = with_change(summary, base_objectives(ref, periods))

@@ -18,6 +18,7 @@ from landalloc.present.answer import (
     name,
     num_column,
     price_warnings,
+    ranked,
     rule_words,
     say,
     status_words,
@@ -192,7 +193,7 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     bad = len(df) - len(ok)
     extra, warn = [], []
     if len(ok):
-        best = ok.loc[ok["objective"].idxmax()]
+        best = ranked(ok).iloc[0]
         top = float(best["objective"])
         ties = ties_at_best(ok["objective"])
         where = ", ".join(f"{p} = {_f(best[p], 4 if abs(best[p]) < 10 else 1)}" for p in params)

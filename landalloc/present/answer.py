@@ -69,17 +69,33 @@ STATUS_ZH = {"optimal": "最优", "infeasible": "无可行解", "unbounded": "�
              "time_limit": "超时未解完", "error": "求解出错", "not_solved": "未求解"}
 
 
-def ties_at_best(values) -> int:
-    """How many of `values` equal the largest (within a relative 1e-6): a "best" that is
-    one of several is said to be."""
+def _gaps(values):
+    """Each value's distance below the largest finite one, in units of the tie tolerance
+    (a relative 1e-6): 0 for a value that ties the best. Objectives of warm re-solves
+    differ in their last bits, so rank by these steps, never by the raw floats."""
     import numpy as np
 
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if not v.size:
-        return 0
-    top = float(v.max())
-    return int((v >= top - 1e-6 * max(1.0, abs(top))).sum())
+    ok = np.isfinite(v)
+    if not ok.any():
+        return np.full(v.shape, np.inf)
+    top = float(v[ok].max())
+    steps = np.floor((top - v) / (1e-6 * max(1.0, abs(top))))
+    return np.where(ok, steps, np.inf)
+
+
+def ties_at_best(values) -> int:
+    """How many of `values` equal the largest (within a relative 1e-6): a "best" that is
+    one of several is said to be."""
+    return int((_gaps(values) == 0).sum())
+
+
+def ranked(frame, column: str = "objective"):
+    """`frame`'s rows best first; rows whose values tie (within the tie tolerance) keep
+    their order in `frame` (the stable key), so the "best" of several is the first
+    given."""
+    order = _gaps(frame[column].to_numpy()).argsort(kind="stable")
+    return frame.iloc[order]
 
 
 def status_words(lang: str, status: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from landalloc.present.answer import answer, fit_columns, fmt, say, ties_at_best
+from landalloc.present.answer import answer, fit_columns, fmt, ranked, say, ties_at_best
 
 
 def _value(v: object) -> str:
@@ -80,7 +80,7 @@ def print_batch(summary, params: dict[int, dict[str, object]],
                      f"{len(summary):,} scenarios: {parts}", "\n"))
     best_obj = None
     if len(ok):
-        order = ok.sort_values("objective", ascending=False, kind="stable")
+        order = ranked(ok)
         best, worst = order.iloc[0], order.iloc[-1]
         best_obj = float(best["objective"])
         ties = ties_at_best(ok["objective"])
@@ -130,7 +130,7 @@ def print_batch(summary, params: dict[int, dict[str, object]],
     if len(ok) and keys:
         _against(console, ok, params, keys, lang, unit)
     if len(ok):
-        order = ok.sort_values("objective", ascending=False, kind="stable").head(top)
+        order = ranked(ok).head(top)
         names = [str(s) for s in order["scenario"]]
         cols = [(say(lang, f"产出（{unit}）", f"output ({unit})", "\n"),
                  [fmt(v, 1) for v in order["objective"]])]
