@@ -164,6 +164,24 @@ def _src(b: Bound, fallback: str | None = None) -> str:
     return "; ".join(parts) or (fallback or "")
 
 
+def _share_rows(rows: _Rows, measures: dict[str, Measure], kind: str, member_id: str,
+                item, member: np.ndarray) -> None:
+    """A group's or zone's share of the period's increment, one row per side given:
+    Σ_member x − share · Σ x ≥ 0 (min), ≤ 0 (max); its Measure reads the share itself."""
+    every = np.arange(member.size)
+    for side, share in (("min", item.share.min), ("max", item.share.max)):
+        if share is None:
+            continue
+        lo, hi = (0.0, np.inf) if side == "min" else (-np.inf, 0.0)
+        suffix = "" if item.share.min is None or item.share.max is None else f"_{side}"
+        name = f"{kind}{suffix}[{member_id}]"
+        rows.add(every, member.astype(float) - share, lo, hi,
+                 (name, kind, member_id, f"{item.zh}占比", f"{item.en} share {side} {share:g}",
+                  _src(item.share), side))
+        measures[name] = Measure(np.flatnonzero(member), None, every, "share",
+                                 *((share, np.inf) if side == "min" else (-np.inf, share)))
+
+
 def formulate(inst: Instance) -> LinearProgram:
     """Build the period's LP: maximise projected output subject to the plan's quotas."""
     sectors = list(inst.sectors)
@@ -216,20 +234,7 @@ def formulate(inst: Instance) -> LinearProgram:
                      (f"sector_group_total[{g}]", "sector_group_total", g,
                       f"{grp.zh}新增用地", f"{grp.en} total", _src(grp.total)))
         if grp.share is not None:
-            # sum_G x - share * sum_all x  >= 0  (min share),  <= 0  (max share)
-            for side, share in (("min", grp.share.min), ("max", grp.share.max)):
-                if share is None:
-                    continue
-                lo, hi = (0.0, np.inf) if side == "min" else (-np.inf, 0.0)
-                suffix = "" if grp.share.min is None or grp.share.max is None else f"_{side}"
-                name = f"sector_group_share{suffix}[{g}]"
-                rows.add(every, member.astype(float) - share, lo, hi,
-                         (name, "sector_group_share", g,
-                          f"{grp.zh}占比", f"{grp.en} share {side} {share:g}",
-                          _src(grp.share), side))
-                measures[name] = Measure(np.flatnonzero(member), None, every, "share",
-                                         *((share, np.inf) if side == "min"
-                                           else (-np.inf, share)))
+            _share_rows(rows, measures, "sector_group_share", g, grp, member)
 
     # district caps
     with_cap = [j for j, d in enumerate(districts) if inst.districts[d].cap is not None]
@@ -253,6 +258,11 @@ def formulate(inst: Instance) -> LinearProgram:
         [(inst.zones[z].total.lower, inst.zones[z].total.upper) for z in zones],
         [(f"zone_total[{z}]", "zone_total", z, f"{inst.zones[z].zh}新增用地",
           f"{inst.zones[z].en} total", _src(inst.zones[z].total)) for z in zones])
+
+    for z, zone in inst.zones.items():
+        in_zone = np.array([inst.districts[d].zone == z for d in districts], dtype=bool)
+        if zone.share is not None and in_zone.any():
+            _share_rows(rows, measures, "zone_share", z, zone, in_zone[col_district])
 
     # custom rules (a rule over several periods together is the horizon's)
     for rule in inst.rules:

@@ -28,6 +28,7 @@ KINDS: dict[str, RuleKind] = {k.kind: k for k in (
     RuleKind("district_cap", "districts.{}.cap", "cap", "区县新增用地上限", "ha",
              "districts"),
     RuleKind("zone_total", "zones.{}.total", "zone total", "片区新增用地", "ha", "zones"),
+    RuleKind("zone_share", "zones.{}.share", "zone share", "片区占比", "share", "zones"),
     RuleKind("rule", "rules.{}", "bound", "自定义规则", "rule", "rules"),
     RuleKind("rule_share", "rules.{}", "share bound", "自定义占比规则", "share", "rules"),
     # rules across linked periods (--period all): members are ids of the plan's items
@@ -61,11 +62,21 @@ def figure_path(kind: str, member: str, part: str = "", lower_only: bool = False
     if k is None or k.kind in ("rule", "rule_share", "horizon_rule") or k.path is None:
         return None
     path = k.path.format(member)
-    if kind == "sector_group_share":
+    if kind in SHARES_OF_TOTAL:
         return f"{path}.{part or 'min'}"
-    if kind == "carry_over":
-        return path
     return path
+
+
+#: Kinds whose figure is a share of the period's increment, and the plan items holding it.
+SHARES_OF_TOTAL = {"sector_group_share": "sector_groups", "zone_share": "zones"}
+
+
+def plan_share(inst, kind: str, member: str):
+    """The share bound (min, max as fractions) a share-of-total row states; None for
+    another kind or a member the instance does not have."""
+    items = SHARES_OF_TOTAL.get(kind)
+    item = None if items is None or inst is None else getattr(inst, items).get(member)
+    return None if item is None else item.share
 
 
 def unit_text(kind: str, objective_unit: str) -> str:

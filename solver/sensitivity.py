@@ -30,7 +30,7 @@ import numpy as np
 from landalloc.formulations.allocation import achieved_table
 from landalloc.formulations.columns import Columns
 from landalloc.formulations.lp import LinearProgram
-from landalloc.formulations.rule_kinds import figure_path, kind_of, unit_text
+from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, figure_path, kind_of, unit_text
 from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance, tolerance_of
 from landalloc.solver.highs import HighsSession
 from landalloc.solver.stages import SecondStage
@@ -164,9 +164,9 @@ def _meaning(kind: str, side: str, price: float, unique: bool, up: float, down: 
     p = abs(price)
     if p == 0:
         return f"at its bound, but one more {per} of {noun} adds nothing at the margin"
-    if kind == "sector_group_share":
+    if kind in SHARES_OF_TOTAL:
         if price < 0:
-            return (f"1 ha less required of the group (below its share) adds {p:.4f} {unit}; "
+            return (f"1 ha less required (below the share) adds {p:.4f} {unit}; "
                     f"1 ha more costs {p:.4f}")
         return f"1 ha more allowed above the share limit adds {p:.4f} {unit}"
     if price > 0:

@@ -20,7 +20,7 @@ import pandas as pd
 from landalloc.analysis.linked import implied_carry, split_sector
 from landalloc.errors import InputError
 from landalloc.errors import Problem as InputProblem
-from landalloc.formulations.rule_kinds import figure_path
+from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, figure_path
 from landalloc.problem.build import Problem
 from landalloc.solver import alternatives as al
 from landalloc.solver.base import Status, tolerance_of
@@ -400,7 +400,7 @@ def violation_records(problem: Problem, tc: al.TableCheck) -> tuple[list, list]:
         value = float(tc.activity[i]) + offset
         exact = lp.row_lower[i] == lp.row_upper[i]
         sign = "=" if exact else ("≤" if over else "≥")
-        unit = "ha" if r["kind"] != "sector_group_share" else "ha (beyond the share)"
+        unit = "ha (beyond the share)" if r["kind"] in SHARES_OF_TOTAL else "ha"
         sentence = (f"{r['label_zh']} {r['label_en']} {sign} {_fmt(limit)} — {r['source']}: "
                     f"the table puts {_fmt(value)} {unit} there, {_fmt(abs(e))} "
                     f"{'over' if over else 'short'}")
@@ -733,7 +733,7 @@ def _repair(problem: Problem, rep: ExplainReport, j: int, target: float, floor: 
         lo, hi = float(lp.row_lower[i]), float(lp.row_upper[i])
         u, v = float(e.lower_by[i]), float(e.upper_by[i])
         kind = r["kind"]
-        if kind == "sector_group_share":
+        if kind in SHARES_OF_TOTAL:
             share = 1.0 - float(lp.A[i, :].toarray().max())
             side = r["part"] or "min"
             new = share - u / total_x if u > 0 else share + v / total_x

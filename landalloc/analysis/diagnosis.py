@@ -18,7 +18,7 @@ import numpy as np
 from landalloc.analysis.linked import split_row, split_sector
 from landalloc.errors import InputError
 from landalloc.formulations.lp import LinearProgram
-from landalloc.formulations.rule_kinds import kind_of
+from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, kind_of, plan_share
 from landalloc.plan.model import Instance
 from landalloc.plan.overrides import Override, apply, normalise
 from landalloc.problem.entry_maps import col_prefix, row_prefix
@@ -145,6 +145,11 @@ def _rule_key(name: str) -> tuple[str, list[str]]:
         return name, []
     head, _, rest = name.partition("[")
     return head, rest.rstrip("]").split(",")
+
+
+def _share_kind(head: str) -> str:
+    """The share-of-total kind a row's head names (`zone_share_min` -> `zone_share`)."""
+    return next((k for k in SHARES_OF_TOTAL if head.startswith(k)), "")
 
 
 def member_prefix(lp: LinearProgram, m: Member) -> str | None:
@@ -279,8 +284,8 @@ class Namer:
         land ("stock"); any other row's bound is the figure itself ("")."""
         head, args = _rule_key(name)
         inst = self.instance_of(name)
-        if head.startswith("sector_group_share") and inst is not None:
-            share = inst.sector_groups[args[0]].share
+        share = plan_share(inst, _share_kind(head), args[0] if args else "")
+        if share is not None:
             v = share.min if side == "min" else share.max
             if v is not None:
                 return v, "share"
@@ -613,8 +618,8 @@ def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None
         existing = float(inst.horizon.existing_stock or 0.0)
         return RepairItem(path, _round_out(ch.new + existing, up, 2), ch.old + existing,
                           ch.name, ch.slack, f"{'+' if up else '−'}{_fmt(ch.slack)} ha")
-    if head.startswith("sector_group_share") and inst is not None:
-        share = inst.sector_groups[args[0]].share
+    share = plan_share(inst, _share_kind(head), args[0] if args else "")
+    if share is not None:
         old = share.max if up else share.min
         delta = ch.slack / total if total > 0 else 0.0
         new = _round_out(old + delta if up else old - delta, up, 4)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.locate import resolve_input
-from landalloc.plan.model import Instance
+from landalloc.plan.model import Instance, expand_allowed
 from landalloc.plan.overrides import Override, apply_collect, normalise, parse_set
 from landalloc.plan.safefile import excerpt
 from landalloc.plan.scenario import (
@@ -191,8 +191,10 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
     if not isinstance(base, dict) or "periods" not in base:
         raise InputError.one("not an instance file: no 'periods' key", file=str(instance_file))
     _check_shape(base, instance_file, where)
-    periods = base["periods"]
-    period = period or base.get("default_period") or next(iter(periods))
+    # a period is named by text: `2024:` and `default_period: 2024` are the same period
+    periods = {str(k): v for k, v in base["periods"].items()}
+    default = base.get("default_period")
+    period = str(period or (default if default is not None else next(iter(periods))))
     if period not in periods:
         raise InputError.one(f"unknown period '{period}' (known: {', '.join(periods)})",
                              file=str(instance_file), key="periods")
@@ -295,7 +297,9 @@ def _base(instance_file: Path, period: str | None, cache: dict | None
             return cache[key]
     where: Where = {}
     inputs: dict[str, str] = {}
-    data = normalise(read_instance(instance_file, period, where, inputs))
+    # shorthand rows (a group, a zone, `all`) become cells before any override: `--set
+    # allowed.<s>.<d>=false` must find the cell the shorthand made
+    data = normalise(expand_allowed(read_instance(instance_file, period, where, inputs)))
     if key is not None:
         cache[key] = (data, where, inputs)
     return data, where, inputs

@@ -140,6 +140,8 @@ class Sector(Named):
 
 class Zone(Named):
     total: Exact | None = Field(None, description="New land for this zone (ha)")
+    share: Share | None = Field(None, description="Share of the period's increment "
+                                                  "(fraction; a range for 约/左右)")
 
 
 class AreaClass(Named):
@@ -440,7 +442,7 @@ class Instance(Strict):
         """Apply `layout.allowed_roles`: allowed cells without a listed role are dropped."""
         if not isinstance(data, dict):
             return data
-        data = _expand_allowed(data)
+        data = expand_allowed(data)
         city = (data.get("output_citywide") or {}).get(str(data.get("period")))
         if isinstance(city, int | float) and isinstance(data.get("allowed"), dict):
             data = {**data, "output": {s: dict.fromkeys(row, float(city))
@@ -561,7 +563,7 @@ class Instance(Strict):
                 if self.role(s, d) is None]
 
 
-def _expand_allowed(data: dict) -> dict:
+def expand_allowed(data: dict) -> dict:
     """`allowed` may name a sector group for its sectors, `all` for every district, and a
     zone for its districts: expand to sector -> district -> where (before validation)."""
     allowed = data.get("allowed")

@@ -102,6 +102,16 @@ def assumed_figures(result: Result, lang: str) -> list[str]:
     return out
 
 
+def _share_plan(row: dict) -> str:
+    """A plan share range as percentages (30.0–34.0 %), or the plan's blank."""
+    lo, hi = row["plan_share_min"], row["plan_share_max"]
+    if lo is None and hi is None:
+        return _plan(None, None)
+    if lo is not None and hi is not None:
+        return f"{lo:.1%}–{hi:.1%}".replace("%–", "–")
+    return f"≥ {lo:.1%}" if lo is not None else f"≤ {hi:.1%}"
+
+
 def warnings(result: Result, lang: str) -> list[str]:
     """What a reader must not miss: prices not unique, other optima, assumed figures."""
     an = result.analysis
@@ -158,8 +168,13 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
              "zone": ("片区", "zone")}
     for kind, (kzh, ken) in kinds.items():
         df = result.totals_rows(kind)
-        alloc = [_fmt(r["hectares"]) for r in df]
-        plan = [_plan(r["plan_min"], r["plan_max"]) for r in df]
+        shares = any(r["plan_share_min"] is not None or r["plan_share_max"] is not None
+                     for r in df)
+        alloc = [_fmt(r["hectares"]) + (f" ({r['share']:.1%})"
+                                         if shares and r["share"] is not None else "")
+                 for r in df]
+        plan = [_plan(r["plan_min"], r["plan_max"]) if r["plan_min"] is not None
+                or r["plan_max"] is not None else _share_plan(r) for r in df]
         print_table(console, say(lang, f"按{kzh}合计与规划指标（公顷）",
                                  f"Totals by {ken} against the plan (ha)"), [
             Col(say(lang, kzh, ken), [name(lang, r["zh"], r["id"], narrow) for r in df],

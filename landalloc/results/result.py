@@ -124,14 +124,22 @@ class Result(Solved):
             bound = {k: v.total for k, v in items.items()}
         else:
             raise ValueError(f"unknown totals kind '{kind}'")
+        whole = float(g.sum())
         rows = []
         for k, item in items.items():
             b = bound[k]
+            share = getattr(item, "share", None)  # a zone's share of the period's total
+            cited = b if b is not None else share
+            ha = float(got.get(k, 0.0))
             rows.append({"id": k, "zh": item.zh, "en": item.en,
-                         "hectares": float(got.get(k, 0.0)),
+                         "hectares": ha,
                          "plan_min": None if b is None else b.min,
                          "plan_max": None if b is None else b.max,
-                         "source": None if b is None else (b.source or b.assumption)})
+                         "share": ha / whole if whole > 0 else None,
+                         "plan_share_min": None if share is None else share.min,
+                         "plan_share_max": None if share is None else share.max,
+                         "source": None if cited is None
+                         else (cited.source or cited.assumption)})
         return rows
 
     def totals(self, kind: str) -> Any:
