@@ -199,12 +199,20 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     basis = h.getBasis()
     row_st, col_st = _status_array(basis.row_status), _status_array(basis.col_status)
     ranging = h.getRanging() if probe else None
-    act, x1 = first.row_activity, first.x
+    x1 = first.x
     lo, hi = lp.row_lower, lp.row_upper
-    side = _sides(row_st, lo, hi, act, tol)
+    # the allocation shown is the second stage's: a rule binds where that allocation holds it
+    # at its bound (a bound with a price is held there on the optimal face; one without may
+    # be left), so binding, slack and the activity shown agree
+    final = SecondStage(lp, session.options).run(first, lp.c, lp.col_lower, lp.col_upper,
+                                                 lo, hi)
+    act = final.row_activity
+    side = np.where(tol.at(act, lo) | tol.at(act, hi), _sides(row_st, lo, hi, act, tol),
+                    "slack")
     binding = side != "slack"
     basic_row = row_st == _BASIC
-    price = np.where(basic_row | (np.abs(first.row_dual) <= tol.price), 0.0, first.row_dual)
+    price = np.where(basic_row | ~binding | (np.abs(first.row_dual) <= tol.price), 0.0,
+                     first.row_dual)
     upper_near = np.abs(hi - act) <= np.abs(act - lo)
     active = np.where(side == "lower", lo, np.where(np.isin(side, ("upper", "fixed")), hi,
                                                     np.where(upper_near, hi, lo)))
@@ -214,7 +222,7 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     allowed = lp.col_upper > lp.col_lower
     basic_col = col_st == _BASIC
     col_at_bound = basic_col & allowed & (tol.at(x1, lp.col_lower) | tol.at(x1, lp.col_upper))
-    row_at_bound = side == "at bound (basic)"
+    row_at_bound = _sides(row_st, lo, hi, first.row_activity, tol) == "at bound (basic)"
     duals_unique = not (col_at_bound.any() or row_at_bound.any())
 
     # --- ranging and the measured one-sided values ------------------------------------
@@ -246,9 +254,7 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
         & (np.abs(up - price) <= rel)
     unique = ~binding | duals_unique | interior | agree
 
-    # --- second stage: the allocation --------------------------------------------------
-    final = SecondStage(lp, session.options).run(first, lp.c, lp.col_lower, lp.col_upper,
-                                                 lo, hi)
+    # --- the allocation (second stage, above) --------------------------------------------
     x = np.where(np.abs(final.x) < tol.ha, 0.0, final.x)
     nonbasic_free = allowed & ~basic_col & (np.abs(first.col_dual) <= tol.price)
     allocation_unique = not nonbasic_free.any()
@@ -256,7 +262,7 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     info = lp.row_info
     kinds = info["kind"]
     rows = info.with_columns(
-        lower=lo, upper=hi, activity=final.row_activity, side=side, slack=slack,
+        lower=lo, upper=hi, activity=act, side=side, slack=slack,
         shadow_price=np.where(unique, price, np.nan),  # never one of several as "the"
         price_unique=unique,
         unit=[unit_text(k, unit) for k in kinds],

@@ -389,3 +389,28 @@ def test_tornado_command(tmp_path):
     assert (tmp_path / "tornado.png").read_bytes()[:4] == b"\x89PNG"
     p = run("tornado", "--delta", "ten")
     assert p.returncode == 2 and "--delta" in p.stderr
+
+
+def test_a_rule_the_allocation_leaves_below_its_bound_is_not_binding():
+    """After `diagnose`'s repair of caps-strict-2026-2035, 巩义 gets 430 ha of its 540 and 登封
+    553.33 of 670: neither binds (they were called binding from the first stage, whose
+    allocation is not the one shown). For every rule, binding is: the allocation shown holds
+    it at a bound."""
+    from pathlib import Path
+
+    import landalloc
+    from landalloc.plan.locate import instances_root
+
+    r = landalloc.solve(
+        Path(instances_root()) / "zhengzhou" / "scenarios" / "caps-strict-2026-2035.yaml",
+        sets=["sectors.electronics.quota.min=2276.67", "sectors.new_materials.quota.max=1223.33",
+              "districts.zhengdong.cap=226.67", "districts.zhongmou.cap=1373.33"])
+    rules = r.rules().set_index("name")
+    for cap, ha in (("district_cap[gongyi]", 430.0), ("district_cap[dengfeng]", 553.33)):
+        assert rules.loc[cap, "activity"] == pytest.approx(ha, abs=1e-6)
+        assert not rules.loc[cap, "binding"]
+    at = ((rules["activity"] - rules["lower"]).abs() <= 1e-6) \
+        | ((rules["upper"] - rules["activity"]).abs() <= 1e-6)
+    assert (rules["binding"] == at).all()
+    words = " ".join(r.to_dict().get("notes") or [])
+    assert "gongyi" not in words
