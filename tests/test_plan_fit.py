@@ -156,6 +156,17 @@ def test_tradeoff_points_equal_independent_solves_and_the_front_is_monotone(ref,
     assert f.points[0].objective == pytest.approx(landalloc.solve(ref, period=period).objective)
 
 
+@pytest.mark.parametrize("period", ["2021-2025", "2026-2035"])
+def test_tradeoff_starts_at_the_allocation_solve_gives(period):
+    """The front's first point is `solve`'s allocation, cell by cell (it was another of the
+    same output: 郑东新区 electronics 200 ha against solve's 0, so the first move it printed
+    was of a cell solve leaves empty)."""
+    problem = load_problem("zhengzhou", period)
+    x = front(problem).points[0].x
+    np.testing.assert_allclose(x, landalloc.solve("zhengzhou", period=period).raw.x,
+                               atol=1e-6)
+
+
 def test_instance_without_roles_has_no_plan_fit_weights(tmp_path):
     inst = load("zhengzhou", "2021-2025").instance
     bare = inst.model_copy(update={"roles": {}})

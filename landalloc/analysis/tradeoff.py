@@ -111,7 +111,9 @@ def front(problem: Problem, max_points: int | None = None) -> Front:
     """The exact output–plan-fit front of one scenario."""
     s = _Solver(problem)
     lp = s.lp
-    left = s.point(s.lexicographic(lp.c, s.w))    # best output, then best plan fit
+    # best output, then the tie-break every command uses (plan fit, then the fixed cell
+    # weights): the front starts at `solve`'s own allocation
+    left = s.point(s.lexicographic(lp.c, lp.tie_weights()))
     right = s.point(s.lexicographic(s.w, lp.c))   # best plan fit, then best output
     pts = [left]
     if right.plan_fit > left.plan_fit + 1e-6 * max(1.0, abs(left.plan_fit)):
