@@ -301,9 +301,12 @@ class Curve:
     def at(self, t: float) -> float:
         return float(np.interp(t, self.t, self.value))
 
-    def slope_right(self, t: float) -> float:
-        """d optimum / dt just above t (output lost per ha forced in is its negative)."""
-        i = int(np.searchsorted(self.t, t, side="right"))
+    def slope_right(self, t: float, tol: float = 1e-6) -> float:
+        """d optimum / dt just above t (output lost per ha forced in is its negative).
+
+        A breakpoint within `tol` ha of t (relative above 1 ha) is t itself: breakpoints
+        carry float noise, and the segment that matters starts there, not ends there."""
+        i = int(np.searchsorted(self.t, t + tol * max(1.0, abs(t)), side="right"))
         if i >= self.t.size:
             return math.nan
         i = max(i, 1)

@@ -348,3 +348,19 @@ def test_explain_in_both_languages_keeps_each_line_in_its_own(capsys, monkeypatc
         else:
             assert "价格不唯一" not in ln and "单独不可行" not in ln, ln
         assert "-0.0000" not in ln, ln
+
+
+def test_explain_reads_the_segment_after_a_breakpoint_with_float_noise():
+    """The allocation puts 200 ha in the cell; the re-solve found the breakpoint at
+    200.0000000001. The next hectare costs what the segment after 200 loses (by hand:
+    (3,100 − 3,092.2) / 200 = 0.039 per ha), not the gain of the segment before it
+    (it printed −0.5, a gain)."""
+    import numpy as np
+    from landalloc.solver.alternatives import Curve
+
+    curve = Curve(np.array([0.0, 200.0000000001, 400.0]), np.array([3000.0, 3100.0, 3092.2]),
+                  3)
+    assert -curve.slope_right(200.0) == pytest.approx(0.039, rel=1e-6)
+    assert -curve.slope_right(199.0) == pytest.approx(-0.5, rel=1e-6)
+    assert -curve.slope_right(0.0) == pytest.approx(-0.5, rel=1e-6)
+    assert np.isnan(curve.slope_right(400.0))
