@@ -17,6 +17,8 @@ import numpy as np
 from landalloc.formulations.columns import Columns
 from landalloc.formulations.sparse import Csc
 
+from landalloc.plan.choices import DEFAULT_UNIT
+
 #: `part`: which side of a two-sided figure the row is (a share's "min" or "max"), else "".
 ROW_COLUMNS = ["name", "kind", "members", "label_zh", "label_en", "source", "part"]
 
@@ -46,10 +48,10 @@ class LinearProgram:
     districts: list[str]
     col_sector: np.ndarray  # index into sectors, per column
     col_district: np.ndarray  # index into districts, per column
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
     name: str = ""
     meta: dict = field(default_factory=dict)
-    #: Projected output per ha of each cell (亿元/ha) before any scenario weights: the
+    #: Projected output per ha of each cell (objective_unit/ha) before any scenario weights: the
     #: objective reports c·x, the projected output is output·x. None: c is the output.
     output: np.ndarray | None = None
     #: The second stage's preference (see formulations.tie_break); None: the default.

@@ -35,6 +35,8 @@ from landalloc.solver.base import RawSolution, SolverOptions, Status, Tolerance,
 from landalloc.solver.highs import HighsSession
 from landalloc.solver.stages import SecondStage
 
+from landalloc.plan.choices import DEFAULT_UNIT
+
 _BASIC = int(highspy.HighsBasisStatus.kBasic.value)
 _UPPER = int(highspy.HighsBasisStatus.kUpper.value)
 
@@ -50,7 +52,7 @@ class Analysis:
     duals_unique: bool = True  # False: several price vectors are optimal
     allocation_unique: bool = True  # False: other allocations give the same output
     notes: list[str] = field(default_factory=list)
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
     record: dict = field(default_factory=dict)  # how the instance was made (inputs, overrides)
     measured: bool = True  # False: a light analysis (batch): no probes, no ranging
     solution: RawSolution | None = None  # the final answer (second stage), by position

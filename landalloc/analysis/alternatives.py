@@ -21,6 +21,7 @@ from landalloc.analysis.linked import implied_carry, split_sector
 from landalloc.errors import InputError
 from landalloc.errors import Problem as InputProblem
 from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, figure_path
+from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.problem.build import Problem
 from landalloc.solver import alternatives as al
 from landalloc.solver.base import Status, tolerance_of
@@ -365,7 +366,7 @@ class CheckReport:
     optimum: float
     nearest: dict[str, Any] | None
     nearest_optimal: dict[str, Any] | None
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
     source: str = ""
 
     @property
@@ -478,7 +479,7 @@ class RangesReport:
     optimum: float
     cells: pd.DataFrame  # sector, district, label, hectares, min, max, room
     solves: int = 0
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
 
     def to_dict(self) -> dict[str, Any]:
         return {"slack": self.slack, "optimum": self.optimum,
@@ -517,7 +518,7 @@ class AlternativesReport:
     base: np.ndarray
     items: list[dict[str, Any]] = field(default_factory=list)
     xs: list[np.ndarray] = field(default_factory=list)
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
 
     @property
     def min_pairwise_ha(self) -> float:
@@ -613,7 +614,7 @@ class ExplainReport:
     repair_rows: list[dict[str, Any]] = field(default_factory=list)
     repair_note: str = ""
     repair_verified: bool | None = None
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
     allowed: bool = True
 
     def repair_block(self) -> str:

@@ -226,7 +226,7 @@ class Namer:
         return self.periods.get(split_row(name)[0], self.inst)
 
     def short(self, name: str) -> str:
-        """Just the thing's name: 航空港区, 电子信息, 制造业融合发展先导区."""
+        """Just the thing's name (a district's, a sector's, a zone's), in Chinese."""
         period, base = split_row(name)
         if period:
             return f"{self._short(base)} ({period})"
@@ -258,7 +258,7 @@ class Namer:
         return name
 
     def long(self, name: str) -> str:
-        """中文 and English: 航空港区 Airport Economy Zone cap."""
+        """中文 and English: the district's names and the rule, e.g. 港区 Harbor cap."""
         i = self._row(name)
         if i is None:
             return name

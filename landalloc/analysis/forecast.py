@@ -416,7 +416,8 @@ def _quota_raw(spec: ForecastSpec) -> dict[str, Any]:
             g = float(poly(year - x0))
             d = _intensity(m, year)
             series[year] = {"investment": g, "intensity": d}
-            total += b[name] * g * 1e4 / d  # 亿元 -> 万元
+            # investment in units of 10^8 yuan, intensity in 10^4 yuan/ha (forecast.yaml)
+            total += b[name] * g * 1e4 / d
         raw[name] = total
     return {"poly": poly, "x0": x0, "series": series, "raw": raw, "b": b}
 
@@ -474,7 +475,8 @@ def quota_method(spec: ForecastSpec, base: ForecastSpec) -> MethodResult:
             parts.append(f"{y}: {implied:.2f} %/yr (plan {_need(r, '')} %/yr)")
         res.params["investment_fit_growth_from"] = {"year": by, "investment": g_by}
         res.explanations.append(
-            f"the fitted series gives {g_by:,.0f} 亿元 in {by}; average growth from {by}: "
+            f"the fitted series gives {g_by:,.0f} (10^8 yuan) in {by}; average growth from "
+            f"{by}: "
             + "; ".join(parts) + ".")
     return res
 

@@ -136,7 +136,7 @@ def sweep(ref: Ref = None, param: str | list[Param] = "", start: float | None = 
         reason = plan.reason or "asked for a rebuild at every point"
     df.attrs.update(
         method=method, reason=reason, params=paths, record=record,
-        objective_unit=inst.objective_unit,
+        objective_unit=inst.objective_unit, objective_unit_en=inst.objective_unit_en,
         mapping=[m.summary(plan.lp) for m in plan.maps],
         sectors={k: (v.zh, v.en) for k, v in inst.sectors.items()})
     return df
@@ -214,5 +214,6 @@ def tornado(ref: Ref = None, delta: str | float = "10%", period: str | None = No
     df = df.sort_values("swing", ascending=False, na_position="last", kind="stable")
     df = df.reset_index(drop=True)
     df.attrs.update(objective=objective, delta=str(delta), relative=relative, record=record,
-                    objective_unit=inst.objective_unit)
+                    objective_unit=inst.objective_unit,
+                    objective_unit_en=inst.objective_unit_en)
     return df

@@ -28,8 +28,8 @@ def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFram
     """One wide table: objective, totals per sector/district/zone, then every cell.
 
     `refs`: scenario references, or results already solved. Columns: kind, item, label,
-    one column per scenario (hectares; 亿元 for the objective), and `change: NAME` against
-    the first scenario for each other one.
+    one column per scenario (hectares; the instance's output unit for the objective), and
+    `change: NAME` against the first scenario for each other one.
     """
     import pandas as pd
 

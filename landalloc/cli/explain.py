@@ -27,7 +27,8 @@ def _target(value: float | None) -> float | None:
 
 def explain_cmd(
     sector: Annotated[str, typer.Argument(help="Sector id or name, e.g. electronics or 电子信息")],
-    district: Annotated[str, typer.Argument(help="District id or name, e.g. airport or 航空港区")],
+    district: Annotated[str, typer.Argument(
+        help="District id or name, e.g. airport, or its Chinese name")],
     path: PathArg = None,
     period: PeriodOpt = None,
     set_: SetOpt = None,

@@ -30,7 +30,7 @@ def export_cmd(
     Rows are named as the rules are (district_cap[airport], sector_quota[electronics]),
     columns as the cells (x[electronics,airport]). The LP format does not allow square
     brackets: there the names read district_cap(airport), x(electronics,airport).
-    The objective is the projected output in 亿元, maximised.
+    The objective is the projected output in the instance's unit, maximised.
     """
     from landalloc.problem.build import load_problem
     from landalloc.solver.model_file import format_of, write_model

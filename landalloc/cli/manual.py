@@ -56,8 +56,8 @@ METAVARS = {
 }
 
 #: Units of the figures each command prints (one line in every --help).
-UNITS = ("Units: land in hectares (ha, 公顷); output in 亿元 (100 million yuan); shadow "
-         "prices in 亿元 per ha of the rule's figure.")
+UNITS = ("Units: land in hectares (ha, 公顷); output in the instance's unit (objective_unit "
+         "in its instance.yaml); shadow prices in that unit per ha of the rule's figure.")
 
 
 def _placeholder(param) -> str:

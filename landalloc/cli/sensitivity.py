@@ -50,7 +50,7 @@ def sensitivity_cmd(
 ) -> None:
     """Shadow prices, ranges and reduced costs: what one more hectare is worth, and where.
 
-    For every rule: activity, bounds, binding or slack, the shadow price (亿元 per ha of the
+    For every rule: activity, bounds, binding or slack, the shadow price (output unit per ha of the
     rule's figure: 'one more ha of cap here adds X'), the range of the figure over which that
     price holds, and the value of one more and one less hectare measured by re-solving. For
     every cell: reduced cost and the output-per-ha range over which the allocation stays

@@ -52,9 +52,9 @@ def solve_cmd(
 ) -> None:
     """Solve one period: the sector x district allocation of the new industrial land.
 
-    Prints the allocation matrix, totals against the plan, the projected output (亿元) and
-    the binding rules with their shadow prices. Exit codes: 0 optimal, 2 bad input,
-    3 infeasible, 4 not solved (time limit, error).
+    Prints the allocation matrix, totals against the plan, the projected output (in the
+    instance's unit) and the binding rules with their shadow prices. Exit codes: 0 optimal,
+    2 bad input, 3 infeasible, 4 not solved (time limit, error).
     """
     from landalloc.api import solve
     from landalloc.problem.horizon import linked_spec

@@ -45,15 +45,15 @@ def _quota_weight(inst: Instance, sector: str) -> float:
 
 
 def output_per_ha(folder: Path, inst: Instance) -> pd.DataFrame:
-    """sector, district, output_per_ha (亿元/ha) for every allowed cell of the period."""
+    """sector, district, output_per_ha (output unit/ha) for every allowed cell."""
     spec = read_yaml(folder / "derivation.yaml")
     intensity = sector_intensity(folder, spec)
     factor = spec["zhengzhou_factor"]["value"]
     cal = spec["calibration"][inst.period]
-    target = cal["output"]["value"] / cal["land"]["value"]  # 亿元/ha
+    target = cal["output"]["value"] / cal["land"]["value"]  # output unit / ha
     cells = [(s, d) for s in inst.sectors for d in inst.allowed.get(s, {})]
     base = np.array([factor * intensity.loc[s, inst.districts[d].area_class] / 1e4
-                     for s, d in cells])  # 亿元 of investment per ha, Zhengzhou standard
+                     for s, d in cells])  # investment per ha, the city's standard
     weights = {s: _quota_weight(inst, s) for s in inst.sectors}
     mean_by_sector = pd.Series(base).groupby([s for s, _ in cells]).mean()
     weighted = sum(weights[s] * mean_by_sector[s] for s in mean_by_sector.index)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from landalloc.errors import InputError, Problem
+from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.plan.locate import resolve_input
 from landalloc.plan.model import Instance, expand_allowed
 from landalloc.plan.overrides import Override, apply_collect, normalise, parse_set
@@ -211,7 +212,8 @@ def read_instance(instance_file: Path, period: str | None, where: Where,
         "name": base.get("name", instance_file.parent.name),
         "period": period,
         "title": base.get("title"),
-        "objective_unit": base.get("objective_unit", "亿元"),
+        "objective_unit": base.get("objective_unit", DEFAULT_UNIT),
+        "objective_unit_en": base.get("objective_unit_en"),
     }
     for key in PERIOD_KEYS:
         items = {k: dict(v) for k, v in (base.get(key) or {}).items()}

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from landalloc.plan.choices import BACKEND_NAMES
+from landalloc.plan.choices import BACKEND_NAMES, DEFAULT_UNIT
 
 BoundKind = Literal["exact", "max", "min"]
 
@@ -155,6 +155,28 @@ class District(Named):
     cap: Cap | None = Field(None, description="New land this district can take (ha)")
 
 
+class TableRows(Strict):
+    """Rules of one kind (`zone_total`, `district_cap`, ...), optionally only these
+    members: what a row selector of a plan table picks, by the rule's structured key."""
+
+    kind: str = Field(description="A rule kind: total, sector_quota, sector_group_share, "
+                                  "sector_group_total, district_cap, zone_total, zone_share")
+    members: list[str] | None = Field(None, description="Only these members; omitted: all")
+
+
+class PlanTable(Strict):
+    """One of the plan's own tables, as a report renders it: the figures it gives (row
+    selectors), beside the allocation. `number` is the plan's own (cited as the source);
+    the report numbers its tables itself."""
+
+    number: str | None = Field(None, description="The plan's table number, e.g. 3-4; "
+                                                 "omitted for figures the plan gives in text")
+    zh: str = Field(description="The table's title in the plan (Chinese)")
+    en: str = Field(description="English title")
+    rows: list[TableRows] = Field(min_length=1)
+    source: str = Field(description="Where in the plan (chapter, section, table)")
+
+
 class Selection(Strict):
     """Cells chosen by the sectors' and districts' attributes; every key given must match
     (an omitted key selects all). `where` names any other attribute: `{dev_zone: [..]}`."""
@@ -166,7 +188,7 @@ class Selection(Strict):
     area_classes: list[str] | None = Field(None, description="Districts of these area classes")
     where: dict[str, list[str]] | None = Field(
         None, description="Any other district or sector attribute -> the values selected, "
-                          "e.g. {dev_zone: [郑州航空港经济综合实验区]}")
+                          "e.g. {dev_zone: [<a development zone>]}")
 
     def picks_sector(self, inst: "Instance", sector: str) -> bool:
         """Whether the sector side of the selection keeps `sector`."""
@@ -314,7 +336,7 @@ class SolverSettings(Strict):
 
 
 class MaxOutput(Strict):
-    """Maximise projected output (亿元); weights multiply a cell's output per ha."""
+    """Maximise projected output (objective_unit); weights multiply a cell's output per ha."""
 
     sector_weights: dict[str, Weight] = Field(
         default_factory=dict, description="sector -> weight (default 1)")
@@ -393,7 +415,10 @@ class Instance(Strict):
     period: str
     title: str | None = None
     description: str | None = None
-    objective_unit: str = "亿元"
+    objective_unit: str = DEFAULT_UNIT
+    objective_unit_en: str | None = Field(
+        None, description="The output unit in English words, where Chinese cannot be drawn "
+                          "(a chart without a Chinese font); omitted: objective_unit")
     total_increment: Exact
     area_classes: dict[str, AreaClass]
     sector_groups: dict[str, SectorGroup]
@@ -403,8 +428,12 @@ class Instance(Strict):
     allowed: dict[str, dict[str, str]] = Field(
         description="sector -> district -> where the plan allows it")
     output: dict[str, dict[str, NonNegative]] = Field(
-        description="Projected output per hectare (亿元/ha), sector -> district")
+        description="Projected output per hectare (objective_unit/ha), sector -> district")
     output_source: str | None = None
+    tables: list[PlanTable] = Field(
+        default_factory=list,
+        description="The plan's own tables of this period, for reports; none: one table "
+                    "of every figure against the allocation")
     rules: list[Rule] = Field(default_factory=list)
     objective: MaxOutput = Field(
         default_factory=MaxOutput,
@@ -422,7 +451,8 @@ class Instance(Strict):
                            description="How the roles narrow the allowed cells")
     output_citywide: dict[str, NonNegative] = Field(
         default_factory=dict,
-        description="period -> one output per ha (亿元/ha) for every allowed cell of that "
+        description="period -> one output per ha (objective_unit/ha) for every allowed cell of "
+                    "that "
                     "period, replacing `output` (the city-wide reading of Annex 2 §2(2))")
     coefficients: dict[str, dict[str, dict[str, float]]] = Field(
         default_factory=dict,

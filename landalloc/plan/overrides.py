@@ -31,6 +31,7 @@ NOT_FIGURES = {
     "title": "the plan's title is not a figure",
     "objective_unit": "the objective's unit is not a figure",
     "output_source": "the source of output per ha is not a figure",
+    "tables": "the plan's tables are how a report groups figures, not figures",
 }
 
 

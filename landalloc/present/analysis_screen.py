@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.present.answer import (
     NARROW,
     answer,
@@ -187,7 +188,7 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     one row per point."""
     console = console or Console()
     params = df.attrs.get("params", [])
-    unit = df.attrs.get("objective_unit", "亿元")
+    unit = df.attrs.get("objective_unit", DEFAULT_UNIT)
     method = df.attrs.get("method", "")
     ok = df[df["status"] == "optimal"] if "status" in df else df
     bad = len(df) - len(ok)
@@ -271,7 +272,7 @@ def _print_grid(df: pd.DataFrame, params: list[str], unit: str, console: Console
 def print_tornado(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
     """The answer first (base output, the rule that swings it most), then every rule."""
     console = console or Console()
-    unit = df.attrs.get("objective_unit", "亿元")
+    unit = df.attrs.get("objective_unit", DEFAULT_UNIT)
     delta = df.attrs.get("delta", "")
     extra = []
     if len(df):

@@ -1,6 +1,6 @@
 """The answer first: a few lines every screen opens with, and tables that fit the terminal.
 
-`answer(...)` prints the headline — status, projected output (亿元) and its change against
+`answer(...)` prints the headline — status, projected output (its unit) and its change against
 the plan or the base, what binds in words, and the warnings that matter (prices that are
 not unique, other allocations with the same output, figures that are assumptions,
 infeasible points) — before any detail. `fit_columns` prints a wide table in as many
@@ -19,6 +19,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from landalloc.plan.choices import DEFAULT_UNIT
 
 LANGS = ("zh", "en", "both")
 #: Below this many columns a table shows one name column (Chinese, or ids with --lang en).
@@ -103,7 +105,7 @@ def status_words(lang: str, status: str) -> str:
 
 
 def answer(console: Console, lang: str, status: str, objective: float | None,
-           unit: str = "亿元", change: float | None = None,
+           unit: str = DEFAULT_UNIT, change: float | None = None,
            against: str | tuple[str, str] | None = None,
            binds: Sequence[str] = (), warnings: Sequence[str] = (),
            title: str | None = None, extra: Sequence[str] = (),
@@ -229,7 +231,7 @@ def figure_text(value: float | None, figure_unit: str) -> str:
     return fmt(value)
 
 
-def rule_words(rules, lang: str, unit: str = "亿元") -> list[str]:
+def rule_words(rules, lang: str, unit: str = DEFAULT_UNIT) -> list[str]:
     """Each binding rule of a rules table in words: label, its figure (a share as a
     fraction), its price where unique."""
     from landalloc.results.result import rule_figure  # here: --help imports no numpy

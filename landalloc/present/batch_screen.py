@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
+from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.present.answer import answer, fit_columns, fmt, ranked, say, ties_at_best
 
 
@@ -66,7 +67,7 @@ def _one(lang: str, zh: str, en: str, r, params, keys: list[str], unit: str) -> 
 
 def print_batch(summary, params: dict[int, dict[str, object]],
                 groups: Sequence[dict] = (), console: Console | None = None,
-                lang: str = "both", unit: str = "亿元", top: int = 10) -> None:
+                lang: str = "both", unit: str = DEFAULT_UNIT, top: int = 10) -> None:
     """`groups`: the batch's infeasible groups (`landalloc.batch.groups`: number, labels,
     count, example, scenarios, diagnosis)."""
     console = console or Console()

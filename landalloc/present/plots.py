@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from landalloc.plan.choices import DEFAULT_UNIT
+
 
 def _plt():
     """pyplot on the Agg backend, with the shipped Chinese font first where it exists."""
@@ -33,10 +35,13 @@ def _name(zh: str, en: str) -> str:
     return f"{zh} {en}" if _cjk_font() else en
 
 
-def _unit(unit: str) -> str:
+def _unit(attrs: dict) -> str:
+    """The output unit of a sweep's or tornado's table, in English where Chinese cannot be
+    drawn (the instance's `objective_unit_en`)."""
+    unit = attrs.get("objective_unit", DEFAULT_UNIT)
     if _cjk_font():
         return unit
-    return "100 million CNY (yi yuan)" if unit == "亿元" else unit
+    return attrs.get("objective_unit_en") or unit
 
 
 def _save(fig, path: Path) -> None:
@@ -58,7 +63,7 @@ def axis_label(path: str) -> str:
     if last == "share":
         return f"{path} ({_name('比例', 'share')}, 0–1)"
     if path.startswith("output"):
-        return f"{path} ({_name('亿元/公顷', '亿元/ha')})"
+        return f"{path} ({_name('产出/公顷', 'output per ha')})"
     return path
 
 
@@ -96,7 +101,7 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     2-D: the objective as a coloured grid (infeasible points left blank)."""
     plt = _plt()
     params = df.attrs.get("params") or [df.columns[0]]
-    unit = _unit(df.attrs.get("objective_unit", "亿元"))
+    unit = _unit(df.attrs)
     ok = df["status"] == "optimal"
     if len(params) == 2:
         p1, p2 = params
@@ -174,7 +179,7 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
 def plot_tornado(df: pd.DataFrame, path: Path, top_n: int = 25) -> None:
     """Horizontal bars: objective change at -delta and +delta per rule, largest swing on top."""
     plt = _plt()
-    unit = _unit(df.attrs.get("objective_unit", "亿元"))
+    unit = _unit(df.attrs)
     delta = df.attrs.get("delta", "")
     d = df.head(top_n).iloc[::-1]
     y = np.arange(len(d))

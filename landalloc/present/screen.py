@@ -59,7 +59,7 @@ def _english_note(m: re.Match) -> str:
 
 
 def cite(text: str, lang: str) -> str:
-    """A source citation; in Chinese the plan's own words (表3-4, 第3章): an English
+    """A source citation; in Chinese the plan's own words (表 n-m, 第 n 章): an English
     explanation in parentheses is left out, an assumption says where it is explained."""
     if lang != "zh":
         return text

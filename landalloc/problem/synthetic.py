@@ -29,7 +29,7 @@ class Draw:
     """The numbers of one random instance (no names yet)."""
 
     allowed: np.ndarray  # (S, D) bool
-    output: np.ndarray  # (S, D) 亿元/ha, 0 where not allowed
+    output: np.ndarray  # (S, D) output per ha, 0 where not allowed
     zone: np.ndarray  # (D,) zone index of each district
     total: float
     quota_lo: np.ndarray  # (S,) -inf where no lower bound

@@ -262,7 +262,7 @@ def build_comparison(results: list[Result], lb: Labels,
     sub = f"{lb.text('base')}: {names[0]} · {len(results)} {lb.text('scenario')}"
     head = html.table(
         [lb.text("scenario"), lb.text("status"), f"{lb.text('objective')} ({unit})",
-         lb.text("change_output").replace("亿元", unit), lb.text("cells_moved"),
+         lb.text("change_output"), lb.text("cells_moved"),
          lb.text("land_moved")],
         [[names[0], base.status, html.fmt(base.objective, 1), "", "", ""], *summary_rows])
     sections = [("", head), (lb.text("figures"), "".join(html.figure(c) for c in made)),
@@ -287,7 +287,7 @@ def _changes_html(results: list[Result], names: list[str], lb: Labels) -> str:
         parts.append(f"<h3>{html.escape(n)}</h3>" + html.table(
             [lb.text("sector"), lb.text("district"), f"{lb.text('base')} (ha)",
              f"{lb.text('scenario')} (ha)", lb.text("change_ha"),
-             lb.text("change_output").replace("亿元", base.lp.objective_unit)],
+             lb.text("change_output")],
             rows, classes, left=2))
     return "".join(parts)
 

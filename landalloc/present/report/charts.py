@@ -203,14 +203,15 @@ def shadow_prices(result: Result, lb: Labels) -> Chart | None:
         [lb.rule(a, b) + (mark if m else "") for a, b, m in
          zip(df["label_zh"], df["label_en"], df["measured"], strict=True)],
         ("#2b8a3e", "#c92a2a"), pad=0.18)
-    ax.set_xlabel(_t(lb, "影子价格 (亿元/公顷)", "Shadow price (亿元 per ha)"))
+    ax.set_xlabel(lb.text("shadow_price"))
     return finish(
         fig, "shadow_prices",
         _t(lb, "起约束作用的规则的影子价格", "Shadow prices of the binding rules"),
-        _cap(lb, "该规则的界限提高 1 公顷时预计产出的变化 (亿元)；负值表示降低界限反而增加产出。"
+        _cap(lb, f"该规则的界限提高 1 公顷时预计产出的变化 ({lb.unit})；"
+                 "负值表示降低界限反而增加产出。"
                  "影子价格不唯一 (退化最优解) 时，显示重新求解测得的 +1 公顷的值。",
-             "Change in projected output (亿元) if the rule's bound rises by one hectare; "
-             "negative: lowering the bound would raise output. Where the price is not "
+             f"Change in projected output ({lb.unit}) if the rule's bound rises by one "
+             "hectare; negative: lowering the bound would raise output. Where the price is not "
              "unique (a degenerate optimum) the bar is the measured value of one more ha."))
 
 
@@ -346,10 +347,10 @@ def geo_map(result: Result, lb: Labels, b) -> Chart:
     return finish(
         fig, "map_new_land",
         _t(lb, "各区县新增工业用地 (公顷)", "New industrial land by district (ha)"),
-        _cap(lb, "行政区界：" + _map_source(b) + "（已简化）。\n边框颜色表示规划片区 (表3-1)；"
+        _cap(lb, "行政区界：" + _map_source(b) + "（已简化）。\n边框颜色表示规划片区；"
                  "虚线圆为功能区的近似位置与范围，非边界。",
              "Boundaries: " + _map_source(b) + " (simplified).\nOutline colour: the plan's "
-             "zone (Table 3-1); dashed circles: functional zones, approximate position and "
+             "zone; dashed circles: functional zones, approximate position and "
              "size, not boundaries."))
 
 
@@ -375,5 +376,5 @@ def geo_cap_use(result: Result, lb: Labels, b) -> Chart | None:
     return finish(
         fig, "map_cap_use",
         _t(lb, "各区县用地上限使用率 (%)", "Share of each district's cap used (%)"),
-        _cap(lb, "分配面积 ÷ 区县上限 (表3-4、表3-5)；100% 表示上限起约束。",
-             "Allocated ÷ the district's cap (Tables 3-4, 3-5); 100 % means the cap binds."))
+        _cap(lb, "分配面积 ÷ 区县上限；100% 表示上限起约束。",
+             "Allocated ÷ the district's cap; 100 % means the cap binds."))

@@ -203,11 +203,10 @@ def _allocation(book: Book, result: Result, lb: Labels, title: str | None = None
 def _cells(book: Book, result: Result, lb: Labels) -> None:
     ws = book.sheet(lb.text("sheet_cells", " "))
     df = tables.cells_table(result)
-    unit = result.lp.objective_unit
     headers = ["sector_id", "district_id", lb.text("sector"), lb.text("district"),
                lb.text("zone"), f"{lb.text('allocated')}",
-               lb.text("output_per_ha").replace("亿元", unit),
-               lb.text("output").replace("亿元", unit)]
+               lb.text("output_per_ha"),
+               lb.text("output")]
     inst = result.instance
     rows = [[r.sector, r.district, lb.sector(r.sector), lb.district(r.district),
              lb.zone(inst.districts[r.district].zone), r.hectares, r.output_per_ha, r.output]
@@ -275,9 +274,9 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None,
             ws.cell(i, 9).fill = UP_FILL if r["dual"] > 0 else DOWN_FILL
     note = len(rows) + 3
     ws.cell(note, 1, lb.join(
-        "影子价格：该规则的界限提高 1 公顷时预计产出的变化 (亿元)。"
+        f"影子价格：该规则的界限提高 1 公顷时预计产出的变化 ({lb.unit})。"
         "有效区间：影子价格保持不变的界限范围 (HiGHS 灵敏度分析)。",
-        "Shadow price: change in projected output (亿元) if the rule's bound rises by one "
+        f"Shadow price: change in projected output ({lb.unit}) if the rule's bound rises by one "
         "hectare. Holds from/to: the bound's range over which that price stays the same "
         "(HiGHS ranging).", "  "))
 
@@ -362,7 +361,7 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
                      None if ch is None else float(ch["change_ha"].clip(lower=0).sum())])
     book.table(ws, [lb.text("scenario"), lb.text("period"), lb.text("status"),
                     f"{lb.text('objective')} ({unit})",
-                    f"{lb.text('change_output')}".replace("亿元", unit),
+                    lb.text("change_output"),
                     f"{lb.text('total_land')} (ha)", lb.text("cells_moved"),
                     lb.text("land_moved")],
                rows, {3: MONEY, 4: MONEY, 5: HA, 7: HA}, start_row=3, freeze="B4")

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 #: Characters a Chinese font must have to be used (common ones in the plan's names).
-PROBE = "郑州市工业用地布局规划电子信息航空港区巩义荥阳"
+PROBE = "市工业用地布局规划电子信息产业区县新增公顷"
 
 #: (package, file) pairs shipping a Chinese font, tried in order.
 FONT_PACKAGES = (("pylopdf_fonts_zh_cn", "NotoSansSC-Regular.otf"),)

@@ -48,11 +48,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "activity": ("实际值", "Activity"),
     "slack": ("松弛量", "Slack"),
     "binding": ("是否起约束", "Binding"),
-    "shadow_price": ("影子价格 (亿元/公顷)", "Shadow price (亿元/ha)"),
+    "shadow_price": ("影子价格 ({unit}/公顷)", "Shadow price ({unit}/ha)"),
     "range_lower": ("影子价格有效区间下限", "Shadow price holds from"),
     "range_upper": ("影子价格有效区间上限", "Shadow price holds to"),
-    "output_per_ha": ("地均产出 (亿元/公顷)", "Output per ha (亿元/ha)"),
-    "output": ("产出 (亿元)", "Output (亿元)"),
+    "output_per_ha": ("地均产出 ({unit}/公顷)", "Output per ha ({unit}/ha)"),
+    "output": ("产出 ({unit})", "Output ({unit})"),
     "key": ("项目", "Item"),
     "value": ("数值", "Value"),
     "path": ("参数路径", "Parameter path"),
@@ -61,7 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "origin": ("来源", "Given in"),
     "base": ("基准", "Base"),
     "change_ha": ("变化 (公顷)", "Change (ha)"),
-    "change_output": ("产出变化 (亿元)", "Change in output (亿元)"),
+    "change_output": ("产出变化 ({unit})", "Change in output ({unit})"),
     "cells_moved": ("变化的单元格", "Cells that moved"),
     "land_moved": ("移动的用地 (公顷)", "Land moved (ha)"),
     # sheet names (Excel allows 31 characters)
@@ -105,6 +105,7 @@ class Labels:
     zones: dict[str, Named]
     lang: Lang = "both"
     sep: str = " "
+    unit: str = ""  # the instance's output unit, in every heading that names it
 
     @classmethod
     def of(cls, instances: Instance | list[Instance], lang: str = "both",
@@ -116,7 +117,7 @@ class Labels:
                 for k, v in getattr(inst, kind).items():
                     items.setdefault(k, v)
         return cls(merged["sectors"], merged["districts"], merged["zones"],
-                   check_lang(lang), sep)
+                   check_lang(lang), sep, insts[0].objective_unit)
 
     def join(self, zh: str, en: str, sep: str | None = None) -> str:
         if self.lang == "zh":
@@ -127,7 +128,7 @@ class Labels:
 
     def text(self, key: str, sep: str | None = None) -> str:
         """Fixed wording (titles, headers)."""
-        zh, en = TEXT[key]
+        zh, en = (t.replace("{unit}", self.unit) for t in TEXT[key])
         return self.join(zh, en, " / " if sep is None else sep)
 
     def _named(self, items: dict[str, Named], key: str, sep: str | None) -> str:

@@ -1,7 +1,9 @@
 """The printable report: report.pdf, A4 (tables portrait, charts landscape), Chinese first.
 
-Page 1 is the conclusion (结论) in words; then the plan's tables 表3-1 … 表3-5 with the
-allocation beside each of the plan's figures, the sector x district matrix (forbidden cells
+Page 1 is the conclusion (结论) in words; then the plan's own tables as the instance
+declares them (numbered as the report's tables, the plan's number cited as the source) with
+the allocation beside each of the plan's figures, and a table of the figures no declared
+table holds; the sector x district matrix (forbidden cells
 marked), the map and the charts. Figures that are assumptions carry a '*' and a footnote.
 Every page is numbered; a table that does not fit continues on the next page with its
 header repeated, never split inside a row, and no text is smaller than MIN_PRINT_PT (a cell
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from landalloc.present.report import fonts
 from landalloc.present.report.figure import MIN_PRINT_PT, Chart, fit_scale, save_pdf_page
 from landalloc.present.report.labels import Labels
+from landalloc.present.report.plan_tables import report_tables
 from landalloc.results.result import Result, rule_figure
 
 if TYPE_CHECKING:
@@ -30,14 +33,6 @@ if TYPE_CHECKING:
 A4 = (210 / 25.4, 297 / 25.4)  # inches
 TOP, BOTTOM, LEFT, RIGHT = 0.94, 0.07, 0.08, 0.92
 LINE = 0.0165  # a text line, in figure height
-PLAN_TABLES = ("3-1", "3-2", "3-3", "3-4", "3-5")
-TABLE_TITLES = {
-    "3-1": ("表3-1 制造业空间布局分区", "Table 3-1 manufacturing zones"),
-    "3-2": ("表3-2 新增工业用地产业结构", "Table 3-2 new industrial land by sector group"),
-    "3-3": ("表3-3 主导产业新增用地", "Table 3-3 new land of the leading sectors"),
-    "3-4": ("表3-4 引领区各区新增用地", "Table 3-4 new land of the leading zone's districts"),
-    "3-5": ("表3-5 示范区各区县新增用地", "Table 3-5 new land of the demonstration zone"),
-}
 
 
 def width_of(text: str) -> int:
@@ -69,6 +64,7 @@ class _Pages:
         self.pages: list[Callable[[Any], None]] = []
         self.landscape: list[bool] = []
         self.charts: list[Chart | None] = []
+        self.tables = 0  # the report numbers its own tables: 表 1, 表 2, ...
 
     def add(self, draw: Callable[[Any], None], landscape: bool = False,
             chart: Chart | None = None) -> None:
@@ -176,18 +172,20 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
     return lines
 
 
-def _plan_rows(result: Result, lb: Labels, table: str) -> list[list[str]]:
-    """The rules the plan's table `table` gives, each with the allocation beside it."""
+def _table_rows(rules, lb: Labels) -> list[list[str]]:
+    """The rules of one of the plan's tables (`plan_tables.ReportTable.rules`), each with
+    the allocation beside it; a share as a percentage."""
     rows = []
-    for _, r in result.rules().iterrows():
+    for _, r in rules.iterrows():
         src = str(r.get("source") or "")
-        if not re.search(rf"Tables? {re.escape(table)}\b", src):
-            continue
         label = lb.rule(r["label_zh"], r["label_en"], " ")
         assumed = "*" if "assum" in src.lower() else ""
         # the figure in its own unit (a share as a fraction), not the row
         act, lo, hi, unit = rule_figure(r)
-        digits = 3 if unit == "share" else 0
+        digits = 0
+        if unit == "share":  # 83.3 (%), the unit line says so
+            act, lo, hi = (None if v is None else 100 * float(v) for v in (act, lo, hi))
+            digits = 1
         ref = hi if hi is not None and abs(float(hi)) < 1e9 else lo
         gap = "" if act is None or ref is None else _fmt(float(act) - float(ref), digits,
                                                          sign=True)
@@ -455,17 +453,27 @@ def period_pages(pages: _Pages, result: Result, lb: Labels, made: list[Chart],
         note = j("“*” 表示该指标为假设，非规划原文。差额 = 分配 − 规划指标（上限或定额）。",
                  "'*': the figure is an assumption, not the plan's. Difference = allocated − "
                  "the plan's figure (cap or exact figure).", " ")
-        for t in PLAN_TABLES:
-            rows = _plan_rows(result, lb, t)
-            if rows:
-                zh, en = TABLE_TITLES[t]
-                _table_pages(pages, prefix + lb.join(zh, en, " / "), headers, rows,
-                             [0.46, 0.16, 0.13, 0.15, 0.10], note)
+        for t in report_tables(result):
+            pages.tables += 1
+            cited = (j(f"规划表{t.number}", f"the plan's Table {t.number}", " ")
+                     if t.number else "")
+            where = "; ".join(x for x in (cited, t.source) if x)
+            source = j(f"资料来源：{where}。" if where else "资料来源：规划文本及本方案。",
+                       f"Source: {where}." if where else "Source: the plan and this scenario.",
+                       " ")
+            _table_pages(pages, prefix + lb.join(f"表 {pages.tables} {t.zh}",
+                                                 f"Table {pages.tables} {t.en}", " / "),
+                         headers, _table_rows(t.rules, lb),
+                         [0.46, 0.16, 0.13, 0.15, 0.10],
+                         j("单位：公顷（占比为百分数）。", "Unit: ha (shares as percentages).", " ")
+                         + " " + source + " " + note)
         headers, rows, shade = _matrix_rows(result, lb)
         n = len(headers)
         widths = [0.16] + [(0.84 - 0.1) / (n - 2)] * (n - 2) + [0.1]
-        _table_pages(pages, prefix + j("分配矩阵：区县 × 产业（公顷）",
-                                       "Allocation: districts x sectors (ha)", " / "),
+        pages.tables += 1
+        _table_pages(pages, prefix + j(f"表 {pages.tables} 分配矩阵：区县 × 产业（公顷）",
+                                       f"Table {pages.tables} allocation: districts x sectors "
+                                       "(ha)", " / "),
                      headers, rows,
                      widths,
                      j("灰色斜线“×”：规划不允许该产业在该区县布局（不同于 0：允许但未分配）。",

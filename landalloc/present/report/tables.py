@@ -115,7 +115,7 @@ def binding_prices(result: Result) -> pd.DataFrame:
 
 
 def output_matrix(result: Result) -> pd.DataFrame:
-    """Output per ha (亿元/ha), sectors x districts, 0 where the plan gives none."""
+    """Output per ha (output unit/ha), sectors x districts, 0 where the plan gives none."""
     m = result.matrix()
     out = result.instance.output
     return pd.DataFrame([[float(out.get(s, {}).get(d, 0.0)) for d in m.columns] for s in m.index],
@@ -123,7 +123,7 @@ def output_matrix(result: Result) -> pd.DataFrame:
 
 
 def cells_table(result: Result) -> pd.DataFrame:
-    """Non-zero cells: sector, district, zone, hectares, output per ha and output (亿元)."""
+    """Non-zero cells: sector, district, zone, hectares, output per ha and output."""
     df = result.allocation()
     inst = result.instance
     df["zone"] = [inst.districts[d].zone for d in df["district"]]
@@ -175,7 +175,7 @@ def aligned_matrices(results: list[Result]) -> list[pd.DataFrame]:
 
 
 def cell_changes(base: Result, other: Result) -> pd.DataFrame:
-    """Cells whose hectares differ between two results, with the change in output (亿元)."""
+    """Cells whose hectares differ between two results, with the change in output."""
     mb, mo = aligned_matrices([base, other])
     rows = []
     for s in mb.index:
