@@ -176,7 +176,7 @@ def _share_rows(rows: _Rows, measures: dict[str, Measure], kind: str, member_id:
         suffix = "" if item.share.min is None or item.share.max is None else f"_{side}"
         name = f"{kind}{suffix}[{member_id}]"
         rows.add(every, member.astype(float) - share, lo, hi,
-                 (name, kind, member_id, f"{item.zh}占比", f"{item.en} share {side} {share:g}",
+                 (name, kind, member_id, f"{item.zh}占比", f"{item.en} share {side} {share:.1%}",
                   _src(item.share), side))
         measures[name] = Measure(np.flatnonzero(member), None, every, "share",
                                  *((share, np.inf) if side == "min" else (-np.inf, share)))

@@ -147,6 +147,19 @@ def _probe(session: HighsSession, i: int, side: str, lo: float, hi: float, bound
     return out[0], out[1]
 
 
+def _share_slack(share: float, lower: float, upper: float, slack: float) -> str:
+    """A share rule with room: the share achieved against its bound, as a reader quotes it,
+    and the hectares the row has to spare."""
+    bounds = [(op, v) for op, v in (("≥", lower), ("≤", upper)) if np.isfinite(v)]
+    # enough decimals that the share and a bound it is not at never read the same
+    digits = next((d for d in (1, 2, 3) if all(f"{share:.{d}%}" != f"{v:.{d}%}"
+                                               for _, v in bounds)), 4)
+    bound = " and ".join(f"{op} {v:.{digits}%}" for op, v in bounds)
+    return (f"not binding: a share of {share:.{digits}%} against {bound} ({slack:,.1f} ha to "
+            "spare); "
+            "a little more or less of the share is worth nothing")
+
+
 def _meaning(kind: str, side: str, price: float, unique: bool, up: float, down: float,
              slack: float, unit: str, measured: bool) -> str:
     k = kind_of(kind)
@@ -263,6 +276,12 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
 
     info = lp.row_info
     kinds = info["kind"]
+    achieved = achieved_table(lp.meta.get("measures") or {}, info["name"], x)
+    meaning = [_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
+               zip(kinds, side, price, unique, up, down, slack, strict=True)]
+    for i in np.flatnonzero((achieved["achieved_unit"] == "share") & (side == "slack")):
+        meaning[i] = _share_slack(achieved["achieved"][i], achieved["achieved_lower"][i],
+                                  achieved["achieved_upper"][i], slack[i])
     rows = info.with_columns(
         lower=lo, upper=hi, activity=act, side=side, slack=slack,
         shadow_price=np.where(unique, price, np.nan),  # never one of several as "the"
@@ -273,10 +292,7 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
         degenerate=binding & ~unique,
         set_path=[figure_path(k, mm, p) for k, mm, p in
                   zip(kinds, info["members"], info["part"], strict=True)],
-        meaning=[_meaning(k, s, p, u, a, b, sl, unit, probe) for k, s, p, u, a, b, sl in
-                 zip(kinds, side, price, unique, up, down, slack, strict=True)],
-        binding=binding,
-        **achieved_table(lp.meta.get("measures") or {}, info["name"], x))
+        meaning=meaning, binding=binding, **achieved)
     order = np.lexsort((-np.abs(np.where(unique, price, 0.0)), ~unique, ~binding))
     rows = rows.take(order)
 

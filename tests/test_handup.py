@@ -588,15 +588,16 @@ def test_pdf_table_cells_stay_inside_their_columns():
     from landalloc.present.report import pdf
     from landalloc.present.report.figure import MIN_PRINT_PT
     from landalloc.present.report.labels import Labels
+    from landalloc.present.report.plan_tables import report_tables
 
     widths = [0.46, 0.16, 0.13, 0.15, 0.10]
     col_in = [w * (pdf.RIGHT - pdf.LEFT) * pdf.A4[0] for w in widths]
     seen = 0
     # the linked report's labels carry their period: the longest the PDF draws
     per = solve_horizon("zhengzhou", "all").periods()
-    for r, t in [(r, t) for r in per.values() for t in pdf.PLAN_TABLES]:
+    for r, t in [(r, t) for r in per.values() for t in report_tables(r)]:
         lb = Labels.of(r.instance, "both")
-        for row in pdf._plan_rows(r, lb, t):
+        for row in pdf._table_rows(t.rules, lb):
             for text, w in zip(row, col_in, strict=True):
                 out, pt = pdf.fit_cell(text, w, 8.0)
                 lines = out.split("\n")
@@ -612,14 +613,17 @@ def test_pdf_table_cells_stay_inside_their_columns():
 def test_pdf_plan_table_gives_a_share_as_a_share():
     """Table 3-2's share of the six leading industries is printed as the share the
     allocation achieves (their hectares over the total, worked out here from the allocation)
-    against the plan's minimum — not as the LP row Σ_G x − share·Σ x against 0."""
+    against the plan's minimum, in percent — not as the LP row Σ_G x − share·Σ x against 0."""
     from landalloc.api import solve
     from landalloc.present.report import pdf
     from landalloc.present.report.labels import Labels
+    from landalloc.present.report.plan_tables import report_tables
 
     r = solve()
     inst = r.instance
-    rows = [row for row in pdf._plan_rows(r, Labels.of(inst, "en"), "3-2") if "share" in row[0]]
+    table = next(t for t in report_tables(r) if t.number == "3-2")
+    rows = [row for row in pdf._table_rows(table.rules, Labels.of(inst, "en"))
+            if "share" in row[0]]
     assert rows, "Table 3-2 has a share rule"
     grid = r.grid()
     group = next(g for g, grp in inst.sector_groups.items() if grp.share is not None)
@@ -627,8 +631,8 @@ def test_pdf_plan_table_gives_a_share_as_a_share():
     share = grid[members].sum() / grid.sum()
     floor = inst.sector_groups[group].share.min
     plan, got, gap = rows[0][1].rstrip("*"), rows[0][2], rows[0][3]
-    assert plan == f"≥ {floor:.3f}"
-    assert got == f"{share:.3f}" and gap == f"{share - floor:+.3f}"
+    assert plan == f"≥ {100 * floor:.1f}"  # the table's unit line says: shares in percent
+    assert got == f"{100 * share:.1f}" and gap == f"{100 * (share - floor):+.1f}"
 
 
 SHARE_BINDS = ["sector_groups.leading_six.share.max=0.80", "sector_groups.leading_six.share.min=0",
@@ -653,16 +657,16 @@ def test_a_binding_share_reads_as_the_share_on_the_screen(lang):
     assert share == pytest.approx(0.8, abs=1e-6)
     row = next(x for x in doc["rules"] if x["name"] == "sector_group_share_max[leading_six]")
     assert row["binding"] and row["activity"] == pytest.approx(0, abs=1e-6)
-    label = {"en": "Six leading industries share max 0.8"}.get(lang, "六大主导产业占比")
+    label = {"en": "Six leading industries share max 80.0%"}.get(lang, "六大主导产业占比")
     words = [w for w in binding_words(r, lang) if w.startswith(label)]
-    assert words and words[0].startswith(f"{label} {share:.3f} ({row['dual']:+.3f} ")
+    assert words and words[0].startswith(f"{label} {100 * share:.1f} % ({row['dual']:+.3f} ")
     assert ("above the share" if lang != "zh" else "占比之上") in words[0]
     c = console(140)
     print_result(r, c, lang=lang)
     line = next(t for t in text_of(c).splitlines()
                 if ("sector_group_share_max" if lang != "zh" else "六大主导产业占比") in t
                 and "≤" in t)
-    assert re.search(rf"\s{share:.3f}\s+≤ 0\.800\s", line), line
+    assert re.search(rf"\s{100 * share:.1f} %\s+≤ 80\.0 %\s", line), line
 
 
 def test_the_sensitivity_table_says_what_a_share_row_counts():
@@ -678,7 +682,7 @@ def test_the_sensitivity_table_says_what_a_share_row_counts():
     share = sum(g[r.lp.sectors.index(s)].sum() for s in six) / g.sum()
     c = console(140)
     print_sensitivity(rep, c, lang="en")
-    assert f"share {share:.3f} (≥ 0.833); this row's figures are ha above" in \
+    assert f"share {100 * share:.1f} % (≥ 83.3 %); this row's figures are ha above" in \
         " ".join(text_of(c).split())
 
 

@@ -14,6 +14,7 @@ from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.present.answer import (
     NARROW,
     answer,
+    bound_text,
     figure_text,
     fit_columns,
     name,
@@ -174,8 +175,7 @@ def _label(r, lang: str) -> str:
         lang, f"{r['name']}\n{r['label_zh']}")
     value, lo, hi, unit = rule_figure(r)
     if unit == "share":  # the row counts ha above the share; say what the share is
-        bound = " ".join(f"{op} {figure_text(v, unit)}" for op, v in (("≥", lo), ("≤", hi))
-                         if v is not None)
+        bound = bound_text(lo, hi, unit)
         shown = figure_text(value, unit)
         label += "\n" + say(lang, f"占比 {shown}（{bound}）；本行数值为占比之上的公顷数",
                             f"share {shown} ({bound}); this row's figures are ha above the "

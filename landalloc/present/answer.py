@@ -224,11 +224,29 @@ def price_unit(figure_unit: str, unit: str, lang: str) -> str:
 
 
 def figure_text(value: float | None, figure_unit: str) -> str:
-    """A rule's figure as printed: a share to three decimals, hectares whole (a small
-    figure in a table's unit to three decimals)."""
-    if figure_unit == "share" or (not missing(value) and abs(value) < 1):
+    """A rule's figure as printed: a share as a percentage (83.3 %), hectares whole (a
+    small figure in a table's unit to three decimals). Every output quotes a share so."""
+    if figure_unit == "share":
+        return "—" if missing(value) else f"{fmt(100 * value, 1)} %"
+    if not missing(value) and abs(value) < 1:
         return fmt(value, 3)
     return fmt(value)
+
+
+def bound_text(lo: float | None, hi: float | None, figure_unit: str) -> str:
+    """A rule's bounds as printed (`figure_text` for each): 2,100, ≤ 1,100, ≥ 83.3 %, or
+    500–1,000; "—" for none."""
+    lo = None if missing(lo) or lo == float("-inf") else lo
+    hi = None if missing(hi) or hi == float("inf") else hi
+    if lo is None and hi is None:
+        return "—"
+    if lo is not None and hi is not None:
+        if lo == hi:
+            return figure_text(lo, figure_unit)
+        return f"{figure_text(lo, figure_unit)}–{figure_text(hi, figure_unit)}"
+    if lo is None:
+        return f"≤ {figure_text(hi, figure_unit)}"
+    return f"≥ {figure_text(lo, figure_unit)}"
 
 
 def rule_words(rules, lang: str, unit: str = DEFAULT_UNIT) -> list[str]:

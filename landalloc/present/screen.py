@@ -12,6 +12,7 @@ from landalloc.present.answer import (
     NARROW,
     answer,
     binding_rows,
+    bound_text,
     figure_text,
     fit_columns,
     fmt,
@@ -188,7 +189,6 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
     rows = []
     for r in binding_rows(result.rule_columns()):
         value, lo, hi, figure_unit = rule_figure(r)  # a share as a fraction, not its LP row
-        digits = 3 if figure_unit == "share" else 0
         price = (_fmt(r["shadow_price"], 4) if r["price_unique"]
                  else say(lang, "不唯一", "not unique"))
         label = {"zh": r["label_zh"], "en": r["name"]}.get(lang, f"{r['name']}\n{r['label_zh']}")
@@ -198,7 +198,8 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
         src = cite(str(r["source"]), lang)
         if narrow:  # the source under the rule, dim
             label = Text(label + "\n") + Text(src, style="dim")
-        rows.append((label, figure_text(value, figure_unit), _plan(lo, hi, digits), price,
+        rows.append((label, figure_text(value, figure_unit), bound_text(lo, hi, figure_unit),
+                     price,
                      f"{_measured(r['value_one_more_ha'], lang)} / "
                      f"{_measured(r['value_one_less_ha'], lang)}", src))
     heads = (say(lang, "实际值", "activity"), say(lang, "界限", "bound"),

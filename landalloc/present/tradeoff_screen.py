@@ -91,7 +91,7 @@ def front_files(f: Front, doc: dict) -> dict[str, bytes | str]:
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(table["plan_fit"], table["objective"], "o-")
     ax.set_xlabel(_name("规划契合度（Σ 角色权重 × 公顷）", "plan fit (Σ role weight · ha)"))
-    ax.set_ylabel(f"{_name('产出', 'output')} ({_unit(f.unit)})")
+    ax.set_ylabel(f"{_name('产出', 'output')} ({_unit({'objective_unit': f.unit})})")
     ax.set_title(f"{f.name} {f.period}: " + _name("产出与规划契合度", "output vs plan fit"))
     fig.tight_layout()
     png = io.BytesIO()

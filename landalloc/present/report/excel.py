@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from landalloc.atomic import run_record
 from landalloc.present.report import tables
 from landalloc.present.report.labels import Labels
-from landalloc.results.result import Result
+from landalloc.results.result import Result, rule_figure
 
 HA = "#,##0"
 HA1 = "#,##0.0"
@@ -260,15 +260,21 @@ def _rules(book: Book, result: Result, lb: Labels, ranging: pd.DataFrame | None,
                lb.text("activity"), lb.text("slack"), lb.text("binding"),
                lb.text("shadow_price"), lb.text("range_lower"), lb.text("range_upper"),
                lb.text("source")]
-    rows = [[r["name"], lb.rule(r["label_zh"], r["label_en"]), r["kind"], r["lower"],
-             r["upper"], r["activity"], r["slack"],
+    figures = [rule_figure(r) for _, r in df.iterrows()]  # a share as a share, not its row
+    rows = [[r["name"], lb.rule(r["label_zh"], r["label_en"]), r["kind"], f[1], f[2], f[0],
+             r["slack"],
              lb.text("yes") if r["binding"] else lb.text("no"),
              r["dual"] if r["price_unique"] or not r["binding"]
              else tables.price_text(r, lang=lb.lang),
              r["range_lower"],
-             r["range_upper"], r["source"]] for _, r in df.iterrows()]
+             r["range_upper"], r["source"]] for (_, r), f in zip(df.iterrows(), figures,
+                                                                  strict=True)]
     book.table(ws, headers, rows, {3: HA1, 4: HA1, 5: HA1, 6: HA1, 8: PRICE, 9: HA1, 10: HA1},
                freeze="C2")
+    for i, f in enumerate(figures, start=2):
+        if f[3] == "share":
+            for col in (4, 5, 6):
+                ws.cell(i, col).number_format = "0.00%"
     for i, (_, r) in enumerate(df.iterrows(), start=2):
         if r["binding"] and r["price_unique"] and abs(r["dual"]) > 1e-9:
             ws.cell(i, 9).fill = UP_FILL if r["dual"] > 0 else DOWN_FILL
