@@ -595,8 +595,8 @@ def test_pdf_table_cells_stay_inside_their_columns():
     seen = 0
     # the linked report's labels carry their period: the longest the PDF draws
     per = solve_horizon("zhengzhou", "all").periods()
-    for r, t in [(r, t) for r in per.values() for t in report_tables(r)]:
-        lb = Labels.of(r.instance, "both")
+    for res, t in [(p, t) for p in per.values() for t in report_tables(p)]:
+        lb = Labels.of(res.instance, "both")
         for row in pdf._table_rows(t.rules, lb):
             for text, w in zip(row, col_in, strict=True):
                 out, pt = pdf.fit_cell(text, w, 8.0)
