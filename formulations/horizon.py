@@ -268,7 +268,13 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
         objective_unit=blocks[0].objective_unit,
         name=f"{head.name} {'+'.join(periods)}",
         output=out if any(b.output is not None for b in blocks) else None, tie_break=tie,
-        meta={"measures": measures, "periods": periods})
+        meta={"measures": measures, "periods": periods,
+              # each column's plain sector, district and period (carry-over: its pair)
+              "cells": [*((s, d, p) for b, p in zip(blocks, periods, strict=True)
+                          for s, d in zip(np.asarray(b.sectors)[b.col_sector],
+                                          np.asarray(b.districts)[b.col_district],
+                                          strict=True)),
+                        *(("carry_over", pair, "") for pair in pairs)]})
     return HorizonLP(lp, periods, instances, blocks, col_offset, row_offset, carry_cols,
                      col_period)
 

@@ -11,7 +11,7 @@ made on first use, for the commands that need them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from landalloc.formulations.columns import Columns
@@ -31,6 +31,17 @@ def row_table(meta: list[tuple]) -> Columns:
     """
     full = [m if len(m) == len(ROW_COLUMNS) else (*m, "") for m in meta]
     return Columns.from_rows(ROW_COLUMNS, full)
+
+
+class Key(NamedTuple):
+    """What a row or a cell of the LP is, structured: its kind (a rule kind; for a cell's
+    bound `allowed`, `nonnegative`, `cell_min` or `cell_max`), its members (a rule's
+    member; a cell's sector and district, by their plain ids) and its period ("" in a
+    one-period LP and for a rule across periods)."""
+
+    kind: str
+    members: tuple[str, ...]
+    period: str = ""
 
 
 @dataclass
@@ -95,6 +106,22 @@ class LinearProgram:
         s = np.asarray(self.sectors, dtype=object)[self.col_sector]
         d = np.asarray(self.districts, dtype=object)[self.col_district]
         return [f"x[{a},{b}]" for a, b in zip(s, d, strict=True)]
+
+    def row_key(self, i: int) -> Key:
+        """Row i's structured key, read from the row table's columns."""
+        info = self.row_info
+        period = str(info["period"][i]) if "period" in info else ""
+        return Key(str(info["kind"][i]), (str(info["members"][i]),), period)
+
+    def cell_key(self, j: int, kind: str = "allowed") -> Key:
+        """Column j's cell: (sector, district) by plain ids and its period (a joint LP of
+        linked periods records both in `meta["cells"]`)."""
+        cells = self.meta.get("cells")
+        if cells is not None:
+            s, d, p = cells[j]
+            return Key(kind, (s, d), p)
+        return Key(kind, (self.sectors[self.col_sector[j]],
+                          self.districts[self.col_district[j]]), "")
 
     def row_names(self) -> list[str]:
         return list(self.row_info["name"])

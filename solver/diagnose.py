@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import scipy.sparse as sp
-from landalloc.formulations.lp import LinearProgram
+from landalloc.formulations.lp import Key, LinearProgram
 from landalloc.solver.base import Status
 from landalloc.solver.highs import new_highs, status_of
 
@@ -53,17 +53,26 @@ class Member:
         return float(lp.col_lower[self.index] if self.side == LOWER
                      else lp.col_upper[self.index])
 
+    def key(self, lp: LinearProgram) -> Key:
+        """What the bound is, structured: a row's key, or a cell's bound — `allowed` (a
+        cell the plan does not allow), `nonnegative` (x ≥ 0) or `cell_min`/`cell_max`."""
+        if self.where == ROW:
+            return lp.row_key(self.index)
+        if self.side == UPPER and lp.col_upper[self.index] == 0:
+            kind = "allowed"
+        elif self.side == LOWER and lp.col_lower[self.index] == 0:
+            kind = "nonnegative"
+        else:
+            kind = f"cell_{'min' if self.side == LOWER else 'max'}"
+        return lp.cell_key(self.index, kind)
+
     def name(self, lp: LinearProgram) -> str:
         """The rule's name: a row's name, `allowed[s,d]` or `nonnegative[s,d]` for a cell."""
         if self.where == ROW:
             return str(lp.rows["name"].iat[self.index])
         s = lp.sectors[lp.col_sector[self.index]]
         d = lp.districts[lp.col_district[self.index]]
-        if self.side == UPPER and lp.col_upper[self.index] == 0:
-            return f"allowed[{s},{d}]"
-        if self.side == LOWER and lp.col_lower[self.index] == 0:
-            return f"nonnegative[{s},{d}]"
-        return f"cell_{'min' if self.side == LOWER else 'max'}[{s},{d}]"
+        return f"{self.key(lp).kind}[{s},{d}]"
 
     @property
     def structural(self) -> bool:

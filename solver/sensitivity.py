@@ -301,9 +301,12 @@ def analyse_session(session: HighsSession, lp: LinearProgram, first: RawSolution
     c_lo = np.where(allowed, c_lo, -np.inf)
     c_hi = np.where(allowed, c_hi, np.inf)
     ctol = tol.price * np.maximum(1.0, np.abs(lp.c))
+    keys = [lp.cell_key(j) for j in range(n)]
     cells = Columns({
-        "sector": np.asarray(lp.sectors, dtype=object)[lp.col_sector],
-        "district": np.asarray(lp.districts, dtype=object)[lp.col_district],
+        "sector": np.array([k.members[0] for k in keys], dtype=object),
+        "district": np.array([k.members[1] for k in keys], dtype=object),
+        **({"period": np.array([k.period for k in keys], dtype=object)}
+           if lp.meta.get("periods") else {}),
         "allowed": allowed,
         "hectares": x,
         "output_per_ha": lp.output_per_ha(),

@@ -323,16 +323,16 @@ def test_a_huge_quota_reads_in_its_own_scale():
 def test_a_share_in_the_conflict_reads_as_the_share():
     """Other industries at 1,500 ha against the six leading industries' 83.3% minimum: the
     share's row is Σ_G x − 0.833·Σ x ≥ 0, so what it leaves for the rest is 0.167 × 6,000 =
-    1,002 ha (by hand); the member reads ≥ 0.833, not ≥ 0, and the sentence says 1,002 is
+    1,002 ha (by hand); the member reads ≥ 83.3 %, not ≥ 0, and the sentence says 1,002 is
     that fraction of the total, not the total."""
     d = diagnose("zhengzhou", None, ["sectors.other.quota=1500"])
     members = {m.name: m for m in d.members}
     share = members["sector_group_share[leading_six]"]
-    assert (share.bound, share.figure) == (0, "0.833")
+    assert (share.bound, share.figure) == (0, "83.3 %")
     assert members["total_increment"].figure == "6,000"
     head = d.sentences[0]
     assert "more than 1,002 ha, the 0.167 × 6,000 ha of the period's total" in head
     assert "Short by 498 ha" in head and "period's total of at most 1,002" not in head
     out = CliRunner().invoke(app, ["diagnose", "--set", "sectors.other.quota=1500",
                                    "--lang", "zh"]).output
-    assert "六大主导产业占比 ≥ 0.833" in out and "占比 ≥ 0（" not in out
+    assert "六大主导产业占比 ≥ 83.3 %" in out and "占比 ≥ 0（" not in out

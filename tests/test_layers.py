@@ -86,3 +86,23 @@ def test_plan_knows_the_backends_by_name():
     from landalloc.plan.model import BACKEND_NAMES
 
     assert tuple(BACKENDS) == BACKEND_NAMES
+
+
+def test_no_row_or_column_name_is_read_back():
+    """Rows and cells carry structured keys (kind, members, period): no module decodes a
+    rule's or a cell's name (`district_cap[airport]`, `food@2026-2035`, `hectares[food]`)
+    to learn what it is."""
+    import re
+
+    decoding = re.compile(
+        r"""(partition|split|rpartition|rsplit)\(\s*["'](\[|@)["']"""  # name.partition("[")
+        r"""|rstrip\(\s*["']\]["']\)"""                                  # ….rstrip("]")
+        r"""|\[len\(\s*["']\w+\[["']\)\s*:"""                            # c[len("hectares["):]
+        r"""|["']@["']\s+in\s""")                                        # "@" in name
+    found = []
+    for path in _modules().values():
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if decoding.search(code):
+                found.append(f"{path}:{n}: {line.strip()}")
+    assert not found, "\n".join(found)

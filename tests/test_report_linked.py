@@ -127,7 +127,9 @@ def test_pdf_conclusion_first_with_the_horizon(linked):
     assert not re.search(r"影子价格[+\-]\d", first)
     text = "".join(p.extract_text() for p in pdf.pages)
     for p in doc["periods"]:  # each period's own sections follow
-        assert flat(f"{p} · 表3-4") in flat(text) and flat(f"{p} · 分配矩阵") in flat(text)
+        assert flat(f"{p} · 表") in flat(text) and flat("分配矩阵") in flat(text)
+    assert flat("2021-2025 · 表3-") not in flat(text)  # the report numbers its own tables
+    assert flat("资料来源：规划表3-4") in flat(text)  # and cites the plan's
 
 
 def test_html_has_each_period_and_the_horizon(linked):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landalloc.analysis.linked import implied_carry, split_sector
+from landalloc.analysis.linked import implied_carry
 from landalloc.errors import InputError
 from landalloc.errors import Problem as InputProblem
 from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, figure_path
@@ -95,20 +95,19 @@ class Names:
     def key(self, j: int) -> dict[str, str]:
         """{sector, district} of column j, and its `period` for linked periods ("" for a
         carry-over column, whose district is the pair `p->q`)."""
-        s, d = self.cell(j)
+        key = self.lp.cell_key(j)
+        s, d = key.members
         if not self.periods:
             return {"sector": s, "district": d}
-        base, period = split_sector(s)
-        return {"sector": base, "district": d, "period": period}
+        return {"sector": s, "district": d, "period": key.period}
 
     def column(self, s: str, d: str, period: str | None = None) -> int | None:
         if not self.periods:
             return self.lp.col_index(s, d)
         if not hasattr(self, "_columns"):  # the joint LP is not one sectors x districts grid
-            lp = self.lp
-            self._columns = {(lp.sectors[a], lp.districts[b]): j for j, (a, b) in
-                             enumerate(zip(lp.col_sector, lp.col_district, strict=True))}
-        return self._columns.get((f"{s}@{period}", d))
+            self._columns = {(k.members[0], k.members[1], k.period): j for j, k in
+                             enumerate(map(self.lp.cell_key, range(self.lp.num_col)))}
+        return self._columns.get((s, d, period or ""))
 
 
 def s_or(key: str, item) -> str:

@@ -15,10 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from landalloc.analysis.linked import split_row, split_sector
 from landalloc.errors import InputError
-from landalloc.formulations.lp import LinearProgram
-from landalloc.formulations.rule_kinds import SHARES_OF_TOTAL, kind_of, plan_share
+from landalloc.formulations.lp import Key, LinearProgram
+from landalloc.formulations.rule_kinds import kind_of, plan_share
 from landalloc.plan.model import Instance
 from landalloc.plan.overrides import Override, apply, normalise
 from landalloc.problem.entry_maps import col_prefix, row_prefix
@@ -124,7 +123,8 @@ class RelaxSpec:
             return None
         name = m.name(lp)
         if m.where == COL:
-            if not name.startswith("allowed[") or "@" in name:
+            key = m.key(lp)
+            if key.kind != "allowed" or key.period:
                 return None  # x >= 0, or a linked period's cell (no --set for one period)
             kind = "allowed"
         else:
@@ -137,25 +137,10 @@ class RelaxSpec:
 # ---------------------------------------------------------------- names and paths
 
 
-def _rule_key(name: str) -> tuple[str, list[str]]:
-    """`district_cap[airport]` -> ("district_cap", ["airport"]); a linked period's own rule
-    `2021-2025:district_cap[airport]` reads the same."""
-    name = split_row(name)[1]
-    if "[" not in name:
-        return name, []
-    head, _, rest = name.partition("[")
-    return head, rest.rstrip("]").split(",")
-
-
-def _share_kind(head: str) -> str:
-    """The share-of-total kind a row's head names (`zone_share_min` -> `zone_share`)."""
-    return next((k for k in SHARES_OF_TOTAL if head.startswith(k)), "")
-
-
 def member_prefix(lp: LinearProgram, m: Member) -> str | None:
     """The path bound m reads from, from the row's kind (or the column's cell)."""
     if m.where == COL:
-        return col_prefix(lp, m.index) if m.name(lp).startswith("allowed[") else None
+        return col_prefix(lp, m.index) if m.key(lp).kind == "allowed" else None
     return row_prefix(lp, m.index)
 
 
@@ -220,41 +205,45 @@ class Namer:
         self.lp, self.inst = lp, instance
         self.overrides = overrides or []
         self.periods = periods or {}  # linked periods: each period's own Instance
+        # every rule's structured key by its name; a cell's bound is added as it is met
+        self._keys = {str(n): lp.row_key(i) for i, n in enumerate(lp.row_info["name"])}
+
+    def note(self, m: Member) -> str:
+        """Bound m's name, with its key remembered (a cell's bound has no row of its own)."""
+        name = m.name(self.lp)
+        self._keys[name] = m.key(self.lp)
+        return name
+
+    def key(self, name: str) -> Key:
+        return self._keys.get(name, Key(name, ()))
 
     def instance_of(self, name: str) -> Instance | None:
         """The Instance a row's figures come from (a linked period's own, else the one)."""
-        return self.periods.get(split_row(name)[0], self.inst)
+        return self.periods.get(self.key(name).period, self.inst)
 
     def short(self, name: str) -> str:
         """Just the thing's name (a district's, a sector's, a zone's), in Chinese."""
-        period, base = split_row(name)
-        if period:
-            return f"{self._short(base)} ({period})"
-        i = self._row(name)
-        kind = str(self.lp.rows["kind"].iat[i]) if i is not None else ""
-        if kind == "stock_target":
-            return f"new land by the end of {_rule_key(name)[1][0]} (stock target)"
-        if kind in _ACROSS:
-            return str(self.lp.rows["label_zh"].iat[i])
+        key = self.key(name)
+        if key.period:
+            return f"{self._short(name)} ({key.period})"
+        if key.kind == "stock_target":
+            return f"new land by the end of {key.members[0]} (stock target)"
+        if key.kind in _ACROSS:
+            return str(self.lp.rows["label_zh"].iat[self._row(name)])
         return self._short(name)
 
     def _short(self, name: str) -> str:
-        head, args = _rule_key(name)
+        key = self.key(name)
+        kind, member = key.kind, (key.members or ("",))[0]
         inst = self.inst
-        if inst is not None:
-            if head == "sector_quota" and args[0] in inst.sectors:
-                return inst.sectors[args[0]].zh
-            if head == "district_cap" and args[0] in inst.districts:
-                return inst.districts[args[0]].zh
-            if head == "zone_total" and args[0] in inst.zones:
-                return inst.zones[args[0]].zh
-            if head.startswith("sector_group") and args[0] in inst.sector_groups:
-                return inst.sector_groups[args[0]].zh
-            if head == "total_increment":
-                return "新增工业用地总规模"
-        if head == "rule":
+        items = {"sector_quota": "sectors", "district_cap": "districts", "zone_total": "zones",
+                 "zone_share": "zones", "sector_group_total": "sector_groups",
+                 "sector_group_share": "sector_groups"}.get(kind)
+        if inst is not None and items is not None and member in getattr(inst, items):
+            return getattr(inst, items)[member].zh
+        if kind in ("total", "rule", "rule_share"):
             i = self._row(name)
-            return str(self.lp.rows["label_zh"].iat[i]) if i is not None else args[0]
+            return str(self.lp.rows["label_zh"].iat[i]) if i is not None else member
         return name
 
     def long(self, name: str) -> str:
@@ -265,10 +254,9 @@ class Namer:
         zh, en = self.lp.rows["label_zh"].iat[i], self.lp.rows["label_en"].iat[i]
         return zh if zh == en else f"{zh} / {en}"
 
-    def sector(self, s: str) -> str:
-        base, period = split_sector(s)
-        if self.inst is not None and base in self.inst.sectors:
-            label = f"{self.inst.sectors[base].zh} {base}"
+    def sector(self, s: str, period: str = "") -> str:
+        if self.inst is not None and s in self.inst.sectors:
+            label = f"{self.inst.sectors[s].zh} {s}"
             return f"{label} ({period})" if period else label
         return s
 
@@ -282,19 +270,19 @@ class Namer:
         0 in the LP, the plan's share ("share", of the total increment; "base share", of a
         rule's base); a stock target's row holds the new land, the stock with the existing
         land ("stock"); any other row's bound is the figure itself ("")."""
-        head, args = _rule_key(name)
+        key = self.key(name)
         inst = self.instance_of(name)
-        share = plan_share(inst, _share_kind(head), args[0] if args else "")
+        share = plan_share(inst, key.kind, (key.members or ("",))[0])
         if share is not None:
             v = share.min if side == "min" else share.max
             if v is not None:
                 return v, "share"
-        if head.startswith("rule_share"):
+        if key.kind == "rule_share":
             m = (self.lp.meta.get("measures") or {}).get(name)
             v = None if m is None else (m.lower if side == "min" else m.upper)
             if v is not None and math.isfinite(v):
                 return v, "base share"
-        if head == "stock_target" and inst is not None:
+        if key.kind == "stock_target" and inst is not None:
             return bound + float(inst.horizon.existing_stock or 0.0), "stock"
         return bound, ""
 
@@ -312,10 +300,10 @@ class Namer:
         return _fmt(bound)
 
     def figure(self, name: str, side: str, bound: float) -> str:
-        """The bound as a figure beside the rule's name: a share as a fraction (0.833),
-        hectares whole."""
+        """The bound as a figure beside the rule's name: a share as a percentage (83.3 %),
+        as every output quotes it; hectares whole."""
         v, what = self.stated(name, side, bound)
-        return f"{v:.3f}" if what in ("share", "base share") else _fmt(v)
+        return f"{100 * v:.1f} %" if what in ("share", "base share") else _fmt(v)
 
     def _row(self, name: str) -> int | None:
         hits = np.flatnonzero(self.lp.rows["name"].to_numpy() == name)
@@ -323,14 +311,13 @@ class Namer:
 
     def provenance(self, m: Member) -> str:
         """The plan's table/section, and the scenario key that changed it, if any."""
-        name = m.name(self.lp)
         parts = []
         if m.where == ROW:
             src = str(self.lp.rows["source"].iat[m.index] or "")
             if src:
                 parts.append(src)
-        elif name.startswith("allowed[") and self.inst is not None:
-            parts.append("not in the plan's sector layout (Ch.3, Tables 3-1, 3-4, 3-5)")
+        elif m.key(self.lp).kind == "allowed" and self.inst is not None:
+            parts.append("not among the districts the plan's layout allows for the sector")
         prefix = member_prefix(self.lp, m)
         for ov in self.overrides:
             if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
@@ -456,17 +443,18 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
     lam = _scaled_certificate(lp, members)
     infos: list[MemberInfo] = []
     need, room = [], []  # (weight, bound, member)
-    cells: dict[str, list[str]] = {}
-    structural: list[str] = []
+    cells: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (sector, period) -> cells
+    structural: list[Member] = []
     zero_rows = []
     for m, w in zip(members, lam, strict=True):
-        name = m.name(lp)
+        name = namer.note(m)
         if m.structural:
-            structural.append(name)
+            structural.append(m)
             continue
-        if m.where == COL and name.startswith("allowed["):
-            s, d = _rule_key(name)[1]
-            cells.setdefault(s, []).append(d)
+        key = m.key(lp)
+        if key.kind == "allowed":
+            s, d = key.members
+            cells.setdefault((s, key.period), []).append((d, name))
         b = m.bound(lp)
         side = "min" if m.side == LOWER else "max"
         infos.append(MemberInfo(name, side, b, namer.long(name), namer.provenance(m), float(w),
@@ -479,25 +467,26 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
             room.append((w, b, m))
     need_total = sum(w * b for w, b, _ in need)
     room_total = sum(w * b for w, b, _ in room)
-    units = "" if any(_rule_key(m.name(lp))[0] == "rule" for m in members
+    units = "" if any(m.key(lp).kind == "rule" for m in members
                       if m.where == ROW and (lp.A[m.index].data != 1).any()) else " ha"
 
     need_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in need]
     room_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in room]
     gap = need_total - room_total
-    heads = {_rule_key(m.name(lp))[0] for _, _, m in need}
+    kinds = {m.key(lp).kind for _, _, m in need}
     sentences: list[str] = []
-    if len(need) == 1 and heads == {"sector_quota"} and not zero_rows:
-        s = _rule_key(need[0][2].name(lp))[1][0]
+    if len(need) == 1 and kinds == {"sector_quota"} and not zero_rows:
+        key = need[0][2].key(lp)
         sentences.append(
-            f"{namer.sector(s)} needs at least {_fmt(need_total)}{units}, but the districts "
-            f"allowed to take it can hold at most {_fmt(room_total)}{units} "
+            f"{namer.sector(key.members[0], key.period)} needs at least "
+            f"{_fmt(need_total)}{units}, but the districts allowed to take it can hold at "
+            f"most {_fmt(room_total)}{units} "
             f"({' + '.join(room_terms) or 'nothing'}).")
-    elif len(need) == 1 and heads == {"total_increment"}:
+    elif len(need) == 1 and kinds == {"total"}:
         sentences.append(
             f"The period's new industrial land of at least {_fmt(need_total)}{units} does not "
             f"fit: {' + '.join(room_terms) or 'nothing'} hold at most {_fmt(room_total)}{units}.")
-    elif len(room) == 1 and {_rule_key(m.name(lp))[0] for _, _, m in room} == {"total_increment"}:
+    elif len(room) == 1 and room[0][2].key(lp).kind == "total":
         w, b, _ = room[0]
         # a weight below 1 comes from a share rule (or another rule) taking part: the room
         # is that fraction of the total, not the total
@@ -514,17 +503,17 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
             f"({' + '.join(need_terms) or '0'}), but at most {_fmt(room_total)}{units} is "
             f"allowed ({' + '.join(room_terms) or '0'}).")
     sentences[-1] += f" Short by {_fmt(gap)}{units}."
-    for s, ds in cells.items():
-        sentences.append(f"The plan does not allow {namer.sector(s)} in "
-                         f"{', '.join(namer.district(d) for d in ds)} "
-                         f"({', '.join(f'allowed[{s},{d}]' for d in ds)}).")
+    for (s, period), ds in cells.items():
+        sentences.append(f"The plan does not allow {namer.sector(s, period)} in "
+                         f"{', '.join(namer.district(d) for d, _ in ds)} "
+                         f"({', '.join(name for _, name in ds)}).")
     for w, m in zero_rows:
         sentences.append(f"{namer.long(m.name(lp))} ({m.name(lp)}) also takes part"
                          + (f" with weight {_fmt(w)}" if abs(w - 1) > 1e-9 else "") + ".")
     if structural:
         sentences.append(_structural_sentence(lp, structural, namer))
     for info in infos:
-        if info.name.startswith("allowed["):
+        if namer.key(info.name).kind == "allowed":
             continue  # said above, by sector
         op = "≥" if info.side == "min" else "≤"
         bound = namer.bound_text(info.name, info.side, info.bound)
@@ -536,12 +525,12 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
                         for w, b, _ in need) or "0"
     arithmetic = (f"Adding the rules with these weights: 0 ≤ ({room_s}) − ({need_s}) = "
                   f"{_fmt(room_total)} − {_fmt(need_total)} = {_fmt(-gap)}, which is impossible.")
-    return infos, structural, sentences, arithmetic
+    return infos, [m.name(lp) for m in structural], sentences, arithmetic
 
 
-def _structural_sentence(lp: LinearProgram, names: list[str], namer: Namer) -> str:
+def _structural_sentence(lp: LinearProgram, members: list[Member], namer: Namer) -> str:
     """x >= 0 members, grouped by sector or by district, whichever reads shorter."""
-    cells = [tuple(_rule_key(n)[1]) for n in names]
+    cells = [m.key(lp).members for m in members]
     by_s: dict[str, list[str]] = {}
     for s, d in cells:
         by_s.setdefault(s, []).append(d)
@@ -553,7 +542,7 @@ def _structural_sentence(lp: LinearProgram, names: list[str], namer: Namer) -> s
         where = ("every district" if len(ds) == len(lp.districts)
                  else ", ".join(namer.district(d) for d in ds))
         parts.append(f"{', '.join(namer.sector(s) for s in ss)} in {where}")
-    return (f"Land cannot be negative (x ≥ 0): {len(names)} cells take part — "
+    return (f"Land cannot be negative (x ≥ 0): {len(members)} cells take part — "
             f"{'; '.join(parts)} — none of them can give land back to make room.")
 
 
@@ -572,14 +561,15 @@ def _repair(lp: LinearProgram, el: Elastic, namer: Namer) -> list[RepairItem]:
         if path is None:
             continue
         inst = namer.instance_of(ch.name)
-        period = split_row(ch.name)[0]
+        key = ch.member.key(lp)
+        period = key.period
         item = _repair_item(lp, ch, path, inst, total, el.x)
         if period:
             item.note += (f"; {period}'s own rule: a --set of {path} moves it in every "
                           f"linked period (to move {period} only, edit its period file)")
         items.append(item)
         if ch.member.where == COL and inst is not None:
-            s, d = _rule_key(ch.name)[1]
+            s, d = key.members
             if d not in inst.output.get(s, {}):
                 vals = list(inst.output.get(s, {}).values())
                 guess = round(float(np.mean(vals)), 6) if vals else 0.0
@@ -609,16 +599,16 @@ def _merged(items: list[RepairItem]) -> list[RepairItem]:
 
 def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None,
                  total: float, x: np.ndarray | None = None) -> RepairItem:
-    head, args = _rule_key(ch.name)
+    key = ch.member.key(lp)
     up = ch.member.side == UPPER
     if ch.member.where == COL:
         return RepairItem(path, True, False, ch.name, ch.slack,
                           f"uses {_fmt(ch.slack)} ha there")
-    if head == "stock_target" and inst is not None:  # the path sets the stock, not new land
+    if key.kind == "stock_target" and inst is not None:  # the path sets the stock, not new land
         existing = float(inst.horizon.existing_stock or 0.0)
         return RepairItem(path, _round_out(ch.new + existing, up, 2), ch.old + existing,
                           ch.name, ch.slack, f"{'+' if up else '−'}{_fmt(ch.slack)} ha")
-    share = plan_share(inst, _share_kind(head), args[0] if args else "")
+    share = plan_share(inst, key.kind, key.members[0])
     if share is not None:
         old = share.max if up else share.min
         delta = ch.slack / total if total > 0 else 0.0
@@ -626,7 +616,7 @@ def _repair_item(lp: LinearProgram, ch: Change, path: str, inst: Instance | None
         return RepairItem(path, new, old, ch.name, ch.slack,
                           f"{_fmt(ch.slack)} ha of {_fmt(total)} ha")
     m = (lp.meta.get("measures") or {}).get(ch.name)
-    if head.startswith("rule_share") and m is not None and m.base is not None:
+    if key.kind == "rule_share" and m is not None and m.base is not None:
         # Σ sel − f·Σ base ≥ −u is the share f − u / Σ base (at the repaired allocation)
         old = m.upper if up else m.lower
         base = float(x[m.base].sum()) if x is not None else 0.0

@@ -1,9 +1,10 @@
 """Linked periods (`--period all`) in the analysis commands: what the joint LP's columns
 and rows mean in the plan's terms, read in one place.
 
-The joint LP (`formulations/horizon.py`) names a cell's sector `<sector>@<period>` and adds
-one carry-over column per pair of consecutive periods; rows of a period's own rules carry
-the period in the `period` column ("" for a rule across periods).
+The joint LP (`formulations/horizon.py`) keys every column by its plain sector, district and
+period (`LinearProgram.cell_key`; one carry-over column per pair of consecutive periods) and
+every row by kind, member and period (`row_key`; "" for a rule across periods): nothing is
+read back out of a name.
 """
 
 from __future__ import annotations
@@ -14,23 +15,6 @@ from landalloc.errors import InputError
 
 #: The commands that read linked periods (`--period all`, `p1,p2`, a `period: all` scenario).
 LINKED_COMMANDS = ("solve", "sensitivity", "ranges", "check", "diagnose", "report", "batch")
-
-
-def split_sector(name: str) -> tuple[str, str]:
-    """`electronics@2021-2025` -> ("electronics", "2021-2025"); a plain id -> (id, "")."""
-    base, at, period = name.rpartition("@")
-    return (base, period) if at else (name, "")
-
-
-def split_row(name: str) -> tuple[str, str]:
-    """`2021-2025:district_cap[airport]` -> ("2021-2025", "district_cap[airport]");
-    a rule across periods -> ("", name). The period is the part before the first ':' that
-    comes before any '['."""
-    head = name.split("[", 1)[0]
-    if ":" in head:
-        period, _, rest = name.partition(":")
-        return period, rest
-    return "", name
 
 
 def refuse_linked(path, period: str | None, command: str) -> None:

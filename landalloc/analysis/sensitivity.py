@@ -70,7 +70,6 @@ def linked_sensitivity(ref: Ref = None, period: str | None = "all",
     `period` column names it) and the rules across periods (`period` ""), with prices,
     measured values and ranging; cells by sector, district and period (the carry-over
     columns are read through their rows, `carry_over[p->q]`)."""
-    from landalloc.analysis.linked import split_sector
     from landalloc.problem.horizon import load_horizon
 
     problem = load_horizon(ref, period, sets, None, options)
@@ -78,13 +77,12 @@ def linked_sensitivity(ref: Ref = None, period: str | None = "all",
     inst = problem.instance
     if rep.status == Status.OPTIMAL.value:
         cells = rep.cells[rep.cells["sector"] != "carry_over"].copy()
-        parts = [split_sector(s) for s in cells["sector"]]
-        cells["sector"] = [s for s, _ in parts]
+        period = cells.pop("period")
         cells.insert(1, "sector_zh", cells["sector"].map({k: v.zh for k, v in
                                                           inst.sectors.items()}))
         cells.insert(3, "district_zh", cells["district"].map({k: v.zh for k, v in
                                                               inst.districts.items()}))
-        cells.insert(4, "period", [p for _, p in parts])
+        cells.insert(4, "period", period)
         rep.cells = cells.reset_index(drop=True)
         own = rep.rules["period"] != ""
         rep.rules.loc[own, "label_zh"] = (rep.rules.loc[own, "label_zh"] + "（"

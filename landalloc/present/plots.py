@@ -151,8 +151,9 @@ def plot_sweep(df: pd.DataFrame, path: Path) -> None:
     top.legend(loc="best", fontsize=8)
 
     names = df.attrs.get("sectors", {})
-    cols = [c for c in df.columns if c.startswith("hectares[")]
-    sectors = [c[len("hectares["):-1] for c in cols]
+    # each sector's column, named from its id (the sweep writes `hectares[<id>]`)
+    sectors = [s for s in names if f"hectares[{s}]" in df.columns]
+    cols = [f"hectares[{s}]" for s in sectors]
     # only the optimal points: an infeasible point has no allocation to draw
     values = df.loc[ok, cols].fillna(0.0).to_numpy().T
     labels = [_name(*names[s]) if s in names else s for s in sectors]

@@ -199,7 +199,7 @@ def _stock_rows(hr: HorizonResult, lb: Labels) -> list[list[Any]]:
     for _, r in hr.rules().iterrows():
         if r["kind"] != "stock_target":
             continue
-        p = str(r["name"]).partition("[")[2].rstrip("]")
+        p = str(r["members"])  # a stock target's member is its period
         out.append([lb.join(f"{p}末", f"end of {p}", " "), base,
                     float(r["activity"]), base + float(r["activity"]),
                     base + float(r["lower"]), base + float(r["upper"])])
