@@ -72,6 +72,177 @@ def _src(b: Bound | None, fallback: str = "") -> str:
     return "; ".join(parts) or fallback
 
 
+class _Rows:
+    """The joint LP's rows as they are made: each period's own (stacked), then the rules
+    across periods, with their metadata, period and measure."""
+
+    def __init__(self, instances: list[Instance], blocks: list[LinearProgram],
+                 col_offset: list[int]) -> None:
+        self.instances, self.blocks, self.col_offset = instances, blocks, col_offset
+        self.periods = [i.period for i in instances]
+        self.meta: list[tuple] = []
+        self.period_of: list[str] = []
+        self.base_name: list[str] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+        self.measures: dict[str, Measure] = {}
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        for k, b in enumerate(blocks):
+            p = self.periods[k]
+            for row in b.rows.itertuples(index=False):
+                self.meta.append((f"{p}:{row.name}", row.kind, row.members, row.label_zh,
+                                  f"{row.label_en} ({p})", row.source, row.part))
+                self.period_of.append(p)
+                self.base_name.append(row.name)
+            self.lo += list(b.row_lower)
+            self.hi += list(b.row_upper)
+            for name, m in (b.meta.get("measures") or {}).items():
+                self.measures[f"{p}:{name}"] = m.shifted(col_offset[k])
+
+    def add(self, cols, vals, low: float, high: float, row_meta: tuple,
+            measure: Measure | None = None) -> None:
+        """One rule across periods."""
+        cols = np.asarray(cols, dtype=np.int64)
+        self.r.append(np.full(cols.size, len(self.lo), dtype=np.int64))
+        self.c.append(cols)
+        self.v.append(np.broadcast_to(np.asarray(vals, float), cols.shape).copy())
+        self.lo.append(low)
+        self.hi.append(high)
+        self.meta.append(row_meta)
+        self.period_of.append("")
+        self.base_name.append(row_meta[0])
+        self.measures[row_meta[0]] = measure or Measure(
+            cols, None if np.ndim(vals) == 0 else np.asarray(vals, float), None, "ha", low, high)
+
+    def cols_where(self, pred_sector=None, pred_district=None, upto: int | None = None
+                   ) -> np.ndarray:
+        """Columns of every period (up to `upto`) whose sector and district match. Cells a
+        period does not allow stay in (at 0 ha they add nothing), so the rule reads the
+        same cells as each period's total and an IIS needs no x = 0."""
+        out = []
+        for k, b in enumerate(self.blocks[:None if upto is None else upto + 1]):
+            keep = np.ones(b.num_col, bool)
+            if pred_sector is not None:
+                keep &= np.array([pred_sector(s) for s in b.sectors], bool)[b.col_sector]
+            if pred_district is not None:
+                keep &= np.array([pred_district(self.instances[k], d) for d in b.districts],
+                                 bool)[b.col_district]
+            out.append(np.flatnonzero(keep) + self.col_offset[k])
+        return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+    def matrix(self, stacked: sp.spmatrix, n: int) -> sp.csc_matrix:
+        A = stacked.tocsr()
+        if self.r:
+            E = sp.csr_matrix((np.concatenate(self.v), (np.concatenate(self.r) - A.shape[0],
+                                                        np.concatenate(self.c))),
+                              shape=(len(self.lo) - A.shape[0], n))
+            A = sp.vstack([A, E], format="csc")
+        else:
+            A = A.tocsc()
+        A.sum_duplicates()
+        return A
+
+
+def _carry_over(rows: _Rows, head: Instance, carry_cols: list[int]) -> None:
+    """A column c_k per pair of consecutive periods, within 0 ≤ c_k ≤ carry_over.max."""
+    periods, co = rows.periods, head.carry_over
+    for k, j in enumerate(carry_cols):
+        pair = f"{periods[k]}->{periods[k + 1]}"
+        rows.add([j], 1.0, 0.0, co.max,
+                 (f"carry_over[{pair}]", "carry_over", pair, f"结转用地 {pair}",
+                  f"unused land carried {pair}",
+                  _src(co, f"carry_over.max = {co.max:,.0f} ha" + (
+                      " (the default: periods exact)" if co.max == 0 else
+                      " (set by the scenario; the plan's periods are exact)"))))
+
+
+def _horizon_totals(rows: _Rows, head: Instance) -> None:
+    """Caps per district, totals per zone and per sector, summed over every period."""
+    hz, over = head.horizon, ", ".join(rows.periods)
+    for d, item in hz.districts.items():
+        name = head.districts.get(d)
+        rows.add(rows.cols_where(pred_district=lambda _i, dd, d=d: dd == d), 1.0,
+                 item.cap.lower, item.cap.upper,
+                 (f"horizon_district_cap[{d}]", "horizon_district_cap", d,
+                  f"{name.zh if name else d}规划期新增用地上限",
+                  f"{name.en if name else d} cap over {over}", _src(item.cap, item.source or "")))
+    for z, item in hz.zones.items():
+        zone = head.zones.get(z)
+        rows.add(rows.cols_where(pred_district=lambda inst, dd, z=z: inst.districts[dd].zone == z),
+                 1.0, item.total.lower, item.total.upper,
+                 (f"horizon_zone_total[{z}]", "horizon_zone_total", z,
+                  f"{zone.zh if zone else z}规划期新增用地",
+                  f"{zone.en if zone else z} total over {over}",
+                  _src(item.total, item.source or "")))
+    for s, item in hz.sectors.items():
+        sec = next((i.sectors[s] for i in rows.instances if s in i.sectors), None)
+        rows.add(rows.cols_where(pred_sector=lambda ss, s=s: ss == s), 1.0,
+                 item.quota.lower, item.quota.upper,
+                 (f"horizon_sector_total[{s}]", "horizon_sector_total", s,
+                  f"{sec.zh if sec else s}规划期新增用地",
+                  f"{sec.en if sec else s} total over {over}",
+                  _src(item.quota, item.source or "")))
+
+
+def _stock_targets(rows: _Rows, head: Instance) -> None:
+    """Existing stock + the new land of every period up to p, within the target for p.
+    Carry-over out of period k is land not yet built by its end: it counts later."""
+    hz = head.horizon
+    existing = hz.existing_stock or 0.0
+    for p, target in hz.stock_targets.items():
+        if p not in rows.periods:
+            continue
+        cols = rows.cols_where(upto=rows.periods.index(p))
+        t = target.total
+        rows.add(cols, 1.0, t.lower - existing, t.upper - existing,
+                 (f"stock_target[{p}]", "stock_target", p, f"{p}末工业用地总规模",
+                  f"industrial land stock at the end of {p} (existing {existing:,.0f} ha + new)",
+                  "; ".join(x for x in (_src(t), hz.existing_stock_source and
+                                        f"existing stock: {hz.existing_stock_source}") if x)),
+                 Measure(cols, None, None, "ha", t.lower, t.upper, constant=existing))
+
+
+def _linked_rules(rows: _Rows) -> None:
+    """Custom rules whose `periods:` name several periods (or `all`): one row over them."""
+    periods, seen = rows.periods, set()
+    for inst in rows.instances:
+        for rule in inst.rules:
+            if not rule.linked() or rule.name in seen:
+                continue
+            seen.add(rule.name)
+            over = periods if rule.periods == "all" else [p for p in periods
+                                                         if p in rule.periods]
+            parts: dict[str, list] = {}
+            for p in over:
+                k = periods.index(p)
+                b = rows.blocks[k]
+                output = b.output_per_ha().reshape(len(b.sectors), len(b.districts))
+                for row_meta, cols, vals, low, high, m in rule_rows(
+                        rows.instances[k], rule, b.sectors, b.districts, output):
+                    parts.setdefault(row_meta[0], []).append(
+                        (row_meta, cols + rows.col_offset[k], vals, low, high,
+                         m.shifted(rows.col_offset[k])))
+            for pieces in parts.values():
+                _one_linked_row(rows, pieces, over)
+
+
+def _one_linked_row(rows: _Rows, pieces: list[tuple], over: list[str]) -> None:
+    """The pieces of one rule in each period it names, as one row."""
+    row_meta, _, _, low, high, m0 = pieces[0]
+    shifted = [p[5] for p in pieces]
+    measure = Measure(np.concatenate([m.cols for m in shifted]),
+                      None if m0.vals is None else np.concatenate([m.vals for m in shifted]),
+                      None if m0.base is None else np.concatenate([m.base for m in shifted]),
+                      m0.unit, m0.lower, m0.upper)
+    kind = "horizon_rule" if row_meta[1] == "rule" else row_meta[1]
+    rows.add(np.concatenate([p[1] for p in pieces]), np.concatenate([p[2] for p in pieces]),
+             low, high,
+             (row_meta[0], kind, row_meta[2], row_meta[3], f"{row_meta[4]} over {', '.join(over)}",
+              row_meta[5], row_meta[6] if len(row_meta) > 6 else ""), measure)
+
+
 def formulate_horizon(instances: list[Instance]) -> HorizonLP:
     """One LP over every period of `instances` (in order), linked by the horizon's rules."""
     if not instances:
@@ -88,162 +259,20 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
     A = sp.block_diag([b.A for b in blocks], format="lil")
     A.resize((A.shape[0], n))
     head = instances[0]
-    carry_max = head.carry_over.max
-    for k, j in enumerate(carry_cols):
+    for k, j in enumerate(carry_cols):  # c_k lowers period k's total, raises k+1's
         for kk, sign in ((k, 1.0), (k + 1, -1.0)):
-            total = np.flatnonzero(blocks[kk].rows["kind"].to_numpy() == "total")
-            for r in total:
+            for r in np.flatnonzero(blocks[kk].rows["kind"].to_numpy() == "total"):
                 A[row_offset[kk] + r, j] = sign
 
-    meta: list[tuple] = []
-    period_of: list[str] = []
-    base_name: list[str] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    for k, b in enumerate(blocks):
-        for row in b.rows.itertuples(index=False):
-            meta.append((f"{periods[k]}:{row.name}", row.kind, row.members, row.label_zh,
-                         f"{row.label_en} ({periods[k]})", row.source, row.part))
-            period_of.append(periods[k])
-            base_name.append(row.name)
-        lo += list(b.row_lower)
-        hi += list(b.row_upper)
-    measures: dict[str, Measure] = {}
-    for k, b in enumerate(blocks):
-        for name, m in (b.meta.get("measures") or {}).items():
-            measures[f"{periods[k]}:{name}"] = m.shifted(col_offset[k])
-
-    extra_r: list[np.ndarray] = []
-    extra_c: list[np.ndarray] = []
-    extra_v: list[np.ndarray] = []
-
-    def add(cols, vals, low, high, row_meta, measure: Measure | None = None) -> None:
-        cols = np.asarray(cols, dtype=np.int64)
-        i = len(lo)
-        extra_r.append(np.full(cols.size, i, dtype=np.int64))
-        extra_c.append(cols)
-        extra_v.append(np.broadcast_to(np.asarray(vals, float), cols.shape).copy())
-        lo.append(low)
-        hi.append(high)
-        meta.append(row_meta)
-        period_of.append("")
-        base_name.append(row_meta[0])
-        measures[row_meta[0]] = measure or Measure(cols, None if np.ndim(vals) == 0 else
-                                                   np.asarray(vals, float), None, "ha",
-                                                   low, high)
-
-    def cols_where(pred_sector=None, pred_district=None, upto: int | None = None) -> np.ndarray:
-        out = []
-        for k, b in enumerate(blocks):
-            if upto is not None and k > upto:
-                break
-            keep = np.ones(b.num_col, bool)
-            if pred_sector is not None:
-                keep &= np.array([pred_sector(s) for s in b.sectors], bool)[b.col_sector]
-            if pred_district is not None:
-                keep &= np.array([pred_district(instances[k], d) for d in b.districts],
-                                 bool)[b.col_district]
-            # cells a period does not allow stay in (at 0 ha they add nothing), so the
-            # rule reads the same cells as each period's total and an IIS needs no x = 0
-            out.append(np.flatnonzero(keep) + col_offset[k])
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
-
-    # carry-over between consecutive periods
-    for k, j in enumerate(carry_cols):
-        pair = f"{periods[k]}->{periods[k + 1]}"
-        co = head.carry_over
-        add([j], 1.0, 0.0, carry_max,
-            (f"carry_over[{pair}]", "carry_over", pair, f"结转用地 {pair}",
-             f"unused land carried {pair}",
-             _src(co, f"carry_over.max = {carry_max:,.0f} ha" + (
-                 " (the default: periods exact)" if carry_max == 0 else
-                 " (set by the scenario; the plan's periods are exact)"))))
-
-    hz = head.horizon
-    for d, item in hz.districts.items():
-        cols = cols_where(pred_district=lambda _i, dd, d=d: dd == d)
-        name = head.districts.get(d)
-        add(cols, 1.0, item.cap.lower, item.cap.upper,
-            (f"horizon_district_cap[{d}]", "horizon_district_cap", d,
-             f"{name.zh if name else d}规划期新增用地上限",
-             f"{name.en if name else d} cap over {', '.join(periods)}",
-             _src(item.cap, item.source or "")))
-    for z, item in hz.zones.items():
-        cols = cols_where(pred_district=lambda inst, dd, z=z: inst.districts[dd].zone == z)
-        zone = head.zones.get(z)
-        add(cols, 1.0, item.total.lower, item.total.upper,
-            (f"horizon_zone_total[{z}]", "horizon_zone_total", z,
-             f"{zone.zh if zone else z}规划期新增用地",
-             f"{zone.en if zone else z} total over {', '.join(periods)}",
-             _src(item.total, item.source or "")))
-    for s, item in hz.sectors.items():
-        cols = cols_where(pred_sector=lambda ss, s=s: ss == s)
-        sec = next((i.sectors[s] for i in instances if s in i.sectors), None)
-        add(cols, 1.0, item.quota.lower, item.quota.upper,
-            (f"horizon_sector_total[{s}]", "horizon_sector_total", s,
-             f"{sec.zh if sec else s}规划期新增用地",
-             f"{sec.en if sec else s} total over {', '.join(periods)}",
-             _src(item.quota, item.source or "")))
-    existing = hz.existing_stock or 0.0
-    for p, target in hz.stock_targets.items():
-        if p not in periods:
-            continue
-        k = periods.index(p)
-        cols = cols_where(upto=k)
-        t = target.total
-        # carry-over out of period k is land not yet built by its end: it counts later
-        add(cols, 1.0, t.lower - existing, t.upper - existing,
-            (f"stock_target[{p}]", "stock_target", p, f"{p}末工业用地总规模",
-             f"industrial land stock at the end of {p} (existing {existing:,.0f} ha + new)",
-             "; ".join(x for x in (_src(t), hz.existing_stock_source and
-                                   f"existing stock: {hz.existing_stock_source}") if x)),
-            Measure(cols, None, None, "ha", t.lower, t.upper, constant=existing))
-
-    # custom rules over several periods together
-    seen: set[str] = set()
-    for inst in instances:
-        for rule in inst.rules:
-            if not rule.linked() or rule.name in seen:
-                continue
-            seen.add(rule.name)
-            over = periods if rule.periods == "all" else [p for p in periods
-                                                         if p in rule.periods]
-            parts: dict[str, list] = {}
-            for p in over:
-                k = periods.index(p)
-                b = blocks[k]
-                output = b.output_per_ha().reshape(len(b.sectors), len(b.districts))
-                for row_meta, cols, vals, low, high, m in rule_rows(
-                        instances[k], rule, b.sectors, b.districts, output):
-                    parts.setdefault(row_meta[0], []).append(
-                        (row_meta, cols + col_offset[k], vals, low, high,
-                         m.shifted(col_offset[k]), m))
-            for pieces in parts.values():
-                row_meta, _, _, low, high, _, m0 = pieces[0]
-                cols = np.concatenate([p[1] for p in pieces])
-                vals = np.concatenate([p[2] for p in pieces])
-                mcols = np.concatenate([p[5].cols for p in pieces])
-                mvals = None if m0.vals is None else np.concatenate([p[5].vals for p in pieces])
-                mbase = None if m0.base is None else np.concatenate([p[5].base
-                                                                     for p in pieces])
-                kind = "horizon_rule" if row_meta[1] == "rule" else row_meta[1]
-                label = f"{row_meta[4]} over {', '.join(over)}"
-                add(cols, vals, low, high,
-                    (row_meta[0], kind, row_meta[2], row_meta[3], label, row_meta[5],
-                     row_meta[6] if len(row_meta) > 6 else ""),
-                    Measure(mcols, mvals, mbase, m0.unit, m0.lower, m0.upper))
-
-    A = A.tocsr()
-    if extra_r:
-        E = sp.csr_matrix((np.concatenate(extra_v),
-                           (np.concatenate(extra_r) - A.shape[0], np.concatenate(extra_c))),
-                          shape=(len(lo) - A.shape[0], n))
-        A = sp.vstack([A, E], format="csc")
-    else:
-        A = A.tocsc()
-    A.sum_duplicates()
-
-    rows = row_table(meta).with_columns(period=period_of, base_name=base_name)
+    rows = _Rows(instances, blocks, col_offset)
+    _carry_over(rows, head, carry_cols)
+    _horizon_totals(rows, head)
+    _stock_targets(rows, head)
+    _linked_rules(rows)
+    A = rows.matrix(A, n)
+    lo, hi = rows.lo, rows.hi
+    measures = rows.measures
+    info = row_table(rows.meta).with_columns(period=rows.period_of, base_name=rows.base_name)
     c = np.concatenate([b.c for b in blocks] + [np.zeros(K - 1)])
     out = np.concatenate([b.output_per_ha() for b in blocks] + [np.zeros(K - 1)])
     tie = np.concatenate([b.tie_weights() for b in blocks] + [np.zeros(K - 1)])
@@ -263,7 +292,7 @@ def formulate_horizon(instances: list[Instance]) -> HorizonLP:
         c=c, matrix=A, row_lower=np.array(lo, float), row_upper=np.array(hi, float),
         col_lower=np.concatenate([b.col_lower for b in blocks] + [np.zeros(K - 1)]),
         col_upper=np.concatenate([b.col_upper for b in blocks] + [np.full(K - 1, np.inf)]),
-        row_info=rows, sectors=[*sectors, "carry_over"], districts=[*districts, *pairs],
+        row_info=info, sectors=[*sectors, "carry_over"], districts=[*districts, *pairs],
         col_sector=col_sector, col_district=col_district,
         objective_unit=blocks[0].objective_unit,
         name=f"{head.name} {'+'.join(periods)}",
