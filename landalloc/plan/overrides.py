@@ -198,7 +198,18 @@ def _copy_path(data: dict, keys: list[str]) -> None:
 
 
 def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> Any:
+    """Set `path` to `value` in `data` (copied along the path already); the old value."""
     keys = path.split(".")
+    _check_item(data, keys)
+    if keys[0] == "rules":
+        return _apply_rule(data, keys, value)
+    if keys[0] in CELL_MAPS:
+        return _apply_cell(data, keys, value, source)
+    return _apply_field(data, keys, value, source, path)
+
+
+def _check_item(data: dict, keys: list[str]) -> None:
+    """A known top-level key, and for a collection a known item with a field."""
     top = keys[0]
     if top not in data and top not in BOUND_KEYS and top != "rules":
         known = sorted(k for k in data if k not in NOT_FIGURES)
@@ -209,25 +220,32 @@ def _apply_one(data: dict, path: str, value: Any, source: str = "override") -> A
         if keys[1] not in data[top]:
             raise KeyError(f"unknown {top[:-1].replace('_', ' ')} '{keys[1]}' "
                            f"(known: {', '.join(data[top])})")
-    if top == "rules":
-        return _apply_rule(data, keys, value)
-    if top in CELL_MAPS:
-        if len(keys) != 3:
-            raise KeyError(f"expected {top}.<sector>.<district>")
-        sector, district = keys[1], keys[2]
-        if sector not in data["sectors"]:
-            raise KeyError(f"unknown sector '{sector}' (known: {', '.join(data['sectors'])})")
-        if district not in data["districts"]:
-            raise KeyError(f"unknown district '{district}' (known: {', '.join(data['districts'])})")
-        row = data[top].setdefault(sector, {})
-        old = row.get(district)
-        if top == "allowed" and value is False:
-            row.pop(district, None)
-        elif top == "allowed" and value is True:
-            row[district] = source
-        else:
-            row[district] = value
-        return old
+
+
+def _apply_cell(data: dict, keys: list[str], value: Any, source: str) -> Any:
+    """`allowed.<s>.<d>` (true: allowed, citing the change; false: removed) or
+    `output.<s>.<d>`; the cells are explicit by now (shorthand rows were expanded)."""
+    top = keys[0]
+    if len(keys) != 3:
+        raise KeyError(f"expected {top}.<sector>.<district>")
+    sector, district = keys[1], keys[2]
+    if sector not in data["sectors"]:
+        raise KeyError(f"unknown sector '{sector}' (known: {', '.join(data['sectors'])})")
+    if district not in data["districts"]:
+        raise KeyError(f"unknown district '{district}' (known: {', '.join(data['districts'])})")
+    row = data[top].setdefault(sector, {})
+    old = row.get(district)
+    if top == "allowed" and value is False:
+        row.pop(district, None)
+    elif top == "allowed" and value is True:
+        row[district] = source
+    else:
+        row[district] = value
+    return old
+
+
+def _apply_field(data: dict, keys: list[str], value: Any, source: str, path: str) -> Any:
+    """Any other path: a bound (whole, or one side) or a plain field."""
     node = data
     for k in keys[:-1]:
         child = node.get(k)
