@@ -69,14 +69,30 @@ def figure_path(kind: str, member: str, part: str = "", lower_only: bool = False
 
 #: Kinds whose figure is a share of the period's increment, and the plan items holding it.
 SHARES_OF_TOTAL = {"sector_group_share": "sector_groups", "zone_share": "zones"}
+#: Where each kind's figure lives in an Instance: (its items, the field of an item).
+FIGURE_FIELDS = {"sector_quota": ("sectors", "quota"), "district_cap": ("districts", "cap"),
+                 "zone_total": ("zones", "total"), "zone_share": ("zones", "share"),
+                 "sector_group_total": ("sector_groups", "total"),
+                 "sector_group_share": ("sector_groups", "share")}
+
+
+def plan_bound(inst, kind: str, member: str):
+    """The bound a plan-figure row states (its min, max, source and, when a scenario
+    changed it, the plan's own figure in `plan`); None for a custom rule, a rule across
+    periods or a member the instance does not have."""
+    if inst is None:
+        return None
+    if kind == "total":
+        return inst.total_increment
+    items, field = FIGURE_FIELDS.get(kind, (None, None))
+    item = None if items is None else getattr(inst, items).get(member)
+    return None if item is None else getattr(item, field)
 
 
 def plan_share(inst, kind: str, member: str):
     """The share bound (min, max as fractions) a share-of-total row states; None for
     another kind or a member the instance does not have."""
-    items = SHARES_OF_TOTAL.get(kind)
-    item = None if items is None or inst is None else getattr(inst, items).get(member)
-    return None if item is None else item.share
+    return plan_bound(inst, kind, member) if kind in SHARES_OF_TOTAL else None
 
 
 def unit_text(kind: str, objective_unit: str) -> str:

@@ -451,3 +451,54 @@ def test_page_loads_in_headless_chromium_without_console_errors(single, tmp_path
     dom = res.stdout
     for key in ("heatmap", "flow", "map_new_land", "shadow_prices", "stacked_district"):
         assert f'id="chart-{key}"' in dom
+
+
+def test_a_changed_figure_is_never_printed_as_the_plans(tmp_path):
+    """`report --set districts.airport.cap=1200`: the plan table prints the cap as ≤ 1,200
+    marked '†', and its note gives the plan's own ≤ 1,100 (Table 3-4); the HTML totals mark
+    it too. (It printed ≤ 1,200 in the column headed "规划指标 plan", unmarked.)"""
+    import pypdf
+
+    out = tmp_path / "r"
+    res = CliRunner().invoke(app, ["report", "--set", "districts.airport.cap=1200", "--set",
+                                   "zones.leading.total=2400", "--set",
+                                   "zones.integration.total=100", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(out / "report.pdf")
+                             .pages).split())
+    assert "Airport Economy Zone cap† ≤ 1,200† 1,200" in text
+    assert "航空港区新增用地上限：规划 ≤ 1,100" in text
+    page = (out / "report.html").read_text("utf-8")
+    assert "1,200†" in page and "1,100" not in re.sub(r"<[^>]+>", " ", page).split(
+        "1,200†")[0][-40:]
+
+
+def test_a_period_with_assumed_figures_is_not_called_the_plan_as_written(tmp_path):
+    """2026–2035's district caps are assumptions (DERIVATION.md §5): its conclusion says so
+    instead of "本方案即规划原方案 / This is the plan as written"."""
+    import pypdf
+
+    out = tmp_path / "r"
+    res = CliRunner().invoke(app, ["report", "--period", "2026-2035", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    first = pypdf.PdfReader(out / "report.pdf").pages[0].extract_text()
+    assert "plan as written" not in first and "规划原方案" not in first
+    assert "assumptions" in first and "假设" in first
+
+
+def test_a_district_without_a_cap_is_not_drawn_as_an_unused_cap():
+    """The cap-use map draws a district with no cap of its own (金水区 in 2021–2025: the
+    central districts have a zone total only) grey, labelled 'no cap' — never 0 %."""
+    from landalloc.present.report.figure import new_figure
+    from landalloc.present.report.maps_geo import boundaries_for, draw_map
+
+    r = solve()
+    b = boundaries_for(r)
+    use = {d: 50.0 for d, v in r.instance.districts.items() if v.cap is not None}
+    assert "jinshui" not in use and "jinshui" in b.districts()
+    fig = new_figure(10.0, 7.0)
+    labels = draw_map(fig, fig.add_subplot(), b, use, lambda d: d, "%",
+                      fmt=lambda v: f"{v:.0f}%", vmax=100.0, missing="no cap")
+    text = {lab.text.get_text().split("\n")[0].rstrip("*"): lab.text.get_text()
+            for lab in labels}
+    assert text["jinshui"].endswith("no cap") and text["airport"].endswith("50%")

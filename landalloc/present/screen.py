@@ -95,12 +95,13 @@ def assumed_figures(result: Result, lang: str) -> list[str]:
     inst = result.instance
     out = []
     for items, attr in ((inst.sectors, "quota"), (inst.districts, "cap"),
-                        (inst.zones, "total")):
+                        (inst.zones, "total"), (inst.zones, "share"),
+                        (inst.sector_groups, "share"), (inst.sector_groups, "total")):
         for k, item in items.items():
             b = getattr(item, attr, None)
             if b is not None and getattr(b, "assumption", None):
                 out.append(name(lang, item.zh, k, narrow=True))
-    return out
+    return list(dict.fromkeys(out))  # an item with two assumed figures is named once
 
 
 def _share_plan(row: dict) -> str:

@@ -139,7 +139,11 @@ class Result(Solved):
                          "plan_share_min": None if share is None else share.min,
                          "plan_share_max": None if share is None else share.max,
                          "source": None if cited is None
-                         else (cited.source or cited.assumption)})
+                         else (cited.source or cited.assumption),
+                         # the plan's own figure where the scenario changed it; whether the
+                         # figure is an assumption rather than the plan's text
+                         "plan_figure": None if cited is None else cited.plan,
+                         "assumed": bool(cited is not None and cited.assumption)})
         return rows
 
     def totals(self, kind: str) -> Any:

@@ -123,17 +123,23 @@ def _totals_html(result: Result, lb: Labels) -> str:
         df = tables.totals_table(result, kind)
         rows, classes = [], []
         for r in df.itertuples():
-            rows.append([getattr(lb, kind)(r.id), html.fmt(r.hectares), html.fmt(r.plan_min),
-                         html.fmt(r.plan_max), html.fmt(r.diff, sign=True),
+            mark = "†" if r.plan_figure else "*" if r.assumed else ""
+            lo, hi = html.fmt(r.plan_min), html.fmt(r.plan_max)
+            rows.append([getattr(lb, kind)(r.id), html.fmt(r.hectares),
+                         lo + mark if lo != "—" else lo, hi + mark if hi != "—" else hi,
+                         html.fmt(r.diff, sign=True),
                          "—" if r.pct is None or r.pct != r.pct else f"{r.pct:+.1%}"])
             state = "" if r.state == tables.NO_PLAN else r.state
             classes.append(["", "", "", "", state, state])
         parts.append(html.table([lb.text(kind), lb.text("allocated"), lb.text("plan_min"),
                                  lb.text("plan_max"), lb.text("difference"),
                                  lb.text("difference_pct")], rows, classes))
-    note = lb.join("绿色：等于规划指标；黄色：符合规划但未用满（差额为余量）；红色：超出规划。",
+    note = lb.join("绿色：等于规划指标；黄色：符合规划但未用满（差额为余量）；红色：超出规划。"
+                   "“*”：该指标为假设，非规划原文；“†”：该指标已被本情景改动（规划原指标见出处）。",
                    "Green: on the plan's figure; amber: within the plan with room left (the "
-                   "difference); red: outside the plan.", " ")
+                   "difference); red: outside the plan. '*': the figure is an assumption, not "
+                   "the plan's text; '†': the scenario changed it (the plan's own figure is in "
+                   "its source).", " ")
     return "".join(parts) + f'<p class="note">{html.escape(note)}</p>'
 
 

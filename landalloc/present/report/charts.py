@@ -372,9 +372,10 @@ def geo_cap_use(result: Result, lb: Labels, b) -> Chart | None:
     ax = fig.add_subplot()
     draw_map(fig, ax, b, use, lambda d: lb.district(d, "\n"), _t(lb, "上限使用率 (%)",
              "cap used (%)"), zone_of, lambda z: lb.zone(z, " "), fmt=lambda v: f"{v:.0f}%",
-             vmax=100.0, words=_map_words(lb))
+             vmax=100.0, words=_map_words(lb), missing=_t(lb, "无上限", "no cap"))
     return finish(
         fig, "map_cap_use",
         _t(lb, "各区县用地上限使用率 (%)", "Share of each district's cap used (%)"),
-        _cap(lb, "分配面积 ÷ 区县上限；100% 表示上限起约束。",
-             "Allocated ÷ the district's cap; 100 % means the cap binds."))
+        _cap(lb, "分配面积 ÷ 区县上限；100% 表示上限起约束；灰色：该区县无单独上限。",
+             "Allocated ÷ the district's cap; 100 % means the cap binds; grey: the district "
+             "has no cap of its own."))

@@ -105,9 +105,12 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
              zone_of: dict[str, str] | None = None, zone_name=None, diverging: bool = False,
              fmt=lambda v: f"{v:,.0f}", vmax: float | None = None,
              words: tuple[str, str, str] = ("经度 (°E)", "纬度 (°N)",
-                                            "* 功能区：位置与范围为近似")) -> list:
+                                            "* 功能区：位置与范围为近似"),
+             missing: str | None = None) -> list:
     """Choropleth of `values` by district; zones outlined; functional zones as dashed circles.
-    Labels never overlap (map_labels.place); returns them (map_labels.Label)."""
+    Labels never overlap (map_labels.place); returns them (map_labels.Label). `missing`:
+    a district without a value is drawn grey with these words (a district with no cap has
+    no share of its cap used), not as 0."""
     import matplotlib as mpl
     from matplotlib.colors import Normalize, TwoSlopeNorm
     from matplotlib.lines import Line2D
@@ -115,6 +118,14 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
     from matplotlib.patheffects import withStroke
 
     vals = [values.get(d, 0.0) for d in b.districts()] or [0.0]
+    none = missing is not None
+
+    def fill_of(d: str):
+        return "#e6e6e6" if none and d not in values else cmap(norm(values.get(d, 0.0)))
+
+    def shown(d: str) -> str:
+        return missing if none and d not in values else fmt(values.get(d, 0.0))
+
     if diverging:
         lim = max(1.0, max(abs(v) for v in vals))
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-lim, vmax=lim)
@@ -129,7 +140,7 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
     # dark text with a white outline reads on every fill and beyond its district's edge
     halo = {"color": "#111111", "path_effects": [withStroke(linewidth=2.2, foreground="white")]}
     for d, rings in b.shapes.items():
-        fill = cmap(norm(values.get(d, 0.0)))
+        fill = fill_of(d)
         ec = edge.get((zone_of or {}).get(d), "#555555")
         for ring in rings:
             ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor=ec, lw=1.6))
@@ -137,18 +148,18 @@ def draw_map(fig, ax, b: Boundaries, values: dict[str, float], name, unit: str,
             ys += [p[1] for p in ring]
         big = max(rings, key=_area)
         cx, cy = _centroid(big)
-        t = ax.text(cx, cy, f"{name(d)}\n{fmt(values.get(d, 0.0))}", ha="center",
+        t = ax.text(cx, cy, f"{name(d)}\n{shown(d)}", ha="center",
                     va="center", fontsize=LABEL_PT, linespacing=1.05, zorder=4, **halo)
         t.set_in_layout(False)  # placed after layout (map_labels): never moves the axes
         labels.append(Label(t, cx, cy, _area(big)))
     lat0 = sum(ys) / len(ys) if ys else 34.7
     for d, (x, y, r_km) in b.markers.items():
-        fill = cmap(norm(values.get(d, 0.0)))
+        fill = fill_of(d)
         ec = edge.get((zone_of or {}).get(d), "#222222")
         w, h = 2 * r_km / (111.32 * math.cos(math.radians(lat0))), 2 * r_km / 110.57
         ax.add_patch(Ellipse((x, y), w, h, facecolor=fill, edgecolor=ec, lw=1.8, ls="--",
                              alpha=0.95, zorder=3))
-        t = ax.text(x, y, f"{name(d)}*\n{fmt(values.get(d, 0.0))}", ha="center",
+        t = ax.text(x, y, f"{name(d)}*\n{shown(d)}", ha="center",
                     va="center", fontsize=LABEL_PT, zorder=4, linespacing=1.05, **halo)
         t.set_in_layout(False)
         labels.append(Label(t, x, y, w * h * math.pi / 4))

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from landalloc.formulations.rule_kinds import plan_bound
 from landalloc.present.report import fonts
 from landalloc.present.report.figure import MIN_PRINT_PT, Chart, fit_scale, save_pdf_page
 from landalloc.present.report.labels import Labels
@@ -110,6 +111,14 @@ def plan_line(result: Result, lb: Labels, plan_objective: float | None) -> str |
         if rec.get("scenario"):
             return lb.join(f"情景 {rec['scenario']} 未改动规划的任何指标。",
                            f"Scenario {rec['scenario']} changes no figure of the plan.", "\n")
+        from landalloc.present.screen import assumed_figures
+
+        assumed = len(assumed_figures(result, "en"))
+        if assumed:  # the plan's figures, but not all of them the plan's text
+            return lb.join(f"未改动任何指标；其中 {assumed} 项指标为假设"
+                           "（非规划原文，表中以“*”标注）。",
+                           f"No figure changed; {assumed} of the figures are assumptions, not "
+                           "the plan's text (marked '*' in the tables).", "\n")
         return lb.join("本方案即规划原方案（未改动任何指标）。",
                        "This is the plan as written (no figure changed).", "\n")
     if plan_objective is None or result.objective is None or not result.optimal:
@@ -172,14 +181,21 @@ def conclusion_lines(result: Result, lb: Labels, plan_objective: float | None = 
     return lines
 
 
-def _table_rows(rules, lb: Labels) -> list[list[str]]:
+def _table_rows(rules, lb: Labels, inst=None, changed: list[str] | None = None
+                ) -> list[list[str]]:
     """The rules of one of the plan's tables (`plan_tables.ReportTable.rules`), each with
-    the allocation beside it; a share as a percentage."""
+    the allocation beside it; a share as a percentage. A figure the scenario changed is
+    marked '†' and the plan's own figure is added to `changed` (for the table's note)."""
     rows = []
     for _, r in rules.iterrows():
         src = str(r.get("source") or "")
         label = lb.rule(r["label_zh"], r["label_en"], " ")
-        assumed = "*" if "assum" in src.lower() else ""
+        bound = plan_bound(inst, str(r["kind"]), str(r["members"]))
+        if bound is not None and bound.plan and changed is not None:
+            changed.append(lb.join(f"{r['label_zh']}：规划 {bound.plan}",
+                                   f"{r['label_en']}: the plan's {bound.plan}", " / "))
+        assumed = ("†" if bound is not None and bound.plan else
+                   "*" if "assum" in src.lower() else "")
         # the figure in its own unit (a share as a fraction), not the row
         act, lo, hi, unit = rule_figure(r)
         digits = 0
@@ -461,12 +477,16 @@ def period_pages(pages: _Pages, result: Result, lb: Labels, made: list[Chart],
             source = j(f"资料来源：{where}。" if where else "资料来源：规划文本及本方案。",
                        f"Source: {where}." if where else "Source: the plan and this scenario.",
                        " ")
+            changed: list[str] = []
+            rows = _table_rows(t.rules, lb, result.instance, changed)
+            moved = (" " + j("“†” 表示该指标已被本情景改动，规划原指标：",
+                             "'†': the scenario changed the figure; the plan's own: ", " ")
+                     + "；".join(changed) + "。") if changed else ""
             _table_pages(pages, prefix + lb.join(f"表 {pages.tables} {t.zh}",
                                                  f"Table {pages.tables} {t.en}", " / "),
-                         headers, _table_rows(t.rules, lb),
-                         [0.46, 0.16, 0.13, 0.15, 0.10],
+                         headers, rows, [0.46, 0.16, 0.13, 0.15, 0.10],
                          j("单位：公顷（占比为百分数）。", "Unit: ha (shares as percentages).", " ")
-                         + " " + source + " " + note)
+                         + " " + source + " " + note + moved)
         headers, rows, shade = _matrix_rows(result, lb)
         n = len(headers)
         widths = [0.16] + [(0.84 - 0.1) / (n - 2)] * (n - 2) + [0.1]
