@@ -296,3 +296,24 @@ def test_api_check_and_ranges_are_the_commands_documents(client):
     assert [(c["sector"], c["district"], round(c["min"], 6), round(c["max"], 6))
             for c in got["cells"]] == [(c["sector"], c["district"], round(c["min"], 6),
                                         round(c["max"], 6)) for c in want["cells"]]
+
+
+def test_every_answer_forbids_inline_script_and_framing(client):
+    """The page runs only script files of its own origin, in no frame of another site."""
+    import re
+
+    for url in ("/", "/docs", "/static/app.js", "/api/choices", "/api/nothing-here"):
+        r = client.get(url)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, url
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    for url in ("/", "/docs"):
+        html = client.get(url).text
+        assert re.findall(r"<script[^>]*>", html) and all(
+            'src="/static/' in tag for tag in re.findall(r"<script[^>]*>", html))
+        assert "<style" not in html and " style=" not in html
+        assert not re.search(r"\son[a-z]+\s*=", html)
+    js = client.get("/static/app.js").text
+    assert "innerHTML" not in js and "insertAdjacentHTML" not in js

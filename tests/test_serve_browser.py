@@ -43,8 +43,13 @@ def solves(page) -> int:
 
 def wait_solved(page, before: int) -> None:
     page.wait_for_function(
-        f"window.__workbench.solves > {before} && !window.__workbench.inflight "
+        f"() => window.__workbench.solves > {before} && !window.__workbench.inflight "
         "&& !window.__workbench.pending", timeout=20000)
+
+
+def wait_loaded(page) -> None:
+    page.wait_for_function("() => document.querySelector('#objective').textContent"
+                           ".includes('亿元')", timeout=30000)
 
 
 def move_slider(page, path: str, value: float) -> None:
@@ -75,8 +80,7 @@ def objective_text(page) -> str:
 
 def test_workbench_in_the_browser(capsys, tmp_path):
     with live_server() as url, browser_page(url, str(tmp_path)) as page:
-        page.wait_for_function("document.querySelector('#objective').textContent.includes('亿元')",
-                               timeout=30000)
+        wait_loaded(page)
         assert objective_text(page) == "3,112 亿元"
         assert page.locator("#matrix").get_by_text("航空港区").count() == 1
         assert page.locator("#map").get_by_text("航空港区").count() == 1
@@ -145,7 +149,7 @@ def test_workbench_in_the_browser(capsys, tmp_path):
         # a second tab has its own session: the plan, untouched by the first tab's changes
         tab = page.context.new_page()
         tab.goto(url)
-        tab.wait_for_function("document.querySelector('#objective').textContent"
+        tab.wait_for_function("() => document.querySelector('#objective').textContent"
                               ".includes('亿元')", timeout=30000)
         assert tab.locator("#objective").inner_text() == "3,112 亿元"
         assert tab.evaluate("currentSets()") == []
@@ -157,7 +161,7 @@ def test_workbench_in_the_browser(capsys, tmp_path):
 
         # the period chooser: the other period, as `solve --period 2026-2035` gives it
         page.select_option("#period", "2026-2035")
-        page.wait_for_function("window.__workbench.doc && "
+        page.wait_for_function("() => window.__workbench.doc && "
                                "window.__workbench.doc.period === '2026-2035'", timeout=30000)
         want = cli(capsys, ["--period", "2026-2035"])
         assert objective_text(page) == f"{want['objective']:,.0f} 亿元"
@@ -167,12 +171,87 @@ def test_workbench_in_the_browser(capsys, tmp_path):
 
 def test_a_linked_scenario_opens_one_period_and_says_so(tmp_path):
     with live_server() as url, browser_page(url, str(tmp_path)) as page:
-        page.wait_for_function("document.querySelector('#objective').textContent.includes('亿元')",
-                               timeout=30000)
+        wait_loaded(page)
         page.select_option("#base", "zhengzhou/scenarios/horizon-stock-targets.yaml")
-        page.wait_for_function("window.__workbench.info && window.__workbench.info.ref"
+        page.wait_for_function("() => window.__workbench.info && window.__workbench.info.ref"
                                ".endsWith('horizon-stock-targets.yaml')", timeout=30000)
         page.wait_for_selector("#linked-note", state="visible")
         assert "--period all" in page.locator("#linked-note").inner_text()
         assert page.locator("#period").input_value() == "2021-2025"
         assert page.locator("#period option").count() == 2
+
+
+XSS = ["<img src=x onerror=alert(1)>", "<svg onload=alert(2)>", "<script>alert(3)</script>",
+       "\" onmouseover=alert(4) x=\"", "<iframe src=javascript:alert(5)>",
+       "</title><img src=x onerror=alert(6)>", "<b onclick=alert(7)>x</b>",
+       "${alert(8)}<img src=x onerror=alert(8)>"]
+XSS_PATHS = ["sectors.food.zh", "sectors.food.en", "districts.airport.zh",
+             "districts.airport.en", "zones.leading.zh", "zones.leading.en",
+             "sector_groups.leading_six.zh", "sector_groups.leading_six.en"]
+
+
+def watch(page) -> list[str]:
+    """Dialogs, page errors and console errors (a CSP refusal is one) of the page."""
+    seen: list[str] = []
+
+    def dialog(d):
+        seen.append(f"dialog: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda e: seen.append(f"pageerror: {e}"))
+    page.on("console", lambda m: seen.append(f"console: {m.text}")
+            if m.type == "error" and "favicon" not in m.text else None)
+    return seen
+
+
+def test_names_from_a_scenario_are_text_never_markup(tmp_path):
+    """An uploaded scenario names sectors, districts, zones and groups with script; every
+    view that shows names (fields, cells, matrix, map, totals, rules, diagnosis, compare, in
+    both languages, in the tab that uploaded and in another tab) shows them as text."""
+    text = "extends: zhengzhou\nset:\n" + "".join(
+        f"  {p}: {json.dumps(x)}\n" for p, x in zip(XSS_PATHS, XSS, strict=True))
+    with live_server() as url, browser_page(url, str(tmp_path)) as page:
+        seen = watch(page)
+        wait_loaded(page)
+        page.set_input_files("#load", files=[{"name": "<img src=x onerror=alert(9)>.yaml",
+                                              "mimeType": "text/yaml",
+                                              "buffer": text.encode()}])
+        page.wait_for_function("() => window.__workbench.info && window.__workbench.info.ref"
+                               ".startsWith('uploaded/') && window.__workbench.doc", timeout=30000)
+        assert page.locator("#matrix").get_by_text(XSS[2], exact=True).count() == 1
+        assert page.locator("#map").get_by_text(XSS[2], exact=True).count() == 1
+        assert page.locator("#matrix").get_by_text(XSS[0], exact=True).count() == 1
+        move_slider(page, CAP, 1000)  # infeasible: the diagnosis names the rules
+        assert page.locator("#status").get_attribute("data-status") == "infeasible"
+        move_slider(page, CAP, 1200)
+        page.locator("#compare").click()
+        page.wait_for_selector("#compare-out li")
+        assert XSS[2] in page.locator("#compare-out").inner_text()
+        page.locator("#lang").click()
+        assert page.locator("#matrix").get_by_text(XSS[1], exact=True).count() == 1
+        assert page.locator("#cells th").get_by_text(XSS[3], exact=True).count() == 1
+        assert page.locator("#cells th").nth(1).get_attribute("title") == XSS[3]
+        page.locator("#lang").click()
+        tab = page.context.new_page()
+        seen_tab = watch(tab)
+        tab.goto(url)
+        tab.wait_for_function("() => window.__workbench.doc", timeout=30000)
+        ref = page.evaluate("window.__workbench.info.ref")
+        tab.select_option("#base", ref)
+        tab.wait_for_function(f"() => window.__workbench.info.ref === {json.dumps(ref)} && "
+                              "window.__workbench.doc && !window.__workbench.inflight",
+                              timeout=30000)
+        for p in (page, tab):
+            p.hover("#matrix th.rowh >> nth=0")
+            assert p.evaluate("document.querySelectorAll('main img, main iframe, main script, "
+                              "main [onerror], main [onload], main [onmouseover], "
+                              "main [onclick]').length") == 0
+        assert tab.locator("#totals").get_by_text(XSS[4], exact=True).count() == 1
+        assert tab.locator("#rules").get_by_text(XSS[0], exact=False).count() >= 1
+        assert seen == [] and seen_tab == []
+        headers = page.request.get(url).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
+from landalloc.serve.guard import SecurityHeaders
 from landalloc.serve.state import (
     Inputs,
     Sessions,
@@ -371,11 +372,16 @@ def create_app(path: str | None = None, period: str | None = None,
 
 
 class BodyLimitApp(BodyLimit):
-    """The app wrapped in its body limit; `.app` is the FastAPI app (its `.state`)."""
+    """The app wrapped in its body limit and security headers; `.fastapi` is the FastAPI
+    app (its `.state`)."""
+
+    def __init__(self, app: FastAPI, limit: int = MAX_BODY) -> None:
+        super().__init__(SecurityHeaders(app), limit)
+        self.fastapi = app
 
     @property
     def state(self):
-        return self.app.state
+        return self.fastapi.state
 
 
 _FONT: dict[str | None, bytes | None] = {}
