@@ -54,18 +54,21 @@ def live_server(path: str | None = None, period: str | None = None) -> Iterator[
 
 
 @contextlib.contextmanager
-def browser_page(url: str, tmp_dir: str, width: int = 1500, height: int = 1100):
-    """A Playwright page of Debian's chromium (a fresh profile in tmp_dir) at url."""
+def browser_page(url: str | None, tmp_dir: str, width: int = 1500, height: int = 1100,
+                 args: list[str] | None = None):
+    """A Playwright page of Debian's chromium (a fresh profile in tmp_dir) at url (None:
+    a blank page); `args` are more chromium switches."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         ctx = pw.chromium.launch_persistent_context(
             os.path.join(tmp_dir, "profile"), executable_path=chromium_path(),
-            args=CHROMIUM_ARGS, headless=True, accept_downloads=True,
+            args=[*CHROMIUM_ARGS, *(args or [])], headless=True, accept_downloads=True,
             viewport={"width": width, "height": height})
         try:
             page = ctx.new_page()
-            page.goto(url)
+            if url is not None:
+                page.goto(url)
             yield page
         finally:
             ctx.close()

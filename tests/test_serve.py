@@ -18,6 +18,7 @@ from landalloc.cli.app import run
 from landalloc.serve.app import create_app
 
 HDR = "X-Landalloc-Session"
+TOKEN = "X-Landalloc-Token"
 
 SETS = [
     [],
@@ -29,9 +30,17 @@ SETS = [
 ]
 
 
+BASE = "http://127.0.0.1:8765"
+
+
+def local_client(app, **kw) -> TestClient:
+    """A client that addresses the server as the page does: by 127.0.0.1, with its token."""
+    return TestClient(app, base_url=BASE, headers={TOKEN: app.state.token}, **kw)
+
+
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app()) as c:
+    with local_client(create_app()) as c:
         yield c
 
 
@@ -317,3 +326,74 @@ def test_every_answer_forbids_inline_script_and_framing(client):
         assert not re.search(r"\son[a-z]+\s*=", html)
     js = client.get("/static/app.js").text
     assert "innerHTML" not in js and "insertAdjacentHTML" not in js
+
+
+UPLOAD = {"name": "planted.yaml",
+          "text": "extends: zhengzhou\nset:\n  districts.airport.cap: 900\n"}
+
+
+def test_a_foreign_host_can_neither_read_nor_change_state():
+    """DNS rebinding: a page at an attacker's name that resolves to 127.0.0.1 is served
+    nothing — not the page (its token), not the choices, not an upload."""
+    app = create_app()
+    token = app.state.token
+    with TestClient(app, base_url="http://evil.example:8765") as c:
+        page = c.get("/")
+        assert page.status_code == 403 and token not in page.text
+        assert c.get("/api/choices").status_code == 403
+        r = c.post("/api/upload", json=UPLOAD, headers={TOKEN: token})
+        assert r.status_code == 403 and "Host" in r.json()["error"]
+        assert c.post("/api/session", json={}, headers={TOKEN: token}).status_code == 403
+        assert c.get("/", headers={"host": ""}).status_code == 403
+    with local_client(app) as c:
+        assert "uploaded/planted.yaml" not in c.get("/api/choices").json()["choices"]
+        assert token in c.get("/").text
+        for host in ("localhost:8765", "[::1]:8765", "127.0.0.1"):
+            assert c.get("/api/choices", headers={"host": host}).status_code == 200, host
+        assert c.get("/api/choices", headers={"host": "127.0.0.1.evil.example"}
+                     ).status_code == 403
+
+
+def test_another_origin_and_a_missing_token_cannot_change_state():
+    """A post from another site's page (a form, or fetch without CORS) is refused by the
+    Origin check and, without the page's token, by the token check — whatever content type
+    the framework would accept."""
+    app = create_app()
+    with local_client(app) as c:
+        sid = c.post("/api/session", json={}).json()["id"]
+        c.post("/api/session/solve", json={"set": ["districts.airport.cap=1200"]},
+               headers={HDR: sid})
+        for origin in ("http://evil.example", "null", "http://127.0.0.1.evil.example:8765",
+                       "file://"):
+            r = c.post("/api/upload", json=UPLOAD, headers={"origin": origin})
+            assert r.status_code == 403, origin
+            r = c.post("/api/session/solve", json={"set": []},
+                       headers={HDR: sid, "origin": origin})
+            assert r.status_code == 403, origin
+        no_token = {TOKEN: ""}
+        for url, body in (("/api/upload", UPLOAD), ("/api/session", {}),
+                          ("/api/session/solve", {"set": []}),
+                          ("/api/session/save", {"name": "x"})):
+            for h in (no_token, {TOKEN: "wrong"}):
+                r = c.post(url, json=body, headers={HDR: sid, **h})
+                assert r.status_code == 403 and "token" in r.json()["error"], url
+            r = c.post(url, content=json.dumps(body), headers={
+                HDR: sid, **no_token, "content-type": "text/plain", "origin": BASE})
+            assert r.status_code == 403, url  # a form post of the page's own origin
+        assert "uploaded/planted.yaml" not in c.get("/api/choices").json()["choices"]
+        cmp = c.post("/api/session/compare", json={"against": "plan"}, headers={HDR: sid})
+        assert cmp.json()["objective_change"] == pytest.approx(3124.5305 - 3112.3218, abs=1e-3)
+        r = c.post("/api/upload", json=UPLOAD, headers={"origin": BASE})
+        assert r.status_code == 200 and r.json()["path"] == "uploaded/planted.yaml"
+        # the stateless API changes nothing and needs no token (scripts call it)
+        assert c.post("/api/solve", json={}, headers=no_token).status_code == 200
+
+
+def test_the_listening_address_and_added_names_are_allowed():
+    app = create_app(host="192.168.1.5", allow_hosts=["workbench.lan"])
+    with TestClient(app, base_url="http://192.168.1.5:8765") as c:
+        assert c.get("/api/choices").status_code == 200
+        assert c.get("/api/choices", headers={"host": "workbench.lan:8765"}).status_code == 200
+        assert c.get("/api/choices", headers={"host": "other.lan"}).status_code == 403
+    with TestClient(create_app(host="0.0.0.0"), base_url="http://0.0.0.0:8765") as c:
+        assert c.get("/api/choices").status_code == 403  # a wildcard is not a name

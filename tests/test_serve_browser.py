@@ -255,3 +255,74 @@ def test_names_from_a_scenario_are_text_never_markup(tmp_path):
         assert "unsafe-inline" not in headers["content-security-policy"]
         assert headers["x-frame-options"] == "DENY"
         assert headers["x-content-type-options"] == "nosniff"
+
+
+ATTACK = """<!doctype html><html><body><script>
+const results = {};
+const target = %(target)s;
+const plant = JSON.stringify({name: "planted.yaml", text: "extends: zhengzhou\\n"});
+async function run() {
+  const tries = {
+    // another origin, as any site could: no CORS, so a "simple" request only
+    upload_no_cors: () => fetch(target + "/api/upload", {method: "POST", mode: "no-cors",
+      headers: {"Content-Type": "text/plain"}, body: plant}).then((r) => r.type),
+    upload_json: () => fetch(target + "/api/upload", {method: "POST",
+      headers: {"Content-Type": "application/json"}, body: plant}).then((r) => r.status),
+    session_no_cors: () => fetch(target + "/api/session", {method: "POST", mode: "no-cors",
+      headers: {"Content-Type": "text/plain"}, body: "{}"}).then((r) => r.type),
+    read_choices: () => fetch(target + "/api/choices").then((r) => r.text()),
+    // the same origin after the attacker's name resolves to 127.0.0.1 (DNS rebinding)
+    rebound_page: () => fetch("/").then(async (r) => r.status + " " + await r.text()),
+    rebound_choices: () => fetch("/api/choices").then(async (r) => r.status + " " + await r.text()),
+    rebound_upload: () => fetch("/api/upload", {method: "POST",
+      headers: {"Content-Type": "application/json"}, body: plant}).then((r) => r.status),
+  };
+  for (const [k, f] of Object.entries(tries)) {
+    try { results[k] = String(await f()); } catch (e) { results[k] = "refused: " + e.name; }
+  }
+  const form = document.createElement("form");
+  form.method = "POST"; form.action = target + "/api/upload"; form.enctype = "text/plain";
+  form.target = "sink";
+  const i = document.createElement("input");
+  i.name = plant.slice(0, -1) + ', "x": "'; i.value = '"}';
+  form.append(i); document.body.append(form);
+  const frame = document.createElement("iframe"); frame.name = "sink"; document.body.append(frame);
+  frame.onload = () => { window.done = true; };
+  form.submit();
+}
+window.results = results;
+run();
+</script></body></html>"""
+
+
+def test_another_site_cannot_change_or_read_the_workbench(tmp_path):
+    """A page of another site (evil.test, on the server's own port, whose name resolves to
+    127.0.0.1 as a rebinding attacker's would) fetches, posts a form and reads: nothing is
+    planted, nothing is read, the page and its token are never served to it."""
+    import urllib.request
+
+    with live_server() as url:
+        port = url.rsplit(":", 1)[1]
+        evil = f"http://evil.test:{port}"
+        rules = "--host-resolver-rules=MAP evil.test 127.0.0.1"
+        # the browser's own guard for local addresses is off: the server's is under test
+        local = ("--disable-features=BlockInsecurePrivateNetworkRequests,"
+                 "PrivateNetworkAccessSendPreflights,LocalNetworkAccessChecks")
+        with browser_page(None, str(tmp_path), args=[rules, local]) as page:
+            page.route(f"{evil}/attack.html", lambda route: route.fulfill(
+                status=200, content_type="text/html",
+                body=ATTACK % {"target": json.dumps(url)}))
+            page.goto(f"{evil}/attack.html")
+            page.wait_for_function("() => window.done === true", timeout=30000)
+            got = page.evaluate("window.results")
+        assert got["upload_no_cors"] == "opaque"  # sent, its answer unreadable
+        assert got["upload_json"].startswith("refused")  # CORS preflight refused
+        assert got["read_choices"].startswith("refused")
+        assert got["rebound_page"].startswith("403 ") and "landalloc-token" not in got[
+            "rebound_page"]
+        assert got["rebound_choices"].startswith("403 ") and "zhengzhou" not in got[
+            "rebound_choices"]
+        assert got["rebound_upload"] == "403"
+        with urllib.request.urlopen(f"{url}/api/choices") as r:
+            choices = json.loads(r.read())["choices"]
+        assert choices and not any(c.startswith("uploaded/") for c in choices)

@@ -28,6 +28,9 @@ def serve_cmd(
         "--no-browser", help="Do not open the page in a browser")] = False,
     time_limit: Annotated[float, typer.Option(
         "--time-limit", min=0.1, help="Solver seconds per request")] = 20.0,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Another name the page may be opened by (this machine's name "
+                             "on the network, with --host 0.0.0.0); repeatable")] = None,
 ) -> None:
     """Serve the workbench: every figure of the plan as a field and a slider, the answer as
     it changes, the diagnosis and repair when infeasible, scenarios, comparisons, reports;
@@ -44,7 +47,7 @@ def serve_cmd(
         print(f"warning: listening on {host}: anyone who can reach this address can use the "
               "workbench (it has no login). Use the default 127.0.0.1 to keep it local.",
               file=sys.stderr)
-    app = create_app(path, period, time_limit)
+    app = create_app(path, period, time_limit, host=host, allow_hosts=allow_host or ())
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
     print(f"landalloc workbench: {url}  (API docs: {url}docs; Ctrl-C stops)", flush=True)

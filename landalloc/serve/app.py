@@ -9,6 +9,7 @@ time limit, and the only files a request can name are those `Inputs` lists.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import tempfile
 import threading
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
-from landalloc.serve.guard import SecurityHeaders
+from landalloc.serve.guard import RequestGuard, SecurityHeaders, allowed_names
 from landalloc.serve.state import (
     Inputs,
     Sessions,
@@ -145,8 +146,10 @@ def _bad(e: InputError) -> JSONResponse:
 
 
 def create_app(path: str | None = None, period: str | None = None,
-               time_limit: float = 20.0) -> FastAPI:
-    """The app for one server: PATH and --period are what the page opens with."""
+               time_limit: float = 20.0, host: str | None = None,
+               allow_hosts: list[str] | tuple[str, ...] = ()) -> WorkbenchApp:
+    """The app for one server: PATH and --period are what the page opens with; `host` (the
+    address it listens on) and `allow_hosts` are the names it answers to besides loopback."""
     app = FastAPI(title="landalloc workbench", version="1",
                   description="Solve, diagnose and compare land allocations; `/api/solve` "
                               "answers with the document of `landalloc solve --json`.",
@@ -156,6 +159,8 @@ def create_app(path: str | None = None, period: str | None = None,
     sessions = Sessions(inputs, options)
     app.state.inputs, app.state.sessions = inputs, sessions
     app.state.default = (path, period)
+    app.state.token = secrets.token_urlsafe(32)
+    app.state.names = allowed_names(host, allow_hosts)
     static = resources.files("landalloc.serve") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
@@ -170,7 +175,9 @@ def create_app(path: str | None = None, period: str | None = None,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
-        return (static / "index.html").read_text(encoding="utf-8")
+        """The page, with this server's token (sent back on every state-changing request)."""
+        return (static / "index.html").read_text(encoding="utf-8").replace(
+            "{{token}}", app.state.token)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs() -> str:
@@ -368,20 +375,25 @@ def create_app(path: str | None = None, period: str | None = None,
     def health() -> dict[str, Any]:
         return {"ok": True, "time": time.time()}
 
-    return BodyLimitApp(app)
+    return WorkbenchApp(app)
 
 
-class BodyLimitApp(BodyLimit):
-    """The app wrapped in its body limit and security headers; `.fastapi` is the FastAPI
-    app (its `.state`)."""
+class WorkbenchApp:
+    """The FastAPI app (`.fastapi`, its `.state`) behind the security headers, the Host,
+    Origin and token checks and the body limit, in that order: a refused request is never
+    read."""
 
     def __init__(self, app: FastAPI, limit: int = MAX_BODY) -> None:
-        super().__init__(SecurityHeaders(app), limit)
         self.fastapi = app
+        self.asgi = SecurityHeaders(RequestGuard(BodyLimit(app, limit), app.state.token,
+                                                 app.state.names))
 
     @property
     def state(self):
         return self.fastapi.state
+
+    async def __call__(self, scope, receive, send):
+        await self.asgi(scope, receive, send)
 
 
 _FONT: dict[str | None, bytes | None] = {}

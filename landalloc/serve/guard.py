@@ -36,3 +36,80 @@ class SecurityHeaders:
             await send(msg)
 
         await self.app(scope, receive, send_with_headers)
+
+
+TOKEN_HEADER = "X-Landalloc-Token"
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+#: Requests that change what the server keeps: they need the page's token.
+STATEFUL_PREFIXES = ("/api/session", "/api/upload")
+
+
+def host_name(value: str) -> str:
+    """The name part of a Host header or an Origin's authority: `[::1]:8765` -> `::1`."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    if value.count(":") == 1:
+        return value.split(":", 1)[0]
+    return value
+
+
+def allowed_names(host: str | None = None, extra: list[str] | tuple[str, ...] = ()
+                  ) -> frozenset[str]:
+    """The names a request may address the server by: loopback, the --host it listens on
+    (unless a wildcard) and the names the user added with --allow-host."""
+    names = set(LOCAL_NAMES)
+    if host and host not in ("0.0.0.0", "::", ""):
+        names.add(host_name(host) if not host.count(":") > 1 else host.lower())
+    names.update(host_name(x) if x.count(":") <= 1 or x.startswith("[") else x.lower()
+                 for x in extra)
+    return frozenset(names)
+
+
+class RequestGuard:
+    """Refuse (403) before any route runs:
+
+    - a Host header naming anything but the allowed names: a page on another site whose
+      name was made to resolve to 127.0.0.1 (DNS rebinding) is then a foreign site, and
+      cannot read the page, its token or any answer;
+    - an Origin header of another site (or `null`): another site's page cannot post;
+    - a state-changing request (sessions, uploads) without the token the page carries:
+      a form or a `no-cors` fetch from another site cannot send it, whatever content type
+      the framework accepts.
+    """
+
+    def __init__(self, app: Any, token: str, names: frozenset[str]) -> None:
+        self.app, self.token, self.names = app, token, names
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        import secrets
+
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        host = headers.get("host")
+        if host is None or host_name(host) not in self.names:
+            return await _refuse(send, "unknown Host: open the workbench at the address "
+                                       "`landalloc serve` printed")
+        origin = headers.get("origin")
+        if origin is not None and not self._same_site(origin):
+            return await _refuse(send, "requests from another site are refused")
+        if scope["method"] not in ("GET", "HEAD") and scope["path"].startswith(
+                STATEFUL_PREFIXES):
+            given = headers.get(TOKEN_HEADER.lower(), "")
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                return await _refuse(send, "missing or wrong workbench token: reload the page")
+        return await self.app(scope, receive, send)
+
+    def _same_site(self, origin: str) -> bool:
+        scheme, sep, rest = origin.partition("://")
+        return bool(sep) and scheme in ("http", "https") and host_name(rest) in self.names
+
+
+async def _refuse(send, message: str) -> None:
+    import json
+
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": json.dumps({"error": message}).encode()})

@@ -70,9 +70,12 @@ function build(e, attrs, kids) {
 }
 function fill(id, ...kids) { const box = $(id); box.replaceChildren(...kids.flat(Infinity)); return box; }
 
+// The server's token, in the page it served: another site's page cannot read it.
+const TOKEN = document.querySelector('meta[name="landalloc-token"]').content;
+
 async function api(url, body, raw = false) {
   const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
-    "X-Landalloc-Session": S.sid || ""}, body: JSON.stringify(body || {})});
+    "X-Landalloc-Session": S.sid || "", "X-Landalloc-Token": TOKEN}, body: JSON.stringify(body || {})});
   if (raw && r.ok) return r;
   const j = await r.json().catch(() => ({error: r.statusText}));
   if (!r.ok) throw new Error(j.error || JSON.stringify(j.detail || j));
