@@ -397,3 +397,46 @@ def test_the_listening_address_and_added_names_are_allowed():
         assert c.get("/api/choices", headers={"host": "other.lan"}).status_code == 403
     with TestClient(create_app(host="0.0.0.0"), base_url="http://0.0.0.0:8765") as c:
         assert c.get("/api/choices").status_code == 403  # a wildcard is not a name
+
+
+def test_a_chinese_scenario_name_downloads(client, capsys, tmp_path):
+    from urllib.parse import unquote
+
+    sid = client.post("/api/session", json={}).json()["id"]
+    client.post("/api/session/solve", json={"set": ["districts.airport.cap=1200"]},
+                headers={HDR: sid})
+    r = client.post("/api/session/save", json={"name": "航空港扩区"}, headers={HDR: sid})
+    assert r.status_code == 200
+    cd = r.headers["content-disposition"]
+    assert cd.startswith('attachment; filename="') and "filename*=UTF-8''" in cd
+    assert unquote(cd.split("filename*=UTF-8''")[1]) == "航空港扩区.yaml"
+    assert 'name: "航空港扩区"' in r.text
+    f = tmp_path / "s.yaml"
+    f.write_text(r.text, encoding="utf-8")
+    assert cli_json(capsys, [str(f)])["objective"] == pytest.approx(3124.5305, abs=1e-3)
+
+
+@pytest.mark.parametrize("url,extra", [("/api/ranges", {}),
+                                       ("/api/check", {"allocation": [
+                                           {"sector": "food", "district": "airport",
+                                            "hectares": 1}]})])
+def test_ranges_and_check_of_an_infeasible_set_say_so(client, url, extra):
+    r = client.post(url, json={"set": ["districts.airport.cap=1000"], **extra})
+    assert r.status_code == 409
+    assert r.json()["status"] == "infeasible" and r.json()["error"].startswith("infeasible:")
+
+
+@pytest.mark.parametrize("raw", [b'{"slack": 1e999999}', b'{"slack": NaN}',
+                                 b'{"slack": -Infinity}', b'{"set": 1e999999}'])
+def test_numbers_json_cannot_write_back_are_refused(client, raw):
+    r = client.post("/api/ranges", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"].startswith(("slack: Input should be a finite number",
+                                         "set: Input should be a valid list"))
+
+
+def test_errors_are_json_with_an_error(client):
+    r = client.post("/api/solve", content=b"\x00{", headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422) and r.json()["error"]
+    r = client.get("/api/nothing-here")
+    assert r.status_code == 404 and r.json()["error"] == "Not Found"

@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from landalloc.analysis.alternatives import Infeasible, NotSolved
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
 from landalloc.serve.guard import RequestGuard, SecurityHeaders, allowed_names
@@ -41,8 +44,14 @@ SESSION_HEADER = "X-Landalloc-Session"
 _REPORT_LOCK = threading.Lock()  # matplotlib's font cache and state are shared
 
 
-class SolveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(BaseModel):
+    """A request body: unknown keys refused, numbers finite (JSON such as 1e999999 parses
+    to infinity, which no figure of the plan can be)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SolveRequest(Strict):
     path: str | None = Field(None, max_length=300,
                              description="Instance name, bundled scenario or uploaded one")
     period: str | None = Field(None, max_length=40)
@@ -64,31 +73,26 @@ class RangesRequest(SolveRequest):
     slack: float = Field(0.0, ge=0, le=1, description="Output may fall by this fraction")
 
 
-class SessionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SessionRequest(Strict):
     path: str | None = Field(None, max_length=300)
     period: str | None = Field(None, max_length=40)
 
 
-class SetsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SetsRequest(Strict):
     set: list[str] = Field(default_factory=list, max_length=400)
 
 
-class SaveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SaveRequest(Strict):
     name: str = Field("my-scenario", min_length=1, max_length=80)
     description: str | None = Field(None, max_length=500)
 
 
-class UploadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UploadRequest(Strict):
     name: str = Field("scenario.yaml", min_length=1, max_length=120)
     text: str = Field(max_length=256 * 1024)
 
 
-class CompareRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompareRequest(Strict):
     against: str = Field("plan", max_length=300,
                          description="'plan', a scenario saved in this session, or an "
                                      "instance or scenario the server offers")
@@ -167,6 +171,25 @@ def create_app(path: str | None = None, period: str | None = None,
     @app.exception_handler(InputError)
     async def _input_error(request: Request, e: InputError):
         return _bad(e)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, e: RequestValidationError):
+        return JSONResponse(malformed(e.errors()), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, e: StarletteHTTPException):
+        return JSONResponse({"error": str(e.detail)}, status_code=e.status_code,
+                            headers=getattr(e, "headers", None))
+
+    @app.exception_handler(Infeasible)
+    async def _infeasible(request: Request, e: Infeasible):
+        return JSONResponse({"error": f"infeasible: {e}", "status": "infeasible",
+                             "hint": "POST /api/diagnose names the rules and the repair"},
+                            status_code=409)
+
+    @app.exception_handler(NotSolved)
+    async def _not_solved(request: Request, e: NotSolved):
+        return JSONResponse({"error": str(e), "status": "not solved"}, status_code=409)
 
     @app.exception_handler(UnknownSession)
     async def _no_session(request: Request, e: UnknownSession):
@@ -288,8 +311,8 @@ def create_app(path: str | None = None, period: str | None = None,
         with s.lock:
             text = scenario_yaml(s, req.name, req.description)
             s.saved[req.name] = list(s.sets)
-        return Response(text, media_type="application/x-yaml", headers={
-            "Content-Disposition": f'attachment; filename="{_safe(req.name)}.yaml"'})
+        return Response(text, media_type="application/x-yaml",
+                        headers={"Content-Disposition": attachment(f"{_safe(req.name)}.yaml")})
 
     @app.post("/api/upload")
     def upload(req: UploadRequest) -> dict[str, Any]:
@@ -359,8 +382,8 @@ def create_app(path: str | None = None, period: str | None = None,
         media = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         name = f"landalloc-{result.instance.name}-{result.instance.period}.{format}"
-        return Response(data, media_type=media[format], headers={
-            "Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(data, media_type=media[format],
+                        headers={"Content-Disposition": attachment(name)})
 
     @app.get("/font/cjk.woff", include_in_schema=False)
     def cjk_font() -> Response:
@@ -428,6 +451,26 @@ def _page_font(start: str | None) -> bytes | None:
     return _FONT[start]
 
 
+def attachment(name: str) -> str:
+    """Content-Disposition of a download named `name`: headers are Latin-1, so the name
+    goes as RFC 5987 UTF-8 (`filename*`), with an ASCII stand-in for old clients."""
+    from urllib.parse import quote
+
+    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_"
+                         for ch in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def malformed(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A 422 body for a request the models refuse: where and why, never the input itself
+    (it may be huge, or a number JSON cannot write back, such as infinity)."""
+    detail = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))[:300],
+               "type": str(e.get("type", ""))} for e in errors[:20]]
+    first = detail[0] if detail else {"loc": [], "msg": "malformed request"}
+    where = ".".join(x for x in first["loc"] if x != "body")
+    return {"error": f"{where + ': ' if where else ''}{first['msg']}", "detail": detail}
+
+
 def _safe(name: str) -> str:
     return "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:60] or "scenario"
 
@@ -440,7 +483,7 @@ def scenario_yaml(s, name: str, description: str | None) -> str:
     base = s.ref
     if "/" in base and not base.startswith("/"):
         base = s.path  # a bundled or uploaded scenario: by its file
-    lines = ["# written by landalloc serve", f"name: {json.dumps(_safe(name))}",
+    lines = ["# written by landalloc serve", f"name: {json.dumps(_safe(name), ensure_ascii=False)}",
              f"extends: {json.dumps(base, ensure_ascii=False)}"]
     if description:
         lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
