@@ -30,15 +30,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(path: str | None = None, period: str | None = None) -> Iterator[str]:
-    """Start `create_app` under uvicorn on a free local port; yield its URL."""
+def live_server(path: str | None = None, period: str | None = None,
+                app=None) -> Iterator[str]:
+    """Start `create_app` (or `app`) under uvicorn on a free local port; yield its URL."""
     import uvicorn
 
     from landalloc.serve.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(path, period), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    app = app if app is not None else create_app(path, period)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
     th = threading.Thread(target=server.run, daemon=True)
     th.start()
     deadline = time.monotonic() + 20

@@ -440,3 +440,64 @@ def test_errors_are_json_with_an_error(client):
     assert r.status_code in (400, 422) and r.json()["error"]
     r = client.get("/api/nothing-here")
     assert r.status_code == 404 and r.json()["error"] == "Not Found"
+
+
+class Clock:
+    """A clock the test moves: expiry without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sessions_expire_when_idle_and_a_tab_in_use_is_never_evicted():
+    from landalloc.serve.state import Sessions, TooManySessions, UnknownSession
+
+    clock = Clock()
+    app = create_app(session_limits={"cap": 3, "idle": 3600, "evictable": 300,
+                                     "clock": clock})
+    sessions = app.state.sessions
+    assert isinstance(sessions, Sessions)
+    with local_client(app) as c:
+        ids = [c.post("/api/session", json={}).json()["id"] for _ in range(3)]
+        clock.now += 100
+        r = c.post("/api/session", json={})  # all three in use: refused, none evicted
+        assert r.status_code == 503 and "in use" in r.json()["error"]
+        assert len(sessions) == 3
+        with pytest.raises(TooManySessions):
+            sessions.new(None, None)
+        for sid in ids:
+            r = c.post("/api/session/solve", json={"set": []}, headers={HDR: sid})
+            assert r.status_code == 200
+        clock.now += 299  # ids[0] idle 299 s: still kept
+        c.post("/api/session/solve", json={"set": []}, headers={HDR: ids[1]})
+        assert c.post("/api/session", json={}).status_code == 503
+        clock.now += 1  # ids[0] idle 300 s at the cap: it goes for a new tab
+        new = c.post("/api/session", json={}).json()["id"]
+        r = c.post("/api/session/solve", json={"set": []}, headers={HDR: ids[0]})
+        assert r.status_code == 404 and r.json()["session_lost"] is True
+        for sid in (ids[1], ids[2], new):
+            assert c.post("/api/session/solve", json={"set": []},
+                          headers={HDR: sid}).status_code == 200
+        clock.now += 3599  # below the cap: idle an hour less a second, kept
+        assert c.post("/api/session/solve", json={"set": []},
+                      headers={HDR: new}).status_code == 200
+        clock.now += 1  # ids[1] and ids[2] idle an hour: gone, `new` used a second ago
+        assert len(sessions) == 3
+        sessions.get(new)
+        assert len(sessions) == 1
+        with pytest.raises(UnknownSession):
+            sessions.get(ids[2])
+
+
+def test_fifty_tabs_keep_their_sessions(client):
+    ids = [client.post("/api/session", json={}).json()["id"] for _ in range(50)]
+    for k, sid in enumerate(ids):
+        r = client.post("/api/session/solve", json={"set": [f"districts.airport.cap={1150 + k}"]},
+                        headers={HDR: sid})
+        assert r.status_code == 200, (k, r.text)
+    for k, sid in enumerate(ids):
+        r = client.post("/api/session/compare", json={"against": "plan"}, headers={HDR: sid})
+        assert r.status_code == 200 and r.json()["objective_change"] > 0, k

@@ -326,3 +326,59 @@ def test_another_site_cannot_change_or_read_the_workbench(tmp_path):
         with urllib.request.urlopen(f"{url}/api/choices") as r:
             choices = json.loads(r.read())["choices"]
         assert choices and not any(c.startswith("uploaded/") for c in choices)
+
+
+def test_a_lost_session_is_rebuilt_from_the_page(capsys, tmp_path):
+    """The server drops the tab's session (idle too long), then restarts (a new token,
+    no sessions): each time the next change rebuilds the session from the page's own
+    changes, says so, and shows what the CLI gives for all of them."""
+    import secrets
+
+    from landalloc.serve.app import create_app
+
+    app = create_app()
+    with live_server(app=app) as url, browser_page(url, str(tmp_path)) as page:
+        wait_loaded(page)
+        move_slider(page, CAP, 1200)
+        first = page.evaluate("window.__workbench.sid")
+        assert app.state.sessions.drop(first)
+        assert not page.locator("#notice").is_visible()
+        move_slider(page, "zones.integration.total", 200)
+        second = page.evaluate("window.__workbench.sid")
+        assert second != first and page.evaluate("window.__workbench.restored") == 1
+        assert page.locator("#notice").is_visible()
+        assert "已过期" in page.locator("#notice").inner_text()
+        want = cli(capsys, ["--set", f"{CAP}=1200", "--set", "zones.integration.total=200"])
+        assert objective_text(page) == f"{want['objective']:,.0f} 亿元"
+        check_matrix(page, want)
+        app.state.token = secrets.token_urlsafe(32)  # a restart: new token, no sessions
+        assert app.state.sessions.drop(second)
+        move_slider(page, CAP, 1250)
+        assert page.evaluate("window.__workbench.restored") == 2
+        assert page.evaluate("window.__workbench.sid") not in (first, second)
+        want = cli(capsys, ["--set", f"{CAP}=1250", "--set", "zones.integration.total=200"])
+        assert objective_text(page) == f"{want['objective']:,.0f} 亿元"
+        assert page.locator("#error").is_hidden()
+
+
+def test_fifty_tabs_keep_their_sessions_in_the_browser(tmp_path):
+    """Fifty tabs open, each with its own change; afterwards every one still has its
+    session (none rebuilt) and its own answer."""
+    with live_server() as url, browser_page(url, str(tmp_path), width=800, height=600) as page:
+        wait_loaded(page)
+        tabs = [page]
+        for _ in range(49):
+            tab = page.context.new_page()
+            tab.goto(url)
+            tabs.append(tab)
+        sids = []
+        for k, tab in enumerate(tabs):
+            wait_loaded(tab)
+            move_slider(tab, CAP, 1150 + 10 * k)
+            sids.append(tab.evaluate("window.__workbench.sid"))
+        assert len(set(sids)) == 50
+        for k, tab in enumerate(tabs):
+            move_slider(tab, CAP, 1160 + 10 * k)
+            assert tab.evaluate("window.__workbench.sid") == sids[k], k
+            assert tab.evaluate("window.__workbench.restored") is None, k
+            assert tab.evaluate("currentSets()") == [f"{CAP}={1160 + 10 * k}"]

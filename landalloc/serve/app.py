@@ -32,6 +32,7 @@ from landalloc.serve.guard import RequestGuard, SecurityHeaders, allowed_names
 from landalloc.serve.state import (
     Inputs,
     Sessions,
+    TooManySessions,
     UnknownSession,
     check_sets,
     matrix_diff,
@@ -151,16 +152,18 @@ def _bad(e: InputError) -> JSONResponse:
 
 def create_app(path: str | None = None, period: str | None = None,
                time_limit: float = 20.0, host: str | None = None,
-               allow_hosts: list[str] | tuple[str, ...] = ()) -> WorkbenchApp:
+               allow_hosts: list[str] | tuple[str, ...] = (),
+               session_limits: dict[str, Any] | None = None) -> WorkbenchApp:
     """The app for one server: PATH and --period are what the page opens with; `host` (the
-    address it listens on) and `allow_hosts` are the names it answers to besides loopback."""
+    address it listens on) and `allow_hosts` are the names it answers to besides loopback;
+    `session_limits` are `Sessions`' keywords (cap, idle, evictable, clock)."""
     app = FastAPI(title="landalloc workbench", version="1",
                   description="Solve, diagnose and compare land allocations; `/api/solve` "
                               "answers with the document of `landalloc solve --json`.",
                   docs_url=None, redoc_url=None)  # their pages load from a CDN
     options = SolverOptions(time_limit=time_limit)
     inputs = Inputs(path)
-    sessions = Sessions(inputs, options)
+    sessions = Sessions(inputs, options, **(session_limits or {}))
     app.state.inputs, app.state.sessions = inputs, sessions
     app.state.default = (path, period)
     app.state.token = secrets.token_urlsafe(32)
@@ -193,8 +196,14 @@ def create_app(path: str | None = None, period: str | None = None,
 
     @app.exception_handler(UnknownSession)
     async def _no_session(request: Request, e: UnknownSession):
-        return JSONResponse({"error": "unknown or expired session: reload the page"},
+        return JSONResponse({"error": "unknown or expired session", "session_lost": True},
                             status_code=404)
+
+    @app.exception_handler(TooManySessions)
+    async def _too_many(request: Request, e: TooManySessions):
+        return JSONResponse({"error": f"all {e.args[0]} sessions are in use: close a tab or "
+                                      "try again in a few minutes"},
+                            status_code=503, headers={"Retry-After": "60"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
@@ -408,8 +417,7 @@ class WorkbenchApp:
 
     def __init__(self, app: FastAPI, limit: int = MAX_BODY) -> None:
         self.fastapi = app
-        self.asgi = SecurityHeaders(RequestGuard(BodyLimit(app, limit), app.state.token,
-                                                 app.state.names))
+        self.asgi = SecurityHeaders(RequestGuard(BodyLimit(app, limit), app.state))
 
     @property
     def state(self):

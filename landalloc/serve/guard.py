@@ -78,8 +78,9 @@ class RequestGuard:
       the framework accepts.
     """
 
-    def __init__(self, app: Any, token: str, names: frozenset[str]) -> None:
-        self.app, self.token, self.names = app, token, names
+    def __init__(self, app: Any, state: Any) -> None:
+        """`state.token` and `state.names` are read at each request."""
+        self.app, self.state = app, state
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -89,7 +90,7 @@ class RequestGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
         host = headers.get("host")
-        if host is None or host_name(host) not in self.names:
+        if host is None or host_name(host) not in self.state.names:
             return await _refuse(send, "unknown Host: open the workbench at the address "
                                        "`landalloc serve` printed")
         origin = headers.get("origin")
@@ -98,13 +99,13 @@ class RequestGuard:
         if scope["method"] not in ("GET", "HEAD") and scope["path"].startswith(
                 STATEFUL_PREFIXES):
             given = headers.get(TOKEN_HEADER.lower(), "")
-            if not secrets.compare_digest(given.encode(), self.token.encode()):
+            if not secrets.compare_digest(given.encode(), self.state.token.encode()):
                 return await _refuse(send, "missing or wrong workbench token: reload the page")
         return await self.app(scope, receive, send)
 
     def _same_site(self, origin: str) -> bool:
         scheme, sep, rest = origin.partition("://")
-        return bool(sep) and scheme in ("http", "https") and host_name(rest) in self.names
+        return bool(sep) and scheme in ("http", "https") and host_name(rest) in self.state.names
 
 
 async def _refuse(send, message: str) -> None:

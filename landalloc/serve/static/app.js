@@ -17,6 +17,7 @@ const T = {
     moved: "变动的地块", output_change: "产值变化", nothing_moved: "没有地块变动",
     name_prompt: "情景名称", changes: "处修改", was: "原为", min: "下限", max: "上限", value: "",
     no_map: "该实例没有区县布局文件", period: "规划期",
+    session_lost: "本页的会话已过期或服务器已重启：已按本页的修改重新建立，数字与之前一致。",
     linked_note: "该情景将各规划期联合求解；工作台一次编辑一个规划期（当前 {p}），联合求解请用 landalloc solve --period all。"},
   en: {title: "Industrial land allocation workbench", base: "Scenario", reset: "Back to the plan",
     save: "Save scenario", load: "Load scenario", compare_with: "Compare with", the_plan: "the plan",
@@ -37,6 +38,7 @@ const T = {
     output_change: "Change in output", nothing_moved: "no cell moved", name_prompt: "Scenario name",
     changes: "changes", was: "was", min: "min", max: "max", value: "", no_map: "this instance has no tile layout",
     period: "Period",
+    session_lost: "This tab's session had expired or the server restarted: it was rebuilt from this page's changes.",
     linked_note: "This scenario links the periods; the workbench edits one period at a time (now {p}); solve them together with landalloc solve --period all."},
 };
 const S = {lang: "zh", sid: null, info: null, sets: new Map(), plan: null, doc: null,
@@ -71,15 +73,37 @@ function build(e, attrs, kids) {
 function fill(id, ...kids) { const box = $(id); box.replaceChildren(...kids.flat(Infinity)); return box; }
 
 // The server's token, in the page it served: another site's page cannot read it.
-const TOKEN = document.querySelector('meta[name="landalloc-token"]').content;
+let TOKEN = document.querySelector('meta[name="landalloc-token"]').content;
 
-async function api(url, body, raw = false) {
+async function api(url, body, raw = false, retried = false) {
   const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
     "X-Landalloc-Session": S.sid || "", "X-Landalloc-Token": TOKEN}, body: JSON.stringify(body || {})});
   if (raw && r.ok) return r;
   const j = await r.json().catch(() => ({error: r.statusText}));
+  if (!r.ok && !retried) {
+    // the server restarted (a new token) or dropped this tab's session (idle too long):
+    // take the new token, rebuild the session from this page's own state, ask again
+    if (r.status === 403 && /token/.test(j.error || "")) {
+      await refreshToken(); if (S.sid) await restore(); return api(url, body, raw, true);
+    }
+    if (r.status === 404 && j.session_lost && S.info) { await restore(); return api(url, body, raw, true); }
+  }
   if (!r.ok) throw new Error(j.error || JSON.stringify(j.detail || j));
   return j;
+}
+
+async function refreshToken() {
+  const page = new DOMParser().parseFromString(await (await fetch("/")).text(), "text/html");
+  TOKEN = page.querySelector('meta[name="landalloc-token"]').content;
+}
+
+async function restore() {
+  const info = await api("/api/session", {path: S.path, period: S.period}, false, true);
+  S.sid = info.id; S.info.id = info.id;
+  await api("/api/session/solve", {set: currentSets()}, false, true);
+  S.restored = (S.restored || 0) + 1;
+  const n = $("notice"); n.hidden = false; n.textContent = t("session_lost");
+  n.dataset.t = "session_lost";
 }
 
 async function start(path, period) {
