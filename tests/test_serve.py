@@ -410,7 +410,7 @@ def test_a_chinese_scenario_name_downloads(client, capsys, tmp_path):
     cd = r.headers["content-disposition"]
     assert cd.startswith('attachment; filename="') and "filename*=UTF-8''" in cd
     assert unquote(cd.split("filename*=UTF-8''")[1]) == "航空港扩区.yaml"
-    assert 'name: "航空港扩区"' in r.text
+    assert "\nname: 航空港扩区\n" in r.text
     f = tmp_path / "s.yaml"
     f.write_text(r.text, encoding="utf-8")
     assert cli_json(capsys, [str(f)])["objective"] == pytest.approx(3124.5305, abs=1e-3)
@@ -501,3 +501,110 @@ def test_fifty_tabs_keep_their_sessions(client):
     for k, sid in enumerate(ids):
         r = client.post("/api/session/compare", json={"against": "plan"}, headers={HDR: sid})
         assert r.status_code == 200 and r.json()["objective_change"] > 0, k
+
+
+BASES = [
+    ("zhengzhou", None, None),
+    ("zhengzhou", "2026-2035", None),
+    ("zhengzhou/scenarios/airport-expansion.yaml", None, None),
+    ("zhengzhou/scenarios/electronics-weighted.yaml", None, None),  # a chain, an objective
+    ("zhengzhou/scenarios/water-per-ha.yaml", None, None),  # rules, a coefficient table
+    ("uploaded", None, None),
+    ("plans/zz", None, "plans/zz"),  # the server started with a relative folder
+    ("plans/zz/scenarios/electronics-weighted.yaml", None,
+     "plans/zz/scenarios/electronics-weighted.yaml"),  # ... or a relative scenario file
+    ("uploaded", None, "plans/zz"),  # an upload extending that relative PATH
+]
+
+
+@pytest.mark.parametrize("ref,period,start", BASES,
+                         ids=[f"{b[0]}@{b[1]}|start={b[2]}" for b in BASES])
+def test_save_then_load_from_every_kind_of_base(capsys, tmp_path, monkeypatch, ref, period,
+                                                start):
+    """A scenario saved from any base loads back to the same objective: uploaded to the same
+    server, to a new server started the same way, and solved by the CLI; it names no
+    server path."""
+    import shutil
+    import tempfile
+
+    from landalloc.plan.locate import instances_root
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(instances_root() / "zhengzhou", tmp_path / "plans" / "zz")
+    changes = ["districts.airport.cap=1150", "allowed.food.zhongmou=false"]
+    if period == "2026-2035":
+        changes = ["districts.airport.cap.max=unbounded", "allowed.food.zhongmou=false"]
+    with local_client(create_app(start)) as c:
+        if ref == "uploaded":
+            ext = start or "zhengzhou"
+            r = c.post("/api/upload", json={"name": "mine.yaml", "text": (
+                f"extends: {ext}\nrules:\n  - name: hitech_small\n    districts: [hitech]\n"
+                "    max: 390\nset:\n  sectors.other.quota: {min: 700, max: 1100}\n")})
+            assert r.status_code == 200, r.text
+            ref = r.json()["path"]
+        r = c.post("/api/session", json={"path": ref, "period": period})
+        assert r.status_code == 200, r.text
+        sid = r.json()["id"]
+        now = c.post("/api/session/solve", json={"set": changes}, headers={HDR: sid}).json()
+        assert now["status"] == "optimal"
+        text = c.post("/api/session/save", json={"name": "round-trip"},
+                      headers={HDR: sid}).text
+        assert str(instances_root()) not in text
+        if start is None:
+            assert tempfile.gettempdir() not in text and "\nextends: zhengzhou\n" in text
+        else:  # the user's own PATH, absolutely: the CLI finds it from anywhere
+            from landalloc.plan.locate import resolve_input
+
+            assert f"\nextends: {resolve_input(start).resolve()}\n" in text
+        up = c.post("/api/upload", json={"name": "round-trip.yaml", "text": text})
+        assert up.status_code == 200, up.text
+        again = c.post("/api/solve", json={"path": up.json()["path"]}).json()
+        assert again["objective"] == pytest.approx(now["objective"], abs=1e-6)
+    with local_client(create_app(start)) as c:  # a new server, started the same way
+        up = c.post("/api/upload", json={"name": "round-trip.yaml", "text": text})
+        assert up.status_code == 200, up.text
+        again = c.post("/api/solve", json={"path": up.json()["path"]}).json()
+        assert again["objective"] == pytest.approx(now["objective"], abs=1e-6)
+    f = tmp_path / "downloads" / "round-trip.yaml"
+    f.parent.mkdir()
+    f.write_text(text, encoding="utf-8")
+    assert cli_json(capsys, [str(f)])["objective"] == pytest.approx(now["objective"], abs=1e-6)
+
+
+def test_uploads_of_one_name_at_once_keep_every_file(monkeypatch):
+    """Ten uploads named alike, at once: ten choices, each its own file and figures."""
+    import landalloc.serve.state as state
+
+    app = create_app()
+    errors: list[str] = []
+    barrier = threading.Barrier(10)
+    with local_client(app) as c:
+        def up(k: int) -> None:
+            barrier.wait()
+            r = c.post("/api/upload", json={"name": "same.yaml", "text": (
+                f"extends: zhengzhou\nset:\n  districts.airport.cap: {1110 + k}\n")})
+            if r.status_code != 200:
+                errors.append(r.text)
+
+        threads = [threading.Thread(target=up, args=(k,)) for k in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        names = [x for x in c.get("/api/choices").json()["choices"] if x.startswith("uploaded/")]
+        assert len(names) == 10 and len(set(app.state.inputs.uploads.values())) == 10
+        caps = sorted(app.state.inputs.uploads[n].read_text().split(": ")[-1].strip()
+                      for n in names)
+        assert caps == [str(1110 + k) for k in range(10)]
+        monkeypatch.setattr(state, "MAX_UPLOADS_PER_SESSION", 2)
+        sid = c.post("/api/session", json={}).json()["id"]
+        ok = {"name": "x.yaml", "text": "extends: zhengzhou\n"}
+        assert [c.post("/api/upload", json=ok, headers={HDR: sid}).status_code
+                for _ in range(3)] == [200, 200, 400]
+        monkeypatch.setattr(state, "MAX_UPLOADS", 12)
+        r = c.post("/api/upload", json=ok)
+        assert r.status_code == 400 and "at most 12" in r.json()["error"]
+        folder = app.state.inputs.upload_dir
+        assert folder.is_dir()
+    assert not folder.exists()  # removed when the server stops

@@ -382,3 +382,28 @@ def test_fifty_tabs_keep_their_sessions_in_the_browser(tmp_path):
             assert tab.evaluate("window.__workbench.sid") == sids[k], k
             assert tab.evaluate("window.__workbench.restored") is None, k
             assert tab.evaluate("currentSets()") == [f"{CAP}={1160 + 10 * k}"]
+
+
+def test_save_under_a_chinese_name_and_load_it_back(capsys, tmp_path):
+    """From a bundled scenario, a change, saved as 航空港扩区: the download has that name,
+    loads back into the page to the same output, and the CLI solves it the same."""
+    with live_server() as url, browser_page(url, str(tmp_path)) as page:
+        wait_loaded(page)
+        page.select_option("#base", "zhengzhou/scenarios/airport-expansion.yaml")
+        page.wait_for_function("() => window.__workbench.info.ref.endsWith('airport-expansion"
+                               ".yaml') && window.__workbench.doc", timeout=30000)
+        move_slider(page, "zones.integration.total", 200)
+        shown = page.evaluate("window.__workbench.doc.objective")
+        page.once("dialog", lambda d: d.accept("航空港扩区"))
+        with page.expect_download() as dl:
+            page.locator("#save").click()
+        assert dl.value.suggested_filename == "航空港扩区.yaml"
+        f = tmp_path / "航空港扩区.yaml"
+        dl.value.save_as(str(f))
+        assert cli(capsys, [str(f)])["objective"] == pytest.approx(shown, abs=1e-9)
+        page.set_input_files("#load", str(f))
+        page.wait_for_function("() => window.__workbench.info.ref.startsWith('uploaded/') "
+                               "&& window.__workbench.doc", timeout=30000)
+        assert page.evaluate("window.__workbench.doc.objective") == pytest.approx(shown,
+                                                                                 abs=1e-9)
+        assert page.locator("#error").is_hidden()

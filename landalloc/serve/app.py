@@ -9,6 +9,7 @@ time limit, and the only files a request can name are those `Inputs` lists.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 import tempfile
@@ -157,12 +158,21 @@ def create_app(path: str | None = None, period: str | None = None,
     """The app for one server: PATH and --period are what the page opens with; `host` (the
     address it listens on) and `allow_hosts` are the names it answers to besides loopback;
     `session_limits` are `Sessions`' keywords (cap, idle, evictable, clock)."""
+    inputs = Inputs(path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        try:
+            yield
+        finally:
+            inputs.close()  # the uploads' folder goes with the server
+
     app = FastAPI(title="landalloc workbench", version="1",
                   description="Solve, diagnose and compare land allocations; `/api/solve` "
                               "answers with the document of `landalloc solve --json`.",
-                  docs_url=None, redoc_url=None)  # their pages load from a CDN
+                  docs_url=None, redoc_url=None,  # their pages load from a CDN
+                  lifespan=lifespan)
     options = SolverOptions(time_limit=time_limit)
-    inputs = Inputs(path)
     sessions = Sessions(inputs, options, **(session_limits or {}))
     app.state.inputs, app.state.sessions = inputs, sessions
     app.state.default = (path, period)
@@ -318,15 +328,18 @@ def create_app(path: str | None = None, period: str | None = None,
         """The current changes as a scenario YAML (also kept for comparisons by name)."""
         s = sessions.get(x_landalloc_session)
         with s.lock:
-            text = scenario_yaml(s, req.name, req.description)
+            text = scenario_yaml(s, inputs, req.name, req.description)
             s.saved[req.name] = list(s.sets)
         return Response(text, media_type="application/x-yaml",
                         headers={"Content-Disposition": attachment(f"{_safe(req.name)}.yaml")})
 
     @app.post("/api/upload")
-    def upload(req: UploadRequest) -> dict[str, Any]:
+    def upload(req: UploadRequest, x_landalloc_session: str | None = Header(None)
+               ) -> dict[str, Any]:
         """Keep a scenario file the user chose; it becomes one of the choices."""
-        return {"path": inputs.add_upload(req.name, req.text), "choices": inputs.choices()}
+        owner = x_landalloc_session if x_landalloc_session in sessions.ids() else None
+        return {"path": inputs.add_upload(req.name, req.text, owner),
+                "choices": inputs.choices()}
 
     @app.post("/api/session/compare")
     def session_compare(req: CompareRequest, x_landalloc_session: str | None = Header(None)
@@ -483,22 +496,10 @@ def _safe(name: str) -> str:
     return "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:60] or "scenario"
 
 
-def scenario_yaml(s, name: str, description: str | None) -> str:
-    """A scenario file: extends the session's base, its `set:` the current changes (each
-    value as it was typed, already checked by the loader)."""
-    import json
+def scenario_yaml(s, inputs: Inputs, name: str, description: str | None) -> str:
+    """A scenario file of the session's state, loadable wherever the same inputs are offered
+    (see `landalloc.serve.saving`)."""
+    from landalloc.serve.saving import portable_scenario
 
-    base = s.ref
-    if "/" in base and not base.startswith("/"):
-        base = s.path  # a bundled or uploaded scenario: by its file
-    lines = ["# written by landalloc serve", f"name: {json.dumps(_safe(name), ensure_ascii=False)}",
-             f"extends: {json.dumps(base, ensure_ascii=False)}"]
-    if description:
-        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
-    lines.append(f"period: {json.dumps(s.period)}")
-    if s.sets:
-        lines.append("set:")
-        for text in s.sets:
-            p, _, raw = text.partition("=")
-            lines.append(f"  {p.strip()}: {raw.strip()}")
-    return "\n".join(lines) + "\n"
+    return portable_scenario(s.ref, s.path, inputs.start, inputs.root, s.period, s.sets,
+                             _safe(name), description)
