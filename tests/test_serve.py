@@ -44,12 +44,20 @@ def client():
         yield c
 
 
+def public(text: str) -> str:
+    """What the server shows of a CLI text: bundled files by their name under the
+    instances (the server never names its own paths)."""
+    from landalloc.plan.locate import instances_root
+
+    return text.replace(str(instances_root()) + "/", "")
+
+
 def cli_json(capsys, args: list[str]) -> dict:
     capsys.readouterr()
     code = run(["solve", "--json", *args])
     out = capsys.readouterr().out
     assert code in (0, 3), out
-    return json.loads(out)
+    return json.loads(public(out))
 
 
 def cli_error(capsys, args: list[str]) -> str:
@@ -57,7 +65,7 @@ def cli_error(capsys, args: list[str]) -> str:
     code = run(args)
     err = capsys.readouterr().err
     assert code == 2, err
-    return err.strip()
+    return public(err.strip())
 
 
 def _no_timing(doc: dict) -> dict:
@@ -608,3 +616,181 @@ def test_uploads_of_one_name_at_once_keep_every_file(monkeypatch):
         folder = app.state.inputs.upload_dir
         assert folder.is_dir()
     assert not folder.exists()  # removed when the server stops
+
+
+FORMULAS = {"sectors.food.zh": '=HYPERLINK("http://evil.example","x")', "sectors.food.en": "+1+1",
+            "districts.airport.zh": "-2+3", "districts.airport.en": "@SUM(1,2)"}
+
+
+def test_report_workbook_cells_that_look_like_formulas_are_text(client):
+    """Names a scenario sets to = + - @ … open as text in report.xlsx, never as formulas."""
+    import io
+
+    from openpyxl import load_workbook
+
+    text = "extends: zhengzhou\nset:\n" + "".join(
+        f"  {p}: {json.dumps(v)}\n" for p, v in FORMULAS.items())
+    ref = client.post("/api/upload", json={"name": "formulas.yaml", "text": text}).json()["path"]
+    sid = client.post("/api/session", json={"path": ref}).json()["id"]
+    x = client.get("/api/session/report?format=xlsx", headers={HDR: sid})
+    assert x.status_code == 200
+    wb = load_workbook(io.BytesIO(x.content))
+    found: dict[str, str] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value in FORMULAS.values():
+                    found[c.value] = c.data_type
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+    assert set(found) == set(FORMULAS.values()) and set(found.values()) == {"s"}
+
+
+def test_no_answer_names_a_server_path(client):
+    """From a bundled scenario: documents, errors, the check of a table (kept in a temporary
+    file), the report page and workbook name files as the page does, never by path."""
+    import io
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from landalloc.plan.locate import instances_root
+
+    ref = "zhengzhou/scenarios/airport-expansion.yaml"
+    sid = client.post("/api/session", json={"path": ref}).json()["id"]
+    up = client.post("/api/upload", json={"name": "u.yaml", "text": (
+        "extends: zhengzhou\nset:\n  districts.airport.cap: 1200\n")}).json()["path"]
+    answers = [
+        client.post("/api/solve", json={"path": ref, "set": ["districts.airport.cap=1000"]}),
+        client.post("/api/solve", json={"path": ref, "set": ["allowed.food.airport=true"]}),
+        client.post("/api/solve", json={"path": up}),
+        client.post("/api/diagnose", json={"path": ref, "set": ["districts.airport.cap=1000"]}),
+        client.post("/api/check", json={"path": ref, "allocation": [
+            {"sector": "food", "district": "airport", "hectares": 5}]}),
+        client.post("/api/check", json={"allocation": [
+            {"sector": "food", "district": "airport", "hectares": "x"}]}),
+        client.post("/api/session/solve", json={"set": []}, headers={HDR: sid}),
+        client.post("/api/upload", json={"name": "bad.yaml", "text": (
+            "extends: zhengzhou\nset:\n  allowed.food.airport: true\n")}),
+        client.get("/api/session/report?format=html", headers={HDR: sid}),
+    ]
+    cited = 0
+    for r in answers:
+        assert r.status_code in (200, 400), r.text[:300]
+        assert str(instances_root()) not in r.text and tempfile.gettempdir() not in r.text
+        cited += f"{ref}:" in r.text or f"{up}" in r.text
+    assert cited >= 4  # the files are still named: as the page names them
+    x = client.get("/api/session/report?format=xlsx", headers={HDR: sid})
+    texts = [c.value for ws in load_workbook(io.BytesIO(x.content)).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(ref in t for t in texts)
+    assert not any(str(instances_root()) in t for t in texts)
+
+
+class FakeLoop:
+    """Timers that run when the test says so."""
+
+    def __init__(self) -> None:
+        self.timers: list = []
+
+    class Handle:
+        def __init__(self, callback, args) -> None:
+            self.callback, self.args, self.done = callback, args, False
+
+        def cancel(self) -> None:
+            self.done = True
+
+        def cancelled(self) -> bool:
+            return self.done
+
+    class Task:
+        def add_done_callback(self, fn) -> None:
+            pass
+
+    def create_task(self, coro):
+        coro.close()  # the app is not under test here
+        return self.Task()
+
+    def call_later(self, delay, callback, *args):
+        handle = self.Handle(callback, args)
+        self.timers.append((delay, handle))
+        return handle
+
+    def fire(self) -> None:
+        timers, self.timers = self.timers, []
+        for _, h in timers:
+            if not h.cancelled():
+                h.callback(*h.args)
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.closed = False
+        self.written = b""
+
+    def get_extra_info(self, name, default=None):
+        return ("127.0.0.1", 5000) if name in ("sockname", "peername") else default
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def set_protocol(self, p) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _connection():
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from landalloc.serve.server import REQUEST_SECONDS, TimedH11
+
+    async def app(scope, receive, send):
+        pass
+
+    config = uvicorn.Config(app, http=TimedH11, lifespan="off")
+    loop = FakeLoop()
+    proto = TimedH11(config, ServerState(), {}, _loop=loop)
+    transport = FakeTransport()
+    proto.connection_made(transport)
+    assert [d for d, _ in loop.timers] == [REQUEST_SECONDS]
+    return proto, loop, transport
+
+
+def test_a_connection_that_never_finishes_its_request_is_closed():
+    """Uvicorn has no header timeout: a socket sending nothing, or half its headers, or
+    half its body, is closed when the request timer fires; a whole request is not."""
+    for data in (b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                 b"POST /api/solve HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{}"):
+        proto, loop, transport = _connection()
+        if data:
+            proto.data_received(data)
+        assert not transport.closed
+        loop.fire()
+        assert transport.closed, data
+    proto, loop, transport = _connection()
+    proto.data_received(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    loop.fire()  # the request is all in: the timer leaves it to the app
+    assert not transport.closed
+
+
+def test_the_serve_command_runs_with_timeouts_and_a_connection_limit(monkeypatch):
+    import uvicorn
+
+    from landalloc.serve.server import KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, TimedH11
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    assert run(["serve", "--no-browser"]) == 0
+    assert seen["http"] is TimedH11 and seen["timeout_keep_alive"] == KEEP_ALIVE_SECONDS
+    assert seen["limit_concurrency"] == MAX_CONNECTIONS

@@ -35,11 +35,10 @@ def serve_cmd(
     """Serve the workbench: every figure of the plan as a field and a slider, the answer as
     it changes, the diagnosis and repair when infeasible, scenarios, comparisons, reports;
     and a JSON API (POST /api/solve answers as `solve --json`; docs at /docs)."""
-    import uvicorn
-
     from landalloc.analysis.linked import refuse_linked
     from landalloc.plan.loading import load
     from landalloc.serve.app import create_app
+    from landalloc.serve.server import serve
 
     refuse_linked(path, period, "serve")
     load(path, period)  # bad input: the CLI's message and exit 2, before listening
@@ -54,7 +53,7 @@ def serve_cmd(
     if not no_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+        serve(app, host, port)
     except OSError as e:
         raise InputError.one(f"cannot listen on {host}:{port}: {e.strerror}",
                              file="--port") from None

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from landalloc.analysis.alternatives import Infeasible, NotSolved
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
-from landalloc.serve.guard import RequestGuard, SecurityHeaders, allowed_names
+from landalloc.serve.guard import PathScrub, RequestGuard, SecurityHeaders, allowed_names
 from landalloc.serve.state import (
     Inputs,
     Sessions,
@@ -252,6 +252,7 @@ def create_app(path: str | None = None, period: str | None = None,
         """The document of `landalloc check allocation.csv PATH --set ... --json`; the
         allocation comes as rows of {sector, district, hectares}."""
         import csv
+        import json
         import tempfile
 
         from landalloc.analysis.alternatives import check_problem
@@ -266,7 +267,14 @@ def create_app(path: str | None = None, period: str | None = None,
                 for row in req.allocation:
                     w.writerow([row.get("sector", ""), row.get("district", ""),
                                 row.get("hectares", "")])
-            return check_problem(problem, table).to_dict()
+            try:
+                doc = check_problem(problem, table).to_dict()
+            except InputError as e:
+                raise InputError([type(p)(p.message, "allocation" if p.file == str(table)
+                                          else p.file, p.key, p.line)
+                                  for p in e.problems]) from None
+            return json.loads(json.dumps(doc).replace(json.dumps(str(table))[1:-1],
+                                                      "allocation"))
 
     @app.post("/api/ranges")
     def api_ranges(req: RangesRequest) -> dict[str, Any]:
@@ -399,6 +407,8 @@ def create_app(path: str | None = None, period: str | None = None,
             if not want:
                 raise InputError.one(f"the report has no {format} file", file="format")
             data = want[0].read_bytes()
+            if format == "xlsx":
+                data = _public_workbook(data, inputs.public_names())
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         media = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
@@ -430,7 +440,8 @@ class WorkbenchApp:
 
     def __init__(self, app: FastAPI, limit: int = MAX_BODY) -> None:
         self.fastapi = app
-        self.asgi = SecurityHeaders(RequestGuard(BodyLimit(app, limit), app.state))
+        self.asgi = SecurityHeaders(RequestGuard(
+            PathScrub(BodyLimit(app, limit), app.state.inputs.public_names), app.state))
 
     @property
     def state(self):
@@ -470,6 +481,30 @@ def _page_font(start: str | None) -> bytes | None:
         text = "".join(sorted(set("".join(texts))))
         _FONT[start] = subset_woff(text)
     return _FONT[start]
+
+
+def _public_workbook(data: bytes, pairs: list[tuple[str, str]]) -> bytes:
+    """The workbook with server paths in its texts replaced by public names (as every
+    other answer), its texts kept text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from landalloc.present.report.excel import as_text
+
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and "/" in c.value:
+                    v = c.value
+                    for server, public in pairs:
+                        v = v.replace(server, public)
+                    c.value = v
+    as_text(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def attachment(name: str) -> str:

@@ -114,3 +114,44 @@ async def _refuse(send, message: str) -> None:
     await send({"type": "http.response.start", "status": 403,
                 "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": json.dumps({"error": message}).encode()})
+
+
+class PathScrub:
+    """Answers name no file of the server: in every JSON, HTML and text answer each
+    (server path, public name) pair of `pairs()` is replaced — bundled files by their name
+    under the instances (`zhengzhou/scenarios/….yaml`), uploads by the name the page shows,
+    a temporary file by its own name."""
+
+    TYPES = (b"application/json", b"text/html", b"text/plain", b"application/x-yaml")
+
+    def __init__(self, app: Any, pairs: Any) -> None:
+        self.app, self.pairs = app, pairs
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start: dict | None = None
+        chunks: list[bytes] = []
+
+        async def scrub(msg):
+            nonlocal start
+            if msg["type"] == "http.response.start":
+                ctype = dict(msg.get("headers", [])).get(b"content-type", b"")
+                if ctype.startswith(self.TYPES):
+                    start = msg
+                    return
+                return await send(msg)
+            if start is None or msg["type"] != "http.response.body":
+                return await send(msg)
+            chunks.append(msg.get("body", b""))
+            if msg.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            for server, public in self.pairs():
+                body = body.replace(server.encode(), public.encode())
+            headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, scrub)

@@ -182,6 +182,17 @@ class Inputs:
                 self._owners[owner] = self._owners.get(owner, 0) + 1
         return key
 
+    def public_names(self) -> list[tuple[str, str]]:
+        """(server path, name shown) for every file a message may name, longest first."""
+        from landalloc.plan.locate import instances_root
+
+        with self._lock:
+            pairs = [(str(p), key) for key, p in self.uploads.items()]
+        pairs.append((str(self.upload_dir) + "/", "uploaded/"))
+        for root in {str(self.root), str(instances_root())}:
+            pairs.append((root + "/", ""))
+        return sorted(pairs, key=lambda x: -len(x[0]))
+
     def close(self) -> None:
         """Remove the uploads' folder (the server stops)."""
         shutil.rmtree(self.upload_dir, ignore_errors=True)
