@@ -24,13 +24,13 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp, live_server() as url, \
             browser_page(url, tmp, width=1600, height=1000) as page:
-        page.wait_for_function("document.querySelector('#objective').textContent"
+        page.wait_for_function("() => document.querySelector('#objective').textContent"
                                ".includes('亿元')", timeout=30000)
         n = page.evaluate("window.__workbench.solves")
         page.evaluate("() => { const el = document.querySelector("
                       "'input[type=range][data-path=\"districts.airport.cap\"]'); "
                       "el.value = 1200; el.dispatchEvent(new Event('input')); }")
-        page.wait_for_function(f"window.__workbench.solves > {n} && "
+        page.wait_for_function(f"() => window.__workbench.solves > {n} && "
                                "!window.__workbench.inflight")
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.out)

@@ -30,15 +30,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(path: str | None = None, period: str | None = None) -> Iterator[str]:
-    """Start `create_app` under uvicorn on a free local port; yield its URL."""
+def live_server(path: str | None = None, period: str | None = None,
+                app=None) -> Iterator[str]:
+    """Start `create_app` (or `app`) under uvicorn on a free local port; yield its URL."""
     import uvicorn
 
     from landalloc.serve.app import create_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(path, period), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    app = app if app is not None else create_app(path, period)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
     th = threading.Thread(target=server.run, daemon=True)
     th.start()
     deadline = time.monotonic() + 20
@@ -54,18 +56,21 @@ def live_server(path: str | None = None, period: str | None = None) -> Iterator[
 
 
 @contextlib.contextmanager
-def browser_page(url: str, tmp_dir: str, width: int = 1500, height: int = 1100):
-    """A Playwright page of Debian's chromium (a fresh profile in tmp_dir) at url."""
+def browser_page(url: str | None, tmp_dir: str, width: int = 1500, height: int = 1100,
+                 args: list[str] | None = None):
+    """A Playwright page of Debian's chromium (a fresh profile in tmp_dir) at url (None:
+    a blank page); `args` are more chromium switches."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         ctx = pw.chromium.launch_persistent_context(
             os.path.join(tmp_dir, "profile"), executable_path=chromium_path(),
-            args=CHROMIUM_ARGS, headless=True, accept_downloads=True,
+            args=[*CHROMIUM_ARGS, *(args or [])], headless=True, accept_downloads=True,
             viewport={"width": width, "height": height})
         try:
             page = ctx.new_page()
-            page.goto(url)
+            if url is not None:
+                page.goto(url)
             yield page
         finally:
             ctx.close()

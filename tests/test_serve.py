@@ -18,6 +18,7 @@ from landalloc.cli.app import run
 from landalloc.serve.app import create_app
 
 HDR = "X-Landalloc-Session"
+TOKEN = "X-Landalloc-Token"
 
 SETS = [
     [],
@@ -29,10 +30,26 @@ SETS = [
 ]
 
 
+BASE = "http://127.0.0.1:8765"
+
+
+def local_client(app, **kw) -> TestClient:
+    """A client that addresses the server as the page does: by 127.0.0.1, with its token."""
+    return TestClient(app, base_url=BASE, headers={TOKEN: app.state.token}, **kw)
+
+
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app()) as c:
+    with local_client(create_app()) as c:
         yield c
+
+
+def public(text: str) -> str:
+    """What the server shows of a CLI text: bundled files by their name under the
+    instances (the server never names its own paths)."""
+    from landalloc.plan.locate import instances_root
+
+    return text.replace(str(instances_root()) + "/", "")
 
 
 def cli_json(capsys, args: list[str]) -> dict:
@@ -40,7 +57,7 @@ def cli_json(capsys, args: list[str]) -> dict:
     code = run(["solve", "--json", *args])
     out = capsys.readouterr().out
     assert code in (0, 3), out
-    return json.loads(out)
+    return json.loads(public(out))
 
 
 def cli_error(capsys, args: list[str]) -> str:
@@ -48,7 +65,7 @@ def cli_error(capsys, args: list[str]) -> str:
     code = run(args)
     err = capsys.readouterr().err
     assert code == 2, err
-    return err.strip()
+    return public(err.strip())
 
 
 def _no_timing(doc: dict) -> dict:
@@ -296,3 +313,484 @@ def test_api_check_and_ranges_are_the_commands_documents(client):
     assert [(c["sector"], c["district"], round(c["min"], 6), round(c["max"], 6))
             for c in got["cells"]] == [(c["sector"], c["district"], round(c["min"], 6),
                                         round(c["max"], 6)) for c in want["cells"]]
+
+
+def test_every_answer_forbids_inline_script_and_framing(client):
+    """The page runs only script files of its own origin, in no frame of another site."""
+    import re
+
+    for url in ("/", "/docs", "/static/app.js", "/api/choices", "/api/nothing-here"):
+        r = client.get(url)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, url
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    for url in ("/", "/docs"):
+        html = client.get(url).text
+        assert re.findall(r"<script[^>]*>", html) and all(
+            'src="/static/' in tag for tag in re.findall(r"<script[^>]*>", html))
+        assert "<style" not in html and " style=" not in html
+        assert not re.search(r"\son[a-z]+\s*=", html)
+    js = client.get("/static/app.js").text
+    assert "innerHTML" not in js and "insertAdjacentHTML" not in js
+
+
+UPLOAD = {"name": "planted.yaml",
+          "text": "extends: zhengzhou\nset:\n  districts.airport.cap: 900\n"}
+
+
+def test_a_foreign_host_can_neither_read_nor_change_state():
+    """DNS rebinding: a page at an attacker's name that resolves to 127.0.0.1 is served
+    nothing — not the page (its token), not the choices, not an upload."""
+    app = create_app()
+    token = app.state.token
+    with TestClient(app, base_url="http://evil.example:8765") as c:
+        page = c.get("/")
+        assert page.status_code == 403 and token not in page.text
+        assert c.get("/api/choices").status_code == 403
+        r = c.post("/api/upload", json=UPLOAD, headers={TOKEN: token})
+        assert r.status_code == 403 and "Host" in r.json()["error"]
+        assert c.post("/api/session", json={}, headers={TOKEN: token}).status_code == 403
+        assert c.get("/", headers={"host": ""}).status_code == 403
+    with local_client(app) as c:
+        assert "uploaded/planted.yaml" not in c.get("/api/choices").json()["choices"]
+        assert token in c.get("/").text
+        for host in ("localhost:8765", "[::1]:8765", "127.0.0.1"):
+            assert c.get("/api/choices", headers={"host": host}).status_code == 200, host
+        assert c.get("/api/choices", headers={"host": "127.0.0.1.evil.example"}
+                     ).status_code == 403
+
+
+def test_another_origin_and_a_missing_token_cannot_change_state():
+    """A post from another site's page (a form, or fetch without CORS) is refused by the
+    Origin check and, without the page's token, by the token check — whatever content type
+    the framework would accept."""
+    app = create_app()
+    with local_client(app) as c:
+        sid = c.post("/api/session", json={}).json()["id"]
+        c.post("/api/session/solve", json={"set": ["districts.airport.cap=1200"]},
+               headers={HDR: sid})
+        for origin in ("http://evil.example", "null", "http://127.0.0.1.evil.example:8765",
+                       "file://"):
+            r = c.post("/api/upload", json=UPLOAD, headers={"origin": origin})
+            assert r.status_code == 403, origin
+            r = c.post("/api/session/solve", json={"set": []},
+                       headers={HDR: sid, "origin": origin})
+            assert r.status_code == 403, origin
+        no_token = {TOKEN: ""}
+        for url, body in (("/api/upload", UPLOAD), ("/api/session", {}),
+                          ("/api/session/solve", {"set": []}),
+                          ("/api/session/save", {"name": "x"})):
+            for h in (no_token, {TOKEN: "wrong"}):
+                r = c.post(url, json=body, headers={HDR: sid, **h})
+                assert r.status_code == 403 and "token" in r.json()["error"], url
+            r = c.post(url, content=json.dumps(body), headers={
+                HDR: sid, **no_token, "content-type": "text/plain", "origin": BASE})
+            assert r.status_code == 403, url  # a form post of the page's own origin
+        assert "uploaded/planted.yaml" not in c.get("/api/choices").json()["choices"]
+        cmp = c.post("/api/session/compare", json={"against": "plan"}, headers={HDR: sid})
+        assert cmp.json()["objective_change"] == pytest.approx(3124.5305 - 3112.3218, abs=1e-3)
+        r = c.post("/api/upload", json=UPLOAD, headers={"origin": BASE})
+        assert r.status_code == 200 and r.json()["path"] == "uploaded/planted.yaml"
+        # the stateless API changes nothing and needs no token (scripts call it)
+        assert c.post("/api/solve", json={}, headers=no_token).status_code == 200
+
+
+def test_the_listening_address_and_added_names_are_allowed():
+    app = create_app(host="192.168.1.5", allow_hosts=["workbench.lan"])
+    with TestClient(app, base_url="http://192.168.1.5:8765") as c:
+        assert c.get("/api/choices").status_code == 200
+        assert c.get("/api/choices", headers={"host": "workbench.lan:8765"}).status_code == 200
+        assert c.get("/api/choices", headers={"host": "other.lan"}).status_code == 403
+    with TestClient(create_app(host="0.0.0.0"), base_url="http://0.0.0.0:8765") as c:
+        assert c.get("/api/choices").status_code == 403  # a wildcard is not a name
+
+
+def test_a_chinese_scenario_name_downloads(client, capsys, tmp_path):
+    from urllib.parse import unquote
+
+    sid = client.post("/api/session", json={}).json()["id"]
+    client.post("/api/session/solve", json={"set": ["districts.airport.cap=1200"]},
+                headers={HDR: sid})
+    r = client.post("/api/session/save", json={"name": "航空港扩区"}, headers={HDR: sid})
+    assert r.status_code == 200
+    cd = r.headers["content-disposition"]
+    assert cd.startswith('attachment; filename="') and "filename*=UTF-8''" in cd
+    assert unquote(cd.split("filename*=UTF-8''")[1]) == "航空港扩区.yaml"
+    assert "\nname: 航空港扩区\n" in r.text
+    f = tmp_path / "s.yaml"
+    f.write_text(r.text, encoding="utf-8")
+    assert cli_json(capsys, [str(f)])["objective"] == pytest.approx(3124.5305, abs=1e-3)
+
+
+@pytest.mark.parametrize("url,extra", [("/api/ranges", {}),
+                                       ("/api/check", {"allocation": [
+                                           {"sector": "food", "district": "airport",
+                                            "hectares": 1}]})])
+def test_ranges_and_check_of_an_infeasible_set_say_so(client, url, extra):
+    r = client.post(url, json={"set": ["districts.airport.cap=1000"], **extra})
+    assert r.status_code == 409
+    assert r.json()["status"] == "infeasible" and r.json()["error"].startswith("infeasible:")
+
+
+@pytest.mark.parametrize("raw", [b'{"slack": 1e999999}', b'{"slack": NaN}',
+                                 b'{"slack": -Infinity}', b'{"set": 1e999999}'])
+def test_numbers_json_cannot_write_back_are_refused(client, raw):
+    r = client.post("/api/ranges", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"].startswith(("slack: Input should be a finite number",
+                                         "set: Input should be a valid list"))
+
+
+def test_errors_are_json_with_an_error(client):
+    r = client.post("/api/solve", content=b"\x00{", headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422) and r.json()["error"]
+    r = client.get("/api/nothing-here")
+    assert r.status_code == 404 and r.json()["error"] == "Not Found"
+
+
+class Clock:
+    """A clock the test moves: expiry without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sessions_expire_when_idle_and_a_tab_in_use_is_never_evicted():
+    from landalloc.serve.state import Sessions, TooManySessions, UnknownSession
+
+    clock = Clock()
+    app = create_app(session_limits={"cap": 3, "idle": 3600, "evictable": 300,
+                                     "clock": clock})
+    sessions = app.state.sessions
+    assert isinstance(sessions, Sessions)
+    with local_client(app) as c:
+        ids = [c.post("/api/session", json={}).json()["id"] for _ in range(3)]
+        clock.now += 100
+        r = c.post("/api/session", json={})  # all three in use: refused, none evicted
+        assert r.status_code == 503 and "in use" in r.json()["error"]
+        assert len(sessions) == 3
+        with pytest.raises(TooManySessions):
+            sessions.new(None, None)
+        for sid in ids:
+            r = c.post("/api/session/solve", json={"set": []}, headers={HDR: sid})
+            assert r.status_code == 200
+        clock.now += 299  # ids[0] idle 299 s: still kept
+        c.post("/api/session/solve", json={"set": []}, headers={HDR: ids[1]})
+        assert c.post("/api/session", json={}).status_code == 503
+        clock.now += 1  # ids[0] idle 300 s at the cap: it goes for a new tab
+        new = c.post("/api/session", json={}).json()["id"]
+        r = c.post("/api/session/solve", json={"set": []}, headers={HDR: ids[0]})
+        assert r.status_code == 404 and r.json()["session_lost"] is True
+        for sid in (ids[1], ids[2], new):
+            assert c.post("/api/session/solve", json={"set": []},
+                          headers={HDR: sid}).status_code == 200
+        clock.now += 3599  # below the cap: idle an hour less a second, kept
+        assert c.post("/api/session/solve", json={"set": []},
+                      headers={HDR: new}).status_code == 200
+        clock.now += 1  # ids[1] and ids[2] idle an hour: gone, `new` used a second ago
+        assert len(sessions) == 3
+        sessions.get(new)
+        assert len(sessions) == 1
+        with pytest.raises(UnknownSession):
+            sessions.get(ids[2])
+
+
+def test_fifty_tabs_keep_their_sessions(client):
+    ids = [client.post("/api/session", json={}).json()["id"] for _ in range(50)]
+    for k, sid in enumerate(ids):
+        r = client.post("/api/session/solve", json={"set": [f"districts.airport.cap={1150 + k}"]},
+                        headers={HDR: sid})
+        assert r.status_code == 200, (k, r.text)
+    for k, sid in enumerate(ids):
+        r = client.post("/api/session/compare", json={"against": "plan"}, headers={HDR: sid})
+        assert r.status_code == 200 and r.json()["objective_change"] > 0, k
+
+
+BASES = [
+    ("zhengzhou", None, None),
+    ("zhengzhou", "2026-2035", None),
+    ("zhengzhou/scenarios/airport-expansion.yaml", None, None),
+    ("zhengzhou/scenarios/electronics-weighted.yaml", None, None),  # a chain, an objective
+    ("zhengzhou/scenarios/water-per-ha.yaml", None, None),  # rules, a coefficient table
+    ("uploaded", None, None),
+    ("plans/zz", None, "plans/zz"),  # the server started with a relative folder
+    ("plans/zz/scenarios/electronics-weighted.yaml", None,
+     "plans/zz/scenarios/electronics-weighted.yaml"),  # ... or a relative scenario file
+    ("uploaded", None, "plans/zz"),  # an upload extending that relative PATH
+]
+
+
+@pytest.mark.parametrize("ref,period,start", BASES,
+                         ids=[f"{b[0]}@{b[1]}|start={b[2]}" for b in BASES])
+def test_save_then_load_from_every_kind_of_base(capsys, tmp_path, monkeypatch, ref, period,
+                                                start):
+    """A scenario saved from any base loads back to the same objective: uploaded to the same
+    server, to a new server started the same way, and solved by the CLI; it names no
+    server path."""
+    import shutil
+    import tempfile
+
+    from landalloc.plan.locate import instances_root
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(instances_root() / "zhengzhou", tmp_path / "plans" / "zz")
+    changes = ["districts.airport.cap=1150", "allowed.food.zhongmou=false"]
+    if period == "2026-2035":
+        changes = ["districts.airport.cap.max=unbounded", "allowed.food.zhongmou=false"]
+    with local_client(create_app(start)) as c:
+        if ref == "uploaded":
+            ext = start or "zhengzhou"
+            r = c.post("/api/upload", json={"name": "mine.yaml", "text": (
+                f"extends: {ext}\nrules:\n  - name: hitech_small\n    districts: [hitech]\n"
+                "    max: 390\nset:\n  sectors.other.quota: {min: 700, max: 1100}\n")})
+            assert r.status_code == 200, r.text
+            ref = r.json()["path"]
+        r = c.post("/api/session", json={"path": ref, "period": period})
+        assert r.status_code == 200, r.text
+        sid = r.json()["id"]
+        now = c.post("/api/session/solve", json={"set": changes}, headers={HDR: sid}).json()
+        assert now["status"] == "optimal"
+        text = c.post("/api/session/save", json={"name": "round-trip"},
+                      headers={HDR: sid}).text
+        assert str(instances_root()) not in text
+        if start is None:
+            assert tempfile.gettempdir() not in text and "\nextends: zhengzhou\n" in text
+        else:  # the user's own PATH, absolutely: the CLI finds it from anywhere
+            from landalloc.plan.locate import resolve_input
+
+            assert f"\nextends: {resolve_input(start).resolve()}\n" in text
+        up = c.post("/api/upload", json={"name": "round-trip.yaml", "text": text})
+        assert up.status_code == 200, up.text
+        again = c.post("/api/solve", json={"path": up.json()["path"]}).json()
+        assert again["objective"] == pytest.approx(now["objective"], abs=1e-6)
+    with local_client(create_app(start)) as c:  # a new server, started the same way
+        up = c.post("/api/upload", json={"name": "round-trip.yaml", "text": text})
+        assert up.status_code == 200, up.text
+        again = c.post("/api/solve", json={"path": up.json()["path"]}).json()
+        assert again["objective"] == pytest.approx(now["objective"], abs=1e-6)
+    f = tmp_path / "downloads" / "round-trip.yaml"
+    f.parent.mkdir()
+    f.write_text(text, encoding="utf-8")
+    assert cli_json(capsys, [str(f)])["objective"] == pytest.approx(now["objective"], abs=1e-6)
+
+
+def test_uploads_of_one_name_at_once_keep_every_file(monkeypatch):
+    """Ten uploads named alike, at once: ten choices, each its own file and figures."""
+    import landalloc.serve.state as state
+
+    app = create_app()
+    errors: list[str] = []
+    barrier = threading.Barrier(10)
+    with local_client(app) as c:
+        def up(k: int) -> None:
+            barrier.wait()
+            r = c.post("/api/upload", json={"name": "same.yaml", "text": (
+                f"extends: zhengzhou\nset:\n  districts.airport.cap: {1110 + k}\n")})
+            if r.status_code != 200:
+                errors.append(r.text)
+
+        threads = [threading.Thread(target=up, args=(k,)) for k in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        names = [x for x in c.get("/api/choices").json()["choices"] if x.startswith("uploaded/")]
+        assert len(names) == 10 and len(set(app.state.inputs.uploads.values())) == 10
+        caps = sorted(app.state.inputs.uploads[n].read_text().split(": ")[-1].strip()
+                      for n in names)
+        assert caps == [str(1110 + k) for k in range(10)]
+        monkeypatch.setattr(state, "MAX_UPLOADS_PER_SESSION", 2)
+        sid = c.post("/api/session", json={}).json()["id"]
+        ok = {"name": "x.yaml", "text": "extends: zhengzhou\n"}
+        assert [c.post("/api/upload", json=ok, headers={HDR: sid}).status_code
+                for _ in range(3)] == [200, 200, 400]
+        monkeypatch.setattr(state, "MAX_UPLOADS", 12)
+        r = c.post("/api/upload", json=ok)
+        assert r.status_code == 400 and "at most 12" in r.json()["error"]
+        folder = app.state.inputs.upload_dir
+        assert folder.is_dir()
+    assert not folder.exists()  # removed when the server stops
+
+
+FORMULAS = {"sectors.food.zh": '=HYPERLINK("http://evil.example","x")', "sectors.food.en": "+1+1",
+            "districts.airport.zh": "-2+3", "districts.airport.en": "@SUM(1,2)"}
+
+
+def test_report_workbook_cells_that_look_like_formulas_are_text(client):
+    """Names a scenario sets to = + - @ … open as text in report.xlsx, never as formulas."""
+    import io
+
+    from openpyxl import load_workbook
+
+    text = "extends: zhengzhou\nset:\n" + "".join(
+        f"  {p}: {json.dumps(v)}\n" for p, v in FORMULAS.items())
+    ref = client.post("/api/upload", json={"name": "formulas.yaml", "text": text}).json()["path"]
+    sid = client.post("/api/session", json={"path": ref}).json()["id"]
+    x = client.get("/api/session/report?format=xlsx", headers={HDR: sid})
+    assert x.status_code == 200
+    wb = load_workbook(io.BytesIO(x.content))
+    found: dict[str, str] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value in FORMULAS.values():
+                    found[c.value] = c.data_type
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+    assert set(found) == set(FORMULAS.values()) and set(found.values()) == {"s"}
+
+
+def test_no_answer_names_a_server_path(client):
+    """From a bundled scenario: documents, errors, the check of a table (kept in a temporary
+    file), the report page and workbook name files as the page does, never by path."""
+    import io
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from landalloc.plan.locate import instances_root
+
+    ref = "zhengzhou/scenarios/airport-expansion.yaml"
+    sid = client.post("/api/session", json={"path": ref}).json()["id"]
+    up = client.post("/api/upload", json={"name": "u.yaml", "text": (
+        "extends: zhengzhou\nset:\n  districts.airport.cap: 1200\n")}).json()["path"]
+    answers = [
+        client.post("/api/solve", json={"path": ref, "set": ["districts.airport.cap=1000"]}),
+        client.post("/api/solve", json={"path": ref, "set": ["allowed.food.airport=true"]}),
+        client.post("/api/solve", json={"path": up}),
+        client.post("/api/diagnose", json={"path": ref, "set": ["districts.airport.cap=1000"]}),
+        client.post("/api/check", json={"path": ref, "allocation": [
+            {"sector": "food", "district": "airport", "hectares": 5}]}),
+        client.post("/api/check", json={"allocation": [
+            {"sector": "food", "district": "airport", "hectares": "x"}]}),
+        client.post("/api/session/solve", json={"set": []}, headers={HDR: sid}),
+        client.post("/api/upload", json={"name": "bad.yaml", "text": (
+            "extends: zhengzhou\nset:\n  allowed.food.airport: true\n")}),
+        client.get("/api/session/report?format=html", headers={HDR: sid}),
+    ]
+    cited = 0
+    for r in answers:
+        assert r.status_code in (200, 400), r.text[:300]
+        assert str(instances_root()) not in r.text and tempfile.gettempdir() not in r.text
+        cited += f"{ref}:" in r.text or f"{up}" in r.text
+    assert cited >= 4  # the files are still named: as the page names them
+    x = client.get("/api/session/report?format=xlsx", headers={HDR: sid})
+    texts = [c.value for ws in load_workbook(io.BytesIO(x.content)).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(ref in t for t in texts)
+    assert not any(str(instances_root()) in t for t in texts)
+
+
+class FakeLoop:
+    """Timers that run when the test says so."""
+
+    def __init__(self) -> None:
+        self.timers: list = []
+
+    class Handle:
+        def __init__(self, callback, args) -> None:
+            self.callback, self.args, self.done = callback, args, False
+
+        def cancel(self) -> None:
+            self.done = True
+
+        def cancelled(self) -> bool:
+            return self.done
+
+    class Task:
+        def add_done_callback(self, fn) -> None:
+            pass
+
+    def create_task(self, coro):
+        coro.close()  # the app is not under test here
+        return self.Task()
+
+    def call_later(self, delay, callback, *args):
+        handle = self.Handle(callback, args)
+        self.timers.append((delay, handle))
+        return handle
+
+    def fire(self) -> None:
+        timers, self.timers = self.timers, []
+        for _, h in timers:
+            if not h.cancelled():
+                h.callback(*h.args)
+
+
+class FakeTransport:
+    def __init__(self) -> None:
+        self.closed = False
+        self.written = b""
+
+    def get_extra_info(self, name, default=None):
+        return ("127.0.0.1", 5000) if name in ("sockname", "peername") else default
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def set_protocol(self, p) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+def _connection():
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from landalloc.serve.server import REQUEST_SECONDS, TimedH11
+
+    async def app(scope, receive, send):
+        pass
+
+    config = uvicorn.Config(app, http=TimedH11, lifespan="off")
+    loop = FakeLoop()
+    proto = TimedH11(config, ServerState(), {}, _loop=loop)
+    transport = FakeTransport()
+    proto.connection_made(transport)
+    assert [d for d, _ in loop.timers] == [REQUEST_SECONDS]
+    return proto, loop, transport
+
+
+def test_a_connection_that_never_finishes_its_request_is_closed():
+    """Uvicorn has no header timeout: a socket sending nothing, or half its headers, or
+    half its body, is closed when the request timer fires; a whole request is not."""
+    for data in (b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+                 b"POST /api/solve HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{}"):
+        proto, loop, transport = _connection()
+        if data:
+            proto.data_received(data)
+        assert not transport.closed
+        loop.fire()
+        assert transport.closed, data
+    proto, loop, transport = _connection()
+    proto.data_received(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    loop.fire()  # the request is all in: the timer leaves it to the app
+    assert not transport.closed
+
+
+def test_the_serve_command_runs_with_timeouts_and_a_connection_limit(monkeypatch):
+    import uvicorn
+
+    from landalloc.serve.server import KEEP_ALIVE_SECONDS, MAX_CONNECTIONS, TimedH11
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    assert run(["serve", "--no-browser"]) == 0
+    assert seen["http"] is TimedH11 and seen["timeout_keep_alive"] == KEEP_ALIVE_SECONDS
+    assert seen["limit_concurrency"] == MAX_CONNECTIONS

@@ -9,6 +9,8 @@ time limit, and the only files a request can name are those `Inputs` lists.
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import shutil
 import tempfile
 import threading
@@ -18,15 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from landalloc.analysis.alternatives import Infeasible, NotSolved
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
+from landalloc.serve.guard import PathScrub, RequestGuard, SecurityHeaders, allowed_names
 from landalloc.serve.state import (
     Inputs,
     Sessions,
+    TooManySessions,
     UnknownSession,
     check_sets,
     matrix_diff,
@@ -39,8 +46,14 @@ SESSION_HEADER = "X-Landalloc-Session"
 _REPORT_LOCK = threading.Lock()  # matplotlib's font cache and state are shared
 
 
-class SolveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Strict(BaseModel):
+    """A request body: unknown keys refused, numbers finite (JSON such as 1e999999 parses
+    to infinity, which no figure of the plan can be)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SolveRequest(Strict):
     path: str | None = Field(None, max_length=300,
                              description="Instance name, bundled scenario or uploaded one")
     period: str | None = Field(None, max_length=40)
@@ -62,31 +75,26 @@ class RangesRequest(SolveRequest):
     slack: float = Field(0.0, ge=0, le=1, description="Output may fall by this fraction")
 
 
-class SessionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SessionRequest(Strict):
     path: str | None = Field(None, max_length=300)
     period: str | None = Field(None, max_length=40)
 
 
-class SetsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SetsRequest(Strict):
     set: list[str] = Field(default_factory=list, max_length=400)
 
 
-class SaveRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SaveRequest(Strict):
     name: str = Field("my-scenario", min_length=1, max_length=80)
     description: str | None = Field(None, max_length=500)
 
 
-class UploadRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UploadRequest(Strict):
     name: str = Field("scenario.yaml", min_length=1, max_length=120)
     text: str = Field(max_length=256 * 1024)
 
 
-class CompareRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CompareRequest(Strict):
     against: str = Field("plan", max_length=300,
                          description="'plan', a scenario saved in this session, or an "
                                      "instance or scenario the server offers")
@@ -144,17 +152,32 @@ def _bad(e: InputError) -> JSONResponse:
 
 
 def create_app(path: str | None = None, period: str | None = None,
-               time_limit: float = 20.0) -> FastAPI:
-    """The app for one server: PATH and --period are what the page opens with."""
+               time_limit: float = 20.0, host: str | None = None,
+               allow_hosts: list[str] | tuple[str, ...] = (),
+               session_limits: dict[str, Any] | None = None) -> WorkbenchApp:
+    """The app for one server: PATH and --period are what the page opens with; `host` (the
+    address it listens on) and `allow_hosts` are the names it answers to besides loopback;
+    `session_limits` are `Sessions`' keywords (cap, idle, evictable, clock)."""
+    inputs = Inputs(path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        try:
+            yield
+        finally:
+            inputs.close()  # the uploads' folder goes with the server
+
     app = FastAPI(title="landalloc workbench", version="1",
                   description="Solve, diagnose and compare land allocations; `/api/solve` "
                               "answers with the document of `landalloc solve --json`.",
-                  docs_url=None, redoc_url=None)  # their pages load from a CDN
+                  docs_url=None, redoc_url=None,  # their pages load from a CDN
+                  lifespan=lifespan)
     options = SolverOptions(time_limit=time_limit)
-    inputs = Inputs(path)
-    sessions = Sessions(inputs, options)
+    sessions = Sessions(inputs, options, **(session_limits or {}))
     app.state.inputs, app.state.sessions = inputs, sessions
     app.state.default = (path, period)
+    app.state.token = secrets.token_urlsafe(32)
+    app.state.names = allowed_names(host, allow_hosts)
     static = resources.files("landalloc.serve") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
@@ -162,14 +185,41 @@ def create_app(path: str | None = None, period: str | None = None,
     async def _input_error(request: Request, e: InputError):
         return _bad(e)
 
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, e: RequestValidationError):
+        return JSONResponse(malformed(e.errors()), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, e: StarletteHTTPException):
+        return JSONResponse({"error": str(e.detail)}, status_code=e.status_code,
+                            headers=getattr(e, "headers", None))
+
+    @app.exception_handler(Infeasible)
+    async def _infeasible(request: Request, e: Infeasible):
+        return JSONResponse({"error": f"infeasible: {e}", "status": "infeasible",
+                             "hint": "POST /api/diagnose names the rules and the repair"},
+                            status_code=409)
+
+    @app.exception_handler(NotSolved)
+    async def _not_solved(request: Request, e: NotSolved):
+        return JSONResponse({"error": str(e), "status": "not solved"}, status_code=409)
+
     @app.exception_handler(UnknownSession)
     async def _no_session(request: Request, e: UnknownSession):
-        return JSONResponse({"error": "unknown or expired session: reload the page"},
+        return JSONResponse({"error": "unknown or expired session", "session_lost": True},
                             status_code=404)
+
+    @app.exception_handler(TooManySessions)
+    async def _too_many(request: Request, e: TooManySessions):
+        return JSONResponse({"error": f"all {e.args[0]} sessions are in use: close a tab or "
+                                      "try again in a few minutes"},
+                            status_code=503, headers={"Retry-After": "60"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
-        return (static / "index.html").read_text(encoding="utf-8")
+        """The page, with this server's token (sent back on every state-changing request)."""
+        return (static / "index.html").read_text(encoding="utf-8").replace(
+            "{{token}}", app.state.token)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs() -> str:
@@ -202,6 +252,7 @@ def create_app(path: str | None = None, period: str | None = None,
         """The document of `landalloc check allocation.csv PATH --set ... --json`; the
         allocation comes as rows of {sector, district, hectares}."""
         import csv
+        import json
         import tempfile
 
         from landalloc.analysis.alternatives import check_problem
@@ -216,7 +267,14 @@ def create_app(path: str | None = None, period: str | None = None,
                 for row in req.allocation:
                     w.writerow([row.get("sector", ""), row.get("district", ""),
                                 row.get("hectares", "")])
-            return check_problem(problem, table).to_dict()
+            try:
+                doc = check_problem(problem, table).to_dict()
+            except InputError as e:
+                raise InputError([type(p)(p.message, "allocation" if p.file == str(table)
+                                          else p.file, p.key, p.line)
+                                  for p in e.problems]) from None
+            return json.loads(json.dumps(doc).replace(json.dumps(str(table))[1:-1],
+                                                      "allocation"))
 
     @app.post("/api/ranges")
     def api_ranges(req: RangesRequest) -> dict[str, Any]:
@@ -278,15 +336,18 @@ def create_app(path: str | None = None, period: str | None = None,
         """The current changes as a scenario YAML (also kept for comparisons by name)."""
         s = sessions.get(x_landalloc_session)
         with s.lock:
-            text = scenario_yaml(s, req.name, req.description)
+            text = scenario_yaml(s, inputs, req.name, req.description)
             s.saved[req.name] = list(s.sets)
-        return Response(text, media_type="application/x-yaml", headers={
-            "Content-Disposition": f'attachment; filename="{_safe(req.name)}.yaml"'})
+        return Response(text, media_type="application/x-yaml",
+                        headers={"Content-Disposition": attachment(f"{_safe(req.name)}.yaml")})
 
     @app.post("/api/upload")
-    def upload(req: UploadRequest) -> dict[str, Any]:
+    def upload(req: UploadRequest, x_landalloc_session: str | None = Header(None)
+               ) -> dict[str, Any]:
         """Keep a scenario file the user chose; it becomes one of the choices."""
-        return {"path": inputs.add_upload(req.name, req.text), "choices": inputs.choices()}
+        owner = x_landalloc_session if x_landalloc_session in sessions.ids() else None
+        return {"path": inputs.add_upload(req.name, req.text, owner),
+                "choices": inputs.choices()}
 
     @app.post("/api/session/compare")
     def session_compare(req: CompareRequest, x_landalloc_session: str | None = Header(None)
@@ -346,13 +407,15 @@ def create_app(path: str | None = None, period: str | None = None,
             if not want:
                 raise InputError.one(f"the report has no {format} file", file="format")
             data = want[0].read_bytes()
+            if format == "xlsx":
+                data = _public_workbook(data, inputs.public_names())
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         media = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         name = f"landalloc-{result.instance.name}-{result.instance.period}.{format}"
-        return Response(data, media_type=media[format], headers={
-            "Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(data, media_type=media[format],
+                        headers={"Content-Disposition": attachment(name)})
 
     @app.get("/font/cjk.woff", include_in_schema=False)
     def cjk_font() -> Response:
@@ -367,15 +430,25 @@ def create_app(path: str | None = None, period: str | None = None,
     def health() -> dict[str, Any]:
         return {"ok": True, "time": time.time()}
 
-    return BodyLimitApp(app)
+    return WorkbenchApp(app)
 
 
-class BodyLimitApp(BodyLimit):
-    """The app wrapped in its body limit; `.app` is the FastAPI app (its `.state`)."""
+class WorkbenchApp:
+    """The FastAPI app (`.fastapi`, its `.state`) behind the security headers, the Host,
+    Origin and token checks and the body limit, in that order: a refused request is never
+    read."""
+
+    def __init__(self, app: FastAPI, limit: int = MAX_BODY) -> None:
+        self.fastapi = app
+        self.asgi = SecurityHeaders(RequestGuard(
+            PathScrub(BodyLimit(app, limit), app.state.inputs.public_names), app.state))
 
     @property
     def state(self):
-        return self.app.state
+        return self.fastapi.state
+
+    async def __call__(self, scope, receive, send):
+        await self.asgi(scope, receive, send)
 
 
 _FONT: dict[str | None, bytes | None] = {}
@@ -410,26 +483,58 @@ def _page_font(start: str | None) -> bytes | None:
     return _FONT[start]
 
 
+def _public_workbook(data: bytes, pairs: list[tuple[str, str]]) -> bytes:
+    """The workbook with server paths in its texts replaced by public names (as every
+    other answer), its texts kept text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from landalloc.present.report.excel import as_text
+
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and "/" in c.value:
+                    v = c.value
+                    for server, public in pairs:
+                        v = v.replace(server, public)
+                    c.value = v
+    as_text(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition of a download named `name`: headers are Latin-1, so the name
+    goes as RFC 5987 UTF-8 (`filename*`), with an ASCII stand-in for old clients."""
+    from urllib.parse import quote
+
+    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_"
+                         for ch in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def malformed(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A 422 body for a request the models refuse: where and why, never the input itself
+    (it may be huge, or a number JSON cannot write back, such as infinity)."""
+    detail = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))[:300],
+               "type": str(e.get("type", ""))} for e in errors[:20]]
+    first = detail[0] if detail else {"loc": [], "msg": "malformed request"}
+    where = ".".join(x for x in first["loc"] if x != "body")
+    return {"error": f"{where + ': ' if where else ''}{first['msg']}", "detail": detail}
+
+
 def _safe(name: str) -> str:
     return "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:60] or "scenario"
 
 
-def scenario_yaml(s, name: str, description: str | None) -> str:
-    """A scenario file: extends the session's base, its `set:` the current changes (each
-    value as it was typed, already checked by the loader)."""
-    import json
+def scenario_yaml(s, inputs: Inputs, name: str, description: str | None) -> str:
+    """A scenario file of the session's state, loadable wherever the same inputs are offered
+    (see `landalloc.serve.saving`)."""
+    from landalloc.serve.saving import portable_scenario
 
-    base = s.ref
-    if "/" in base and not base.startswith("/"):
-        base = s.path  # a bundled or uploaded scenario: by its file
-    lines = ["# written by landalloc serve", f"name: {json.dumps(_safe(name))}",
-             f"extends: {json.dumps(base, ensure_ascii=False)}"]
-    if description:
-        lines.append(f"description: {json.dumps(description, ensure_ascii=False)}")
-    lines.append(f"period: {json.dumps(s.period)}")
-    if s.sets:
-        lines.append("set:")
-        for text in s.sets:
-            p, _, raw = text.partition("=")
-            lines.append(f"  {p.strip()}: {raw.strip()}")
-    return "\n".join(lines) + "\n"
+    return portable_scenario(s.ref, s.path, inputs.start, inputs.root, s.period, s.sets,
+                             _safe(name), description)

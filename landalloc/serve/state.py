@@ -12,10 +12,12 @@ rebuilds the live model from the validated scenario.
 from __future__ import annotations
 
 import secrets
+import shutil
 import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,8 +39,18 @@ from landalloc.solver.sensitivity import analyse_session
 
 MAX_SETS = 400
 MAX_SET_CHARS = 300
-MAX_SESSIONS = 32
+#: A warm Zhengzhou session holds about 1 MB (measured: RSS over 60 sessions, each after a
+#: solve); 256 sessions stay near 256 MB, and are 256 open tabs.
+MAX_SESSIONS = 256
+#: A session nobody used for this long is dropped (its page restores it from its own state).
+IDLE_SECONDS = 60 * 60
+#: At the cap, the least recently used session goes only if idle at least this long: a tab
+#: in use is never evicted; the new tab is refused instead (503, try again later).
+EVICTABLE_SECONDS = 5 * 60
 MAX_SCENARIO_BYTES = 256 * 1024
+MAX_UPLOADS = 500
+MAX_UPLOAD_BYTES = 64 << 20
+MAX_UPLOADS_PER_SESSION = 50
 
 
 class Inputs:
@@ -50,6 +62,10 @@ class Inputs:
         self.start = start
         self.upload_dir = Path(tempfile.mkdtemp(prefix="landalloc-serve-"))
         self.uploads: dict[str, Path] = {}
+        self._reserved: set[str] = set()
+        self._owners: dict[str, int] = {}
+        self._count = 0
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def bundled(self) -> list[str]:
@@ -85,27 +101,63 @@ class Inputs:
             f"(bundled instances, their scenarios, the PATH it was started with, uploaded "
             f"scenarios)", file="path")
 
-    def add_upload(self, name: str, text: str) -> str:
-        """Keep an uploaded scenario (checked by the loader before it is listed)."""
+    def _start_absolute(self, text: str) -> str:
+        """An upload that extends the server's PATH given relative to where the server runs
+        (`extends: plans/mine`) is kept in a temporary folder: its `extends:` line then
+        names that PATH absolutely, on the same line (messages keep their line numbers)."""
+        import json
+        import re
+
+        from landalloc.plan.locate import resolve_input
+
+        start = self.start
+        if start is None or Path(start).is_absolute() or (self.root / start).is_dir():
+            return text
+        line = re.compile(r"^extends[ \t]*:[ \t]*(['\"]?)(.*?)\1[ \t]*(#.*)?$", re.MULTILINE)
+        m = line.search(text)
+        if m is None or m.group(2) != start:
+            return text
+        absolute = json.dumps(str(resolve_input(start).resolve()), ensure_ascii=False)
+        return text[:m.start()] + f"extends: {absolute}" + text[m.end():]
+
+    def add_upload(self, name: str, text: str, owner: str | None = None) -> str:
+        """Keep an uploaded scenario (checked by the loader before it is listed) under a
+        name no other upload has, even when two of the same name arrive at once. `owner`
+        (the uploading tab's session) may keep MAX_UPLOADS_PER_SESSION; the server keeps
+        at most MAX_UPLOADS, MAX_UPLOAD_BYTES in all."""
+        from landalloc.plan.locate import resolve_input
         from landalloc.plan.yamlio import read_yaml
 
-        if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        size = len(text.encode("utf-8"))
+        if size > MAX_SCENARIO_BYTES:
             raise InputError.one(f"a scenario may be at most {MAX_SCENARIO_BYTES // 1024} KB",
-                                 file=name)
+                                 file="upload")
         stem = "".join(ch for ch in Path(name).stem if ch.isalnum() or ch in "-_")[:60]
         stem = stem or "scenario"
+        text = self._start_absolute(text)
         with self._lock:
-            key = f"uploaded/{stem}.yaml"
-            k = 2
-            while key in self.uploads:
+            if len(self.uploads) + len(self._reserved) >= MAX_UPLOADS or \
+                    self._bytes + size > MAX_UPLOAD_BYTES:
+                raise InputError.one(f"this server keeps at most {MAX_UPLOADS} uploaded "
+                                     f"scenarios ({MAX_UPLOAD_BYTES >> 20} MB): restart it "
+                                     "to start afresh", file="upload")
+            if owner is not None and self._owners.get(owner, 0) >= MAX_UPLOADS_PER_SESSION:
+                raise InputError.one(f"a tab may upload at most {MAX_UPLOADS_PER_SESSION} "
+                                     "scenarios", file="upload")
+            key, k = f"uploaded/{stem}.yaml", 2
+            while key in self.uploads or key in self._reserved:
                 key, k = f"uploaded/{stem}-{k}.yaml", k + 1
-            path = self.upload_dir / f"{len(self.uploads)}-{stem}.yaml"
-            path.write_text(text, encoding="utf-8")
+            self._reserved.add(key)
+            self._count += 1
+            path = self.upload_dir / f"{self._count}-{stem}.yaml"
         try:
+            path.write_text(text, encoding="utf-8")
             data = read_yaml(path, {})
             ext = data.get("extends") if isinstance(data, dict) else None
-            if ext is not None and (not isinstance(ext, str) or (
-                    ext not in [b for b in self.bundled() if "/" not in b] and ext != self.start)):
+            allowed = [b for b in self.bundled() if "/" not in b]
+            if self.start is not None:
+                allowed += [self.start, str(resolve_input(self.start).resolve())]
+            if ext is not None and ext not in allowed:
                 raise InputError.one(
                     f"an uploaded scenario may extend only a bundled instance "
                     f"({', '.join(b for b in self.bundled() if '/' not in b)}) or the "
@@ -113,11 +165,37 @@ class Inputs:
             load(path)  # every problem of the file, as the CLI reports them
         except InputError as e:
             path.unlink(missing_ok=True)
+            with self._lock:
+                self._reserved.discard(key)
             raise InputError([type(p)(p.message, name if p.file == str(path) else p.file,
                                       p.key, p.line) for p in e.problems]) from None
+        except BaseException:
+            path.unlink(missing_ok=True)
+            with self._lock:
+                self._reserved.discard(key)
+            raise
         with self._lock:
+            self._reserved.discard(key)
             self.uploads[key] = path
+            self._bytes += size
+            if owner is not None:
+                self._owners[owner] = self._owners.get(owner, 0) + 1
         return key
+
+    def public_names(self) -> list[tuple[str, str]]:
+        """(server path, name shown) for every file a message may name, longest first."""
+        from landalloc.plan.locate import instances_root
+
+        with self._lock:
+            pairs = [(str(p), key) for key, p in self.uploads.items()]
+        pairs.append((str(self.upload_dir) + "/", "uploaded/"))
+        for root in {str(self.root), str(instances_root())}:
+            pairs.append((root + "/", ""))
+        return sorted(pairs, key=lambda x: -len(x[0]))
+
+    def close(self) -> None:
+        """Remove the uploads' folder (the server stops)."""
+        shutil.rmtree(self.upload_dir, ignore_errors=True)
 
 
 def check_sets(sets: list[str] | None) -> list[str]:
@@ -215,34 +293,78 @@ class Session:
 
 
 class UnknownSession(LookupError):
-    """No session of that id (never made, or dropped as the least recently used)."""
+    """No session of that id (never made, idle too long, or from before a restart)."""
+
+
+class TooManySessions(RuntimeError):
+    """Every kept session is in use: a new one would evict a tab someone works in."""
 
 
 class Sessions:
-    """At most MAX_SESSIONS warm models; the one used longest ago goes first."""
+    """At most `cap` warm models. A session idle for `idle` seconds is dropped; at the cap
+    the least recently used goes only when idle for `evictable` seconds, else a new session
+    is refused. `clock` is injectable so that expiry is tested without waiting."""
 
-    def __init__(self, inputs: Inputs, options: SolverOptions) -> None:
+    def __init__(self, inputs: Inputs, options: SolverOptions, cap: int = MAX_SESSIONS,
+                 idle: float = IDLE_SECONDS, evictable: float = EVICTABLE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.inputs, self.options = inputs, options
+        self.cap, self.idle, self.evictable, self.clock = cap, idle, evictable, clock
         self._all: OrderedDict[str, Session] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def _expire(self, now: float) -> None:
+        while self._all:
+            oldest = next(iter(self._all.values()))
+            if now - oldest.used < self.idle:
+                break
+            self._all.popitem(last=False)
+
     def new(self, ref: str | None, period: str | None) -> Session:
+        """A session of this scenario and period, or TooManySessions."""
+        with self._lock:
+            self._expire(self.clock())
+            if len(self._all) >= self.cap and not self._room(self.clock()):
+                raise TooManySessions(self.cap)
         path = self.inputs.resolve(ref)
         s = Session(secrets.token_urlsafe(18), ref or path, path, period, self.options)
         with self._lock:
-            self._all[s.id] = s
-            while len(self._all) > MAX_SESSIONS:
+            now = self.clock()
+            self._expire(now)
+            if len(self._all) >= self.cap:
+                if not self._room(now):
+                    raise TooManySessions(self.cap)
                 self._all.popitem(last=False)
+            s.used = now
+            self._all[s.id] = s
         return s
+
+    def _room(self, now: float) -> bool:
+        oldest = next(iter(self._all.values()), None)
+        return oldest is None or now - oldest.used >= self.evictable
 
     def get(self, sid: str | None) -> Session:
         with self._lock:
+            now = self.clock()
+            self._expire(now)
             s = self._all.get(sid or "")
             if s is None:
                 raise UnknownSession(sid)
             self._all.move_to_end(s.id)
-            s.used = time.monotonic()
+            s.used = now
             return s
+
+    def ids(self) -> set[str]:
+        with self._lock:
+            return set(self._all)
+
+    def drop(self, sid: str) -> bool:
+        """Forget a session (as expiry does); True if there was one."""
+        with self._lock:
+            return self._all.pop(sid, None) is not None
 
 
 def matrix_diff(a: Result, b: Result) -> dict[str, Any]:

@@ -56,6 +56,20 @@ def _cell_value(v: Any) -> Any:
     return str(v)
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def as_text(wb: Any) -> None:
+    """Every text cell stays text: a name or source that starts with = + - or @ (a scenario
+    may set any) would otherwise open as a live formula in a spreadsheet program."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith(FORMULA_START):
+                    c.data_type = "s"
+                    c.quotePrefix = True
+
+
 def _width(v: Any) -> int:
     """Display width of a value: East Asian wide characters take two columns."""
     if v is None:
@@ -125,6 +139,7 @@ class Book:
             ws.column_dimensions[get_column_letter(col)].width = max(min_w, min(max_w, w + 2))
 
     def bytes(self) -> bytes:
+        as_text(self.wb)
         for ws in self.wb.worksheets:  # printable: A4 landscape, fit to width, header repeated
             ws.page_setup.orientation = "landscape"
             ws.page_setup.paperSize = ws.PAPERSIZE_A4

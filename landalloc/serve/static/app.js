@@ -17,6 +17,7 @@ const T = {
     moved: "变动的地块", output_change: "产值变化", nothing_moved: "没有地块变动",
     name_prompt: "情景名称", changes: "处修改", was: "原为", min: "下限", max: "上限", value: "",
     no_map: "该实例没有区县布局文件", period: "规划期",
+    session_lost: "本页的会话已过期或服务器已重启：已按本页的修改重新建立，数字与之前一致。",
     linked_note: "该情景将各规划期联合求解；工作台一次编辑一个规划期（当前 {p}），联合求解请用 landalloc solve --period all。"},
   en: {title: "Industrial land allocation workbench", base: "Scenario", reset: "Back to the plan",
     save: "Save scenario", load: "Load scenario", compare_with: "Compare with", the_plan: "the plan",
@@ -37,6 +38,7 @@ const T = {
     output_change: "Change in output", nothing_moved: "no cell moved", name_prompt: "Scenario name",
     changes: "changes", was: "was", min: "min", max: "max", value: "", no_map: "this instance has no tile layout",
     period: "Period",
+    session_lost: "This tab's session had expired or the server restarted: it was rebuilt from this page's changes.",
     linked_note: "This scenario links the periods; the workbench edits one period at a time (now {p}); solve them together with landalloc solve --period all."},
 };
 const S = {lang: "zh", sid: null, info: null, sets: new Map(), plan: null, doc: null,
@@ -49,16 +51,63 @@ const fmt = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v)) ? "
   Number(v).toLocaleString("en-US", {maximumFractionDigits: d, minimumFractionDigits: d});
 const ha = (v) => fmt(v, Math.abs(v - Math.round(v)) > 0.05 ? 1 : 0);
 
-async function api(url, body, raw = false) {
+// Every text that comes from data (names, sources, messages) enters the page as a text node
+// or an attribute set through the DOM: a scenario may name a sector anything, and the
+// upload list is shared by every tab.
+function el(tag, attrs, ...kids) { return build(document.createElement(tag), attrs, kids); }
+function sv(tag, attrs, ...kids) {
+  return build(document.createElementNS("http://www.w3.org/2000/svg", tag), attrs, kids);
+}
+function build(e, attrs, kids) {
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.setAttribute("class", v);
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of kids.flat(Infinity)) {
+    if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+function fill(id, ...kids) { const box = $(id); box.replaceChildren(...kids.flat(Infinity)); return box; }
+
+// The server's token, in the page it served: another site's page cannot read it.
+let TOKEN = document.querySelector('meta[name="landalloc-token"]').content;
+
+async function api(url, body, raw = false, retried = false) {
   const r = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
-    "X-Landalloc-Session": S.sid || ""}, body: JSON.stringify(body || {})});
+    "X-Landalloc-Session": S.sid || "", "X-Landalloc-Token": TOKEN}, body: JSON.stringify(body || {})});
   if (raw && r.ok) return r;
   const j = await r.json().catch(() => ({error: r.statusText}));
+  if (!r.ok && !retried) {
+    // the server restarted (a new token) or dropped this tab's session (idle too long):
+    // take the new token, rebuild the session from this page's own state, ask again
+    if (r.status === 403 && /token/.test(j.error || "")) {
+      await refreshToken(); if (S.sid) await restore(); return api(url, body, raw, true);
+    }
+    if (r.status === 404 && j.session_lost && S.info) { await restore(); return api(url, body, raw, true); }
+  }
   if (!r.ok) throw new Error(j.error || JSON.stringify(j.detail || j));
   return j;
 }
 
+async function refreshToken() {
+  const page = new DOMParser().parseFromString(await (await fetch("/")).text(), "text/html");
+  TOKEN = page.querySelector('meta[name="landalloc-token"]').content;
+}
+
+async function restore() {
+  const info = await api("/api/session", {path: S.path, period: S.period}, false, true);
+  S.sid = info.id; S.info.id = info.id;
+  await api("/api/session/solve", {set: currentSets()}, false, true);
+  S.restored = (S.restored || 0) + 1;
+  const n = $("notice"); n.hidden = false; n.textContent = t("session_lost");
+  n.dataset.t = "session_lost";
+}
+
 async function start(path, period) {
+  S.doc = null;
   const saved = JSON.parse(sessionStorage.getItem("landalloc-state") || "null");
   if (path === undefined && saved) { path = saved.path; period = saved.period; }
   S.info = await api("/api/session", {path: path || null, period: period || null});
@@ -69,18 +118,18 @@ async function start(path, period) {
     for (const s of saved.sets || []) { const i = s.indexOf("="); S.sets.set(s.slice(0, i), s.slice(i + 1)); }
   }
   S.path = path || null;
-  const base = $("base"); base.innerHTML = "";
+  const base = $("base"); base.replaceChildren();
   for (const c of S.info.choices) {
     const o = document.createElement("option"); o.value = c; o.textContent = c;
     if (c === S.info.ref) o.selected = true; base.appendChild(o);
   }
   const cw = $("compare-with");
-  cw.innerHTML = `<option value="plan" data-t="the_plan">${t("the_plan")}</option>`;
+  cw.replaceChildren(el("option", {value: "plan", dataset: {t: "the_plan"}}, t("the_plan")));
   for (const c of S.info.choices) if (c.endsWith(".yaml") && c !== S.info.ref) {
     const o = document.createElement("option"); o.value = c; o.textContent = c.split("/").pop(); cw.appendChild(o);
   }
   S.period = S.info.meta.period;
-  const ps = $("period"); ps.innerHTML = "";
+  const ps = $("period"); ps.replaceChildren();
   for (const p of S.info.meta.periods || [S.period]) {
     const o = document.createElement("option"); o.value = p; o.textContent = p;
     if (p === S.period) o.selected = true; ps.appendChild(o);
@@ -98,13 +147,13 @@ async function start(path, period) {
 function currentSets() { return [...S.sets].map(([p, v]) => `${p}=${v}`); }
 
 function buildFields() {
-  const box = $("fields"); box.innerHTML = "";
+  const box = $("fields"); box.replaceChildren();
   const groups = {};
   for (const f of S.info.fields) (groups[f.kind] ??= []).push(f);
   for (const kind of ["total", "sector", "district", "zone", "share"]) {
     if (!groups[kind]) continue;
     const g = document.createElement("div"); g.className = "group";
-    g.innerHTML = `<h3 data-t="${kind}">${t(kind)}</h3>`;
+    g.append(el("h3", {dataset: {t: kind}}, t(kind)));
     for (const f of groups[kind]) g.appendChild(fieldRow(f));
     box.appendChild(g);
   }
@@ -142,25 +191,29 @@ function fieldRow(f) {
 }
 
 function buildCells() {
-  const box = $("cells"); const m = S.info.meta;
+  const m = S.info.meta;
   const byKey = {}; for (const c of S.info.cells) byKey[c.path] = c;
-  let h = `<table class="cells"><tr><th></th>${m.districts.map((d) => `<th title="${d.en}">${nm(d)}</th>`).join("")}</tr>`;
+  const table = el("table", {class: "cells"},
+    el("tr", {}, el("th"), m.districts.map((d) => el("th", {title: d.en}, nm(d)))));
   for (const s of m.sectors) {
-    h += `<tr><th class="rowh">${nm(s)}</th>`;
+    const tr = el("tr", {}, el("th", {class: "rowh"}, nm(s)));
     for (const d of m.districts) {
       const c = byKey[`allowed.${s.id}.${d.id}`];
       const on = S.sets.has(c.path) ? S.sets.get(c.path) === "true" : c.plan;
-      const ch = S.sets.has(c.path) ? " changed" : "";
-      h += `<td class="${ch}" title="${c.source || ""}"><input type="checkbox" data-cell="${c.path}" ${on ? "checked" : ""}></td>`;
+      const box = el("input", {type: "checkbox", dataset: {cell: c.path},
+        "aria-label": `${nm(s)} × ${nm(d)}`});
+      box.checked = on;
+      box.addEventListener("change", () => {
+        S.t0 = performance.now();
+        if (box.checked === c.plan) S.sets.delete(c.path); else S.sets.set(c.path, String(box.checked));
+        td.classList.toggle("changed", S.sets.has(c.path)); schedule();
+      });
+      const td = el("td", {class: S.sets.has(c.path) ? "changed" : null, title: c.source || null}, box);
+      tr.append(td);
     }
-    h += "</tr>";
+    table.append(tr);
   }
-  box.innerHTML = h + "</table>";
-  box.querySelectorAll("input[data-cell]").forEach((el) => el.addEventListener("change", () => {
-    const c = byKey[el.dataset.cell]; S.t0 = performance.now();
-    if (el.checked === c.plan) S.sets.delete(c.path); else S.sets.set(c.path, String(el.checked));
-    el.parentElement.classList.toggle("changed", S.sets.has(c.path)); schedule();
-  }));
+  fill("cells", table);
 }
 
 function schedule() {
@@ -210,15 +263,14 @@ function render() {
 
 function renderDiagnosis(d) {
   const iis = d.iis || {};
-  $("diag-sentences").innerHTML = (iis.sentences || []).map((s) => `<li>${esc(s)}</li>`).join("");
+  fill("diag-sentences", (iis.sentences || []).map((x) => el("li", {}, x)));
   $("diag-arith").textContent = iis.arithmetic || "";
   const rep = d.repair || {changes: []};
-  $("repair-list").innerHTML = (rep.changes || []).map((c) =>
-    `<li><code>${esc(c.path)}</code>: ${esc(String(c.old))} → <b>${esc(String(c.value))}</b> (${esc(c.rule)}${c.note ? "; " + esc(c.note) : ""})</li>`).join("") || `<li>${esc(rep.note || "")}</li>`;
+  const items = (rep.changes || []).map((c) => el("li", {}, el("code", {}, c.path), `: ${c.old} → `,
+    el("b", {}, String(c.value)), ` (${c.rule}${c.note ? "; " + c.note : ""})`));
+  fill("repair-list", items.length ? items : [el("li", {}, rep.note || "")]);
   $("apply-repair").disabled = !rep.set || !Object.keys(rep.set).length;
 }
-
-function esc(s) { return String(s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c])); }
 
 function cellMap(doc) {
   const out = {}; for (const a of doc.allocation || []) out[`${a.sector}|${a.district}`] = a.hectares; return out;
@@ -226,18 +278,22 @@ function cellMap(doc) {
 
 function renderMatrix(d, m) {
   const cur = cellMap(d), plan = cellMap(S.plan);
-  let h = `<tr><th>${t("district_h")} \\ ${t("sector_h")}</th>${m.sectors.map((s) => `<th>${nm(s)}</th>`).join("")}<th>${t("sum")}</th></tr>`;
+  const rows = [el("tr", {}, el("th", {}, `${t("district_h")} \\ ${t("sector_h")}`),
+    m.sectors.map((s) => el("th", {}, nm(s))), el("th", {}, t("sum")))];
   for (const dd of m.districts) {
     let sum = 0;
-    h += `<tr data-district="${dd.id}"><th class="rowh">${nm(dd)}</th>`;
+    const tr = el("tr", {dataset: {district: dd.id}}, el("th", {class: "rowh"}, nm(dd)));
     for (const s of m.sectors) {
       const k = `${s.id}|${dd.id}`, v = cur[k] || 0, p = plan[k] || 0; sum += v;
       const moved = Math.abs(v - p) > 1e-6 && d.status === "optimal";
-      h += `<td data-cell="${s.id}.${dd.id}" class="${moved ? "moved" : ""}${v === 0 ? " zero" : ""}" title="${t("plan")}: ${ha(p)}">${v === 0 ? "·" : ha(v)}</td>`;
+      const cls = [moved ? "moved" : "", v === 0 ? "zero" : ""].join(" ").trim();
+      tr.append(el("td", {dataset: {cell: `${s.id}.${dd.id}`}, class: cls || null,
+        title: `${t("plan")}: ${ha(p)}`}, v === 0 ? "·" : ha(v)));
     }
-    h += `<td><b>${ha(sum)}</b></td></tr>`;
+    tr.append(el("td", {}, el("b", {}, ha(sum))));
+    rows.push(tr);
   }
-  $("matrix").innerHTML = h;
+  fill("matrix", rows);
 }
 
 function planOf(path) {
@@ -247,26 +303,30 @@ function planOf(path) {
 
 function renderTotals(d, m) {
   const kinds = [["sector", m.sectors, "sectors", "quota"], ["district", m.districts, "districts", "cap"], ["zone", m.zones, "zones", "total"]];
-  let h = "";
+  const tables = [];
   for (const [kind, items, coll, key] of kinds) {
     const tot = (d.totals || {})[kind] || {};
-    h += `<table class="totals"><tr><th class="rowh">${t(kind + "_h")}</th><th>${t("allocated")}</th><th>${t("plan")}</th><th class="rowh">${t("source")}</th></tr>`;
+    const table = el("table", {class: "totals"}, el("tr", {}, el("th", {class: "rowh"}, t(kind + "_h")),
+      el("th", {}, t("allocated")), el("th", {}, t("plan")), el("th", {class: "rowh"}, t("source"))));
     for (const it of items) {
       const fs = planOf(`${coll}.${it.id}.${key}`);
       const planText = fs.map((f) => (f.side === "min" ? "≥ " : f.side === "max" ? "≤ " : "") + fmt(f.plan)).join(", ");
       const changed = fs.some((f) => S.sets.has(f.path));
       const now = fs.map((f) => S.sets.has(f.path) ? `→ ${S.sets.get(f.path)}` : "").join(" ");
-      h += `<tr><td class="txt">${nm(it)}</td><td>${ha(tot[it.id] ?? 0)}</td><td class="${changed ? "moved" : ""}">${planText} ${now}</td><td class="txt">${esc(fs[0]?.source || "")}</td></tr>`;
+      table.append(el("tr", {}, el("td", {class: "txt"}, nm(it)), el("td", {}, ha(tot[it.id] ?? 0)),
+        el("td", {class: changed ? "moved" : null}, `${planText} ${now}`),
+        el("td", {class: "txt"}, fs[0]?.source || "")));
     }
-    h += "</table>";
+    tables.push(table);
   }
-  $("totals").innerHTML = h;
+  fill("totals", tables);
 }
 
 function renderRules(d) {
-  let h = `<tr><th class="rowh">${t("rule")}</th><th>${t("activity")}</th><th>${t("price")}</th><th class="rowh">${t("source")}</th></tr>`;
+  const rows = [el("tr", {}, el("th", {class: "rowh"}, t("rule")), el("th", {}, t("activity")),
+    el("th", {}, t("price")), el("th", {class: "rowh"}, t("source")))];
   for (const r of (d.rules || []).filter((r) => r.binding)) {
-    const [zh, en] = (r.label || r.name).split(" / ");
+    const [zh, en] = String(r.label || r.name).split(" / ");
     let price;
     if (r.price_unique) price = fmt(r.dual, 4);
     else {
@@ -274,9 +334,10 @@ function renderRules(d) {
       const l1 = r.value_one_less_ha === null ? t("infeasible_alone") : fmt(r.value_one_less_ha, 4);
       price = `${t("not_unique")}: ${t("one_more")} ${m1}; ${t("one_less")} ${l1}`;
     }
-    h += `<tr><td class="txt">${esc(S.lang === "zh" ? zh : (en || zh))}</td><td>${ha(r.activity)}</td><td>${price}</td><td class="txt">${esc(r.source || "")}</td></tr>`;
+    rows.push(el("tr", {}, el("td", {class: "txt"}, S.lang === "zh" ? zh : (en || zh)),
+      el("td", {}, ha(r.activity)), el("td", {}, price), el("td", {class: "txt"}, r.source || "")));
   }
-  $("rules").innerHTML = h;
+  fill("rules", rows);
 }
 
 function renderMap(d, m) {
@@ -286,18 +347,20 @@ function renderMap(d, m) {
   const rows = Math.max(...Object.values(tiles).map((x) => x[0])) + 1;
   const cols = Math.max(...Object.values(tiles).map((x) => x[1])) + 1;
   const W = 92, vmax = Math.max(1, ...Object.values(tot));
-  let s = `<svg xmlns="http://www.w3.org/2000/svg" width="${cols * W + 30}" height="${rows * W}" font-size="11">`;
+  const svg = sv("svg", {width: cols * W + 30, height: rows * W, "font-size": 11});
   for (const dd of m.districts) {
     const rc = tiles[dd.id]; if (!rc) continue;
     const v = tot[dd.id] || 0, f = v / vmax;
     const col = `rgb(${Math.round(255 - 200 * f)},${Math.round(255 - 90 * f)},${Math.round(229 - 170 * f)})`;
     const x = rc[1] * W + 3, y = rc[0] * W + 3, fg = f > 0.6 ? "white" : "#222";
-    s += `<g data-district="${dd.id}"><rect x="${x}" y="${y}" width="${W - 6}" height="${W - 6}" rx="7" fill="${col}" stroke="#888"/>` +
-      `<text x="${x + W / 2 - 3}" y="${y + 38}" text-anchor="middle" fill="${fg}">${esc(nm(dd))}</text>` +
-      `<text x="${x + W / 2 - 3}" y="${y + 60}" text-anchor="middle" font-size="13" fill="${fg}">${ha(v)} ha</text></g>`;
+    svg.append(sv("g", {dataset: {district: dd.id}},
+      sv("rect", {x, y, width: W - 6, height: W - 6, rx: 7, fill: col, stroke: "#888"}),
+      sv("text", {x: x + W / 2 - 3, y: y + 38, "text-anchor": "middle", fill: fg}, nm(dd)),
+      sv("text", {x: x + W / 2 - 3, y: y + 60, "text-anchor": "middle", "font-size": 13, fill: fg},
+        `${ha(v)} ha`)));
   }
-  s += `<text x="${cols * W + 12}" y="16" text-anchor="middle">N ↑</text></svg>`;
-  $("map").innerHTML = s;
+  svg.append(sv("text", {x: cols * W + 12, y: 16, "text-anchor": "middle"}, "N ↑"));
+  fill("map", svg);
 }
 
 $("lang").addEventListener("click", () => { S.lang = S.lang === "zh" ? "en" : "zh"; buildCells(); render(); });
@@ -337,9 +400,12 @@ $("compare").addEventListener("click", async () => {
     const out = $("compare-out"); out.hidden = false;
     const names = {}; for (const x of [...S.info.meta.sectors, ...S.info.meta.districts]) names[x.id] = nm(x);
     const title = r.against === "plan" ? t("the_plan") : r.against;
-    out.innerHTML = `<b>${t("compare")}: ${esc(title)} → ${t("base")}</b> · ${t("output_change")}: ` +
-      `${r.objective_change === null ? "–" : (r.objective_change > 0 ? "+" : "") + fmt(r.objective_change, 1)}` +
-      `<ul>${(r.cells || []).map((c) => `<li>${esc(names[c.sector])} × ${esc(names[c.district])}: ${ha(c.from)} → ${ha(c.to)} (${c.change > 0 ? "+" : ""}${ha(c.change)} ha)</li>`).join("") || `<li>${t("nothing_moved")}</li>`}</ul>`;
+    const change = r.objective_change === null ? "–" : (r.objective_change > 0 ? "+" : "") + fmt(r.objective_change, 1);
+    const items = (r.cells || []).map((c) => el("li", {}, `${names[c.sector]} × ${names[c.district]}: ` +
+      `${ha(c.from)} → ${ha(c.to)} (${c.change > 0 ? "+" : ""}${ha(c.change)} ha)`));
+    out.replaceChildren(el("b", {}, `${t("compare")}: ${title} → ${t("base")}`),
+      ` · ${t("output_change")}: ${change}`,
+      el("ul", {}, items.length ? items : [el("li", {}, t("nothing_moved"))]));
   } catch (e) { $("error").hidden = false; $("error").textContent = e.message; }
 });
 start().catch((e) => { $("error").hidden = false; $("error").textContent = e.message; });
