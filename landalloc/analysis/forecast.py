@@ -19,10 +19,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from landalloc.errors import InputError
+from landalloc.errors import InputError, Problem
 from landalloc.plan.datafile import apply_sets, validation_problems
 from landalloc.plan.locate import INSTANCE_FILE, instances_root
 from landalloc.plan.overrides import Override
+from landalloc.plan.safefile import of_kind
 from landalloc.plan.yamlio import Where, read_yaml
 
 FORECAST_FILE = "forecast.yaml"
@@ -256,9 +257,13 @@ def resolve_forecast(ref: str | Path | None = None) -> Path:
     return instances_root() / str(ref) / FORECAST_FILE
 
 
-def _validate(data: Any, file: Path, where: Where) -> ForecastSpec:
-    if not isinstance(data, dict):
-        raise InputError.one("expected a mapping", file=str(file))
+def _validate(data: Any, file: Path, where: Where,
+              found: list[Problem] | None = None) -> ForecastSpec:
+    """The checked forecast file; a file that is not one at all is refused unquoted, then
+    `found` (what reading it noted) is raised."""
+    of_kind(data, ("base", "periods", "methods", "combine"), str(file), "a forecast file")
+    if found:
+        raise InputError(found)
     try:
         return ForecastSpec.model_validate(data)
     except ValidationError as err:
@@ -270,8 +275,9 @@ def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
     """The forecast file as written (for calibration) and after `--set` (for the forecast)."""
     file = resolve_forecast(ref)
     where: Where = {}
-    raw = read_yaml(file, where)
-    base = _validate(raw, file, where)
+    found: list[Problem] = []  # reported once the file is known to be a forecast file
+    raw = read_yaml(file, where, problems=found)
+    base = _validate(raw, file, where, found)
     data, done = apply_sets(raw, sets or [], origin, where)
     spec = _validate(data, file, where) if done else base
     return base, spec, file, done
