@@ -53,12 +53,17 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> None:
-    atomic_write_text(path, df.to_csv(index=False))
+    """The table as CSV, its text cells safe to open in a spreadsheet (landalloc.safe_text)."""
+    from landalloc.safe_text import csv_text
+
+    atomic_write_text(path, csv_text(df))
 
 
 def write_result(out: Path, result) -> list[Path]:
     """allocation, totals, rules as CSV; result.json; record.json (how to reproduce it)."""
     import pandas as pd
+
+    from landalloc.safe_text import csv_text
 
     files = {
         "allocation.csv": result.allocation() if result.optimal else None,
@@ -67,7 +72,7 @@ def write_result(out: Path, result) -> list[Path]:
         if result.optimal else None,
         "rules.csv": result.rules().drop(columns=["members"]) if result.optimal else None,
     }
-    text = {name: df.to_csv(index=False) for name, df in files.items() if df is not None}
+    text = {name: csv_text(df) for name, df in files.items() if df is not None}
     dump = {"default": str, "ensure_ascii": False, "indent": 2}
     text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
     text["record.json"] = json.dumps(run_record(result), **dump) + "\n"
@@ -78,6 +83,8 @@ def write_horizon_result(out: Path, result) -> list[Path]:
     """Linked periods: the same files as one period's, each table with a `period` column
     (rules across periods: period "", totals over the horizon: period "horizon")."""
     import pandas as pd
+
+    from landalloc.safe_text import csv_text
 
     per = result.periods() if result.optimal else {}
     files = {}
@@ -94,7 +101,7 @@ def write_horizon_result(out: Path, result) -> list[Path]:
         files["rules.csv"] = pd.concat(
             [*[r.rules().assign(period=p) for p, r in per.items()], result.rules()]
         ).drop(columns=["members"])
-    text = {name: df.to_csv(index=False) for name, df in files.items()}
+    text = {name: csv_text(df) for name, df in files.items()}
     dump = {"default": str, "ensure_ascii": False, "indent": 2}
     text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
     record = {**result.record, "status": result.status, "objective": result.objective,

@@ -79,3 +79,93 @@ def test_a_forecast_file_with_a_long_unknown_key_quotes_only_an_excerpt(tmp_path
     (p,) = e.value.problems
     assert p.key is not None and p.key.startswith("k" * 60) and len(p.key) <= 61
     assert p.line == text.count("\n") + 1 and "unknown key" in p.message
+
+
+# ------------------------------------------------------------------ item 5: injection
+FORMULA = '=HYPERLINK("http://example.invalid/x","click")'
+ESCAPE_LABEL = "cap \x1b[31mRED\x1b]0;pwned\x07"
+
+
+def injected_scenario(tmp_path: Path, cap: int = 10, name: str = FORMULA) -> Path:
+    """A scenario named like a formula whose only rule has a label of escape sequences
+    (binding, and with `cap` 10 infeasible: the label reaches the diagnosis)."""
+    import json
+
+    f = tmp_path / "inject.yaml"
+    f.write_text(f"name: {json.dumps(name)}\nextends: zhengzhou\nperiod: 2021-2025\n"
+                 f"rules:\n  - name: r1\n    label: {json.dumps(ESCAPE_LABEL)}\n"
+                 f"    sectors: [electronics]\n    max: {cap}\n", encoding="utf-8")
+    return f
+
+
+def _cells(path: Path) -> list:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+
+def test_a_batch_scenario_named_like_a_formula_is_text_in_every_table(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "a.yaml").write_text(
+        "name: '=1+2'\nextends: zhengzhou\nset:\n  districts.airport.cap: 1200\n",
+        encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        "name: '@SUM(A1)'\nextends: zhengzhou\nset:\n  districts.airport.cap: 1300\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    p = run("batch", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--out", str(out),
+            "-q")
+    assert p.returncode == 0, p.stderr
+    names = set(pd.read_parquet(out / "summary.parquet")["scenario"])
+    assert names == {"=1+2", "@SUM(A1)"}  # the data itself is kept as written
+    for table in ("summary", "allocation", "rules"):
+        col = pd.read_csv(out / f"{table}.csv", dtype=str)["scenario"]
+        assert set(col) == {"'=1+2", "'@SUM(A1)"}, table
+    cells = _cells(out / "results.xlsx")
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    named = [c for c in cells if c.value in ("=1+2", "@SUM(A1)")]
+    assert len(named) > 10 and all(c.data_type == "s" and c.quotePrefix for c in named)
+
+
+def test_a_scenario_named_like_a_formula_is_text_in_the_report_workbook(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from landalloc.api import solve
+    from landalloc.present.report.excel import workbook
+    from landalloc.present.report.labels import Labels
+
+    result = solve(injected_scenario(tmp_path, cap=100000))
+    wb = load_workbook(io.BytesIO(workbook(result, Labels.of(result.instance))))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    named = [c for c in cells if c.value == FORMULA]
+    assert named and all(c.data_type == "s" and c.quotePrefix for c in named)
+    labels = [c.value for c in cells if isinstance(c.value, str) and "RED" in c.value]
+    assert labels and all("\x1b" not in v and "␛[31mRED" in v for v in labels)
+
+
+def test_a_rule_label_like_a_formula_is_text_in_solve_out_tables(tmp_path):
+    import pandas as pd
+
+    f = tmp_path / "s.yaml"
+    f.write_text("extends: zhengzhou\nrules:\n  - name: r1\n    label: '-1+cmd|calc'\n"
+                 "    sectors: [electronics]\n    max: 1000000\n", encoding="utf-8")
+    assert run("solve", str(f), "--out", str(tmp_path / "o")).returncode == 0
+    rules = pd.read_csv(tmp_path / "o" / "rules.csv", dtype=str)
+    labels = set(rules["label_en"].dropna()) | set(rules["label_zh"].dropna())
+    assert "'-1+cmd|calc" in labels and "-1+cmd|calc" not in labels
+
+
+def test_terminal_escapes_in_a_rule_label_never_reach_the_terminal(tmp_path):
+    f = injected_scenario(tmp_path)
+    p = run("solve", str(f), "--lang", "en")
+    assert p.returncode == 3, p.stderr
+    out = p.stdout + p.stderr
+    assert "\x1b" not in out and "\x07" not in out
+    assert "␛[31mRED␛]0;pwned␇" in out  # shown, as pictures
+    p = run("solve", str(tmp_path / "no\x1b[2Jsuch.yaml"))
+    assert "\x1b" not in bad(p) and "no␛[2Jsuch.yaml" in p.stderr

@@ -240,6 +240,7 @@ class Store:
 
     def _small_copies(self, counts: dict[str, int]) -> None:
         from landalloc.atomic import atomic_write_text
+        from landalloc.safe_text import csv_text, guard_workbook, xlsx_frame
 
         n = counts["summary"]
         if n > CSV_MAX_SCENARIOS:
@@ -250,7 +251,7 @@ class Store:
         frames = {name: pq.read_table(self.out / f"{name}.parquet").to_pandas()
                   for name in TABLES}
         for name, df in frames.items():
-            atomic_write_text(self.out / f"{name}.csv", df.to_csv(index=False))
+            atomic_write_text(self.out / f"{name}.csv", csv_text(df))
         xlsx = self.out / "results.xlsx"
         if n <= EXCEL_MAX_SCENARIOS and max(counts.values()) <= EXCEL_MAX_ROWS:
             tmp = self.out / ".results.xlsx.tmp"
@@ -258,7 +259,8 @@ class Store:
 
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 for name, df in frames.items():
-                    df.to_excel(xl, sheet_name=name, index=False)
+                    xlsx_frame(df).to_excel(xl, sheet_name=name, index=False)
+                guard_workbook(xl.book)
             os.replace(tmp, xlsx)
         else:
             xlsx.unlink(missing_ok=True)

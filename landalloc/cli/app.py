@@ -22,6 +22,7 @@ from landalloc.cli.failure import (
     os_error_message,
 )
 from landalloc.errors import InputError
+from landalloc.safe_text import shown
 
 #: Command modules, each with register(app), and the commands each registers: `landalloc
 #: NAME` imports the one module that runs NAME (tests/test_startup_imports.py checks the names).
@@ -148,8 +149,8 @@ def run(args: list[str] | None = None) -> int:
             stand_in(args=args)
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except InputError as e:  # names and keys from data: control characters as pictures
+        print(shown(f"error: {e}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -158,7 +159,7 @@ def run(args: list[str] | None = None) -> int:
         msg = os_error_message(e)
         if msg is None:
             return internal_error(e)
-        print(f"error: {msg}", file=sys.stderr)
+        print(shown(f"error: {msg}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError as e:
         print("error: out of memory", file=sys.stderr)

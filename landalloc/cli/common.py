@@ -126,14 +126,15 @@ def solved_or_exit(compute: Callable):
     import sys
 
     from landalloc.analysis.alternatives import Infeasible, NotSolved
+    from landalloc.safe_text import shown
 
     try:
         return compute()
-    except Infeasible as e:
-        print(f"infeasible: {e}", file=sys.stderr)
+    except Infeasible as e:  # rule labels from data: control characters as pictures
+        print(shown(f"infeasible: {e}"), file=sys.stderr)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except NotSolved as e:
-        print(str(e), file=sys.stderr)
+        print(shown(str(e)), file=sys.stderr)
         raise typer.Exit(EXIT_NOT_SOLVED) from None
 
 

@@ -60,5 +60,7 @@ def internal_error(e: BaseException) -> int:
         path = None
     first = str(e).splitlines()[0][:200] if str(e) else ""
     where = f" (details: {path})" if path else ""
-    print(f"internal error: {type(e).__name__}: {first}{where}", file=sys.stderr)
+    from landalloc.safe_text import shown
+
+    print(shown(f"internal error: {type(e).__name__}: {first}{where}"), file=sys.stderr)
     return EXIT_INTERNAL
