@@ -169,3 +169,68 @@ def test_terminal_escapes_in_a_rule_label_never_reach_the_terminal(tmp_path):
     assert "␛[31mRED␛]0;pwned␇" in out  # shown, as pictures
     p = run("solve", str(tmp_path / "no\x1b[2Jsuch.yaml"))
     assert "\x1b" not in bad(p) and "no␛[2Jsuch.yaml" in p.stderr
+
+
+# ------------------------------------------------------------------ item 6: batches that finish
+def test_a_control_character_in_a_batch_scenario_name_neither_crashes_nor_repeats(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    (tmp_path / "a.yaml").write_text(
+        'name: "bell\\a and \\e[2J"\nextends: zhengzhou\nset:\n  districts.airport.cap: 1200\n',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    p = run("batch", str(tmp_path / "a.yaml"), "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "\x1b" not in p.stdout + p.stderr and "\x07" not in p.stdout + p.stderr
+    assert "bell␇ and ␛[2J" in p.stdout
+    assert list(pd.read_parquet(out / "summary.parquet")["scenario"]) == ["bell\a and \x1b[2J"]
+    ws = load_workbook(out / "results.xlsx")["summary"]
+    assert [c.value for c in ws["B"]] == ["scenario", "bell␇ and ␛[2J"]
+    again = run("batch", "--out", str(out), "--resume")
+    assert again.returncode == 0, again.stderr
+    assert not (out / ".lock").exists()
+
+
+def test_a_csv_column_that_turns_to_text_after_its_first_block_is_read_cell_by_cell(
+        tmp_path):
+    import pandas as pd
+
+    rows = [f"{'s' * 990}{i:05d},{1100 + i % 400}" for i in range(1100)]  # > 1 MB
+    rows.append("late,unbounded")
+    f = tmp_path / "t.csv"
+    f.write_text("scenario,districts.airport.cap\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert f.stat().st_size > 1 << 20
+    out = tmp_path / "out"
+    p = run("batch", str(f), "--base", "zhengzhou", "--out", str(out), "-q")
+    assert p.returncode == 0, p.stderr
+    s = pd.read_parquet(out / "summary.parquet")
+    assert len(s) == 1101 and set(s["status"]) == {"optimal"}
+    late = s[s["scenario"] == "late"].iloc[0]
+    assert late["districts.airport.cap"] == "unbounded"
+    assert late["objective"] == pytest.approx(3161.1566, abs=1e-3)  # the cap removed
+    assert s[s["scenario"].str.endswith("00000")]["districts.airport.cap"].item() == "1100"
+    assert not (out / ".lock").exists()
+
+
+def test_a_small_csv_column_of_numbers_and_unbounded_solves_every_row(tmp_path):
+    import pandas as pd
+
+    f = tmp_path / "m.csv"
+    f.write_text("scenario,extends,districts.airport.cap\na,zhengzhou,1200\n"
+                 "b,zhengzhou,unbounded\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("batch", str(f), "--out", str(out), "-q").returncode == 0
+    s = pd.read_parquet(out / "summary.parquet").set_index("scenario")
+    assert list(s["status"]) == ["optimal", "optimal"]
+    assert s.loc["b", "objective"] > s.loc["a", "objective"]
+
+
+def test_a_gbk_override_table_is_refused_with_its_name_and_nothing_written(tmp_path):
+    f = tmp_path / "gbk.csv"
+    f.write_bytes("scenario,extends,districts.airport.cap\n情景一,zhengzhou,1200\n"
+                  .encode("gbk"))
+    out = tmp_path / "out"
+    err = bad(run("batch", str(f), "--out", str(out)))
+    assert f"{f}: not UTF-8 text" in err and "b'" not in err and "\\x" not in err
+    assert not out.exists()
