@@ -171,7 +171,7 @@ def test_terminal_escapes_in_a_rule_label_never_reach_the_terminal(tmp_path):
     assert "\x1b" not in bad(p) and "no␛[2Jsuch.yaml" in p.stderr
 
 
-# ------------------------------------------------------------------ item 6: batches that finish
+# ------------------------------------------------ item 6: batches that finish
 def test_a_control_character_in_a_batch_scenario_name_neither_crashes_nor_repeats(tmp_path):
     import pandas as pd
     from openpyxl import load_workbook
@@ -234,3 +234,38 @@ def test_a_gbk_override_table_is_refused_with_its_name_and_nothing_written(tmp_p
     err = bad(run("batch", str(f), "--out", str(out)))
     assert f"{f}: not UTF-8 text" in err and "b'" not in err and "\\x" not in err
     assert not out.exists()
+
+
+# ------------------------------------------------ item 9: exit 70 on ordinary input
+def test_tradeoff_of_an_infeasible_plan_is_exit_3(tmp_path):
+    f = tmp_path / "inf.yaml"
+    f.write_text("extends: zhengzhou\nset:\n  districts.airport.cap: 10\n", encoding="utf-8")
+    p = run("tradeoff", str(f))
+    assert p.returncode == 3, p.stderr
+    assert "infeasible" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("setting, key", [
+    ("base.year=2030", "base.year"), ("base.land=0", "base.land"),
+    ("methods.output.industrial_output_base=0", "methods.output.industrial_output_base"),
+    ("periods.2021-2025.start=2030", "periods.2021-2025.start")])
+def test_forecast_refuses_figures_its_methods_cannot_use(setting, key):
+    from landalloc.analysis.forecast import run_forecast
+
+    with pytest.raises(InputError) as e:
+        run_forecast(None, [setting])
+    (problem,) = e.value.problems
+    assert problem.file == "--set" and problem.key == key
+
+
+def test_forecast_base_year_after_a_period_is_exit_2_on_the_command_line():
+    err = bad(run("forecast", "--set", "base.year=2030"))
+    assert "--set base.year: 2030 is not before the first period's start (2021)" in err
+
+
+@pytest.mark.parametrize("args, says", [
+    (["alternatives", "--seed", "-1"], "outside 0"),
+    (["solve", "--period", ","], "no period named"),
+    (["solve", "--period", " , "], "no period named")])
+def test_ordinary_bad_options_are_exit_2_not_internal_errors(args, says):
+    assert says in bad(run(*args))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import LangOpt, PeriodOpt, SetOpt, print_json
+from landalloc.cli.common import LangOpt, PeriodOpt, SetOpt, print_json, solved_or_exit
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
         refuse_linked(path, period, "tradeoff")
         problem = load_problem(path, period, sets)
-        f = front(problem, points)
+        f = solved_or_exit(lambda: front(problem, points))
         doc = f.to_dict()
         if out is not None:
             write_front(out, f, doc)
