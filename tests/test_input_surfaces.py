@@ -269,3 +269,58 @@ def test_forecast_base_year_after_a_period_is_exit_2_on_the_command_line():
     (["solve", "--period", " , "], "no period named")])
 def test_ordinary_bad_options_are_exit_2_not_internal_errors(args, says):
     assert says in bad(run(*args))
+
+
+# ------------------------------------------------------------------ item 8: generators
+def _grid(*args: str) -> subprocess.CompletedProcess:
+    return run("scenarios", "grid", *args)
+
+
+def test_a_grid_written_again_with_fewer_values_leaves_no_old_files(tmp_path):
+    out = tmp_path / "g"
+    assert _grid("-P", "districts.airport.cap=1100:1500:100", "--out", str(out)
+                 ).returncode == 0
+    assert len(list(out.glob("*.yaml"))) == 5
+    assert _grid("-P", "districts.airport.cap=1200,1300", "--out", str(out)).returncode == 0
+    files = sorted(p.name for p in out.glob("*.yaml"))
+    assert files == ["grid-000001.yaml", "grid-000002.yaml"]
+    assert "districts.airport.cap: 1300" in (out / "grid-000002.yaml").read_text()
+
+
+def test_a_grid_refuses_a_folder_of_other_files_and_leaves_it_alone(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    err = bad(_grid("-P", "districts.airport.cap=1100", "--out", str(out)))
+    assert str(out) in err and "not one landalloc run" in err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "a: b", "x\nrules: []", ".hidden", ""])
+def test_a_scenario_name_prefix_cannot_leave_out_or_break_yaml(tmp_path, name):
+    out = tmp_path / "sub" / "g"
+    err = bad(_grid("-P", "districts.airport.cap=1100", "--out", str(out), "--name", name))
+    assert "--name" in err and "not a scenario name" in err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+@pytest.mark.parametrize("path", ["districts.airport.cap\nrules: x",
+                                  "districts.airport.cap: 5 #", "a b.c"])
+def test_a_param_path_cannot_inject_yaml(tmp_path, path):
+    err = bad(_grid("-P", f"{path}=1100", "--out", str(tmp_path / "g")))
+    assert "--param" in err and "is not a path" in err
+    assert not (tmp_path / "g").exists()
+
+
+def test_generated_scenarios_hold_exactly_the_values_given(tmp_path):
+    from landalloc.plan.yamlio import read_yaml
+
+    out = tmp_path / "g"
+    p = _grid("-P", 'districts.airport.cap=1100,{min: 1000, max: 1200},unbounded,"x: y #z"',
+              "--out", str(out), "--name", "天-a.b_c")
+    assert p.returncode == 0, p.stderr
+    got = [read_yaml(out / f"天-a.b_c-00000{k}.yaml") for k in range(1, 5)]
+    assert [d["set"] for d in got] == [{"districts.airport.cap": v} for v in
+                                      (1100, {"min": 1000, "max": 1200}, "unbounded",
+                                       "x: y #z")]
+    assert [d["name"] for d in got] == [f"天-a.b_c-00000{k}" for k in range(1, 5)]

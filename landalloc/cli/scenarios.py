@@ -44,7 +44,8 @@ def grid_cmd(
                              file="--out")
     paths, rows = grid(param)
     desc = "grid over " + ", ".join(paths)
-    n = write_set(out, base, period, name or "grid", paths, rows, desc)
+    n = write_set(out, base, period, "grid" if name is None else name, paths, rows,
+                  desc)
     typer.echo(f"{n:,} scenarios -> {out}")
 
 
@@ -71,7 +72,8 @@ def sample_cmd(
                              file="--out")
     paths, values = sample(param, n, seed, decimals)
     desc = f"Monte Carlo draw (seed {seed}): " + "; ".join(param)
-    count = write_set(out, base, period, name or "sample", paths, values, desc)
+    count = write_set(out, base, period, "sample" if name is None else name, paths,
+                      values, desc)
     typer.echo(f"{count:,} scenarios -> {out}")
 
 
