@@ -324,3 +324,54 @@ def test_generated_scenarios_hold_exactly_the_values_given(tmp_path):
                                       (1100, {"min": 1000, "max": 1200}, "unbounded",
                                        "x: y #z")]
     assert [d["name"] for d in got] == [f"天-a.b_c-00000{k}" for k in range(1, 5)]
+
+
+# ------------------------------------------------------------------ item 10: limits
+def _limited(*args: str) -> subprocess.CompletedProcess:
+    """Run with 4 GB of address space: a command that would build the work it was asked
+    for fails (or is stopped) instead of taking the machine."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    return subprocess.run([sys.executable, "-m", "landalloc", *args], capture_output=True,
+                          text=True, timeout=120, preexec_fn=cap,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.mark.parametrize("args, says", [
+    (["sweep", "--param", "districts.airport.cap", "--from", "900", "--to", "1500",
+      "--steps", "100000000"], "at most 10,000 per --param"),
+    (["sweep", "--param", "districts.airport.cap", "--from", "900", "--to", "1500",
+      "--steps", "1000", "--param", "zones.leading.total", "--from", "2000", "--to", "2500",
+      "--steps", "1000"], "100,000 in all"),
+    (["alternatives", "-n", "100000"], "outside 1–100"),
+    (["scenarios", "grid", "-P", "districts.airport.cap=0:1e9:1", "--out", "{tmp}/x.parquet"],
+     "at most 1,000,000 scenarios"),
+    (["scenarios", "grid", "-P", "districts.airport.cap=0:999:1", "-P",
+      "zones.leading.total=0:9999:1", "--out", "{tmp}/x.parquet"], "at most 1,000,000"),
+    (["scenarios", "sample", "-P", "districts.airport.cap=uniform(1000,1500)", "-n",
+      "2000000000", "--out", "{tmp}/x.parquet"], "outside 1–1,000,000"),
+    (["tradeoff", "--points", "0"], "outside 1–10,000"),
+], ids=["sweep-steps", "sweep-grid", "alternatives-n", "grid-range", "grid-product",
+        "sample-n", "tradeoff-points"])
+def test_counts_and_steps_beyond_their_limit_are_refused_before_any_work(tmp_path, args,
+                                                                          says):
+    p = _limited(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert p.returncode == 2, (p.returncode, p.stderr[-500:])
+    assert says in p.stderr and "Traceback" not in p.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command, option, limit", [
+    (["sweep"], "--steps", "10,000"), (["alternatives"], "--number", "1–100"),
+    (["alternatives"], "--seed", "4,294,967,295"), (["scenarios", "grid"], "--param",
+                                                     "1,000,000"),
+    (["scenarios", "sample"], "--count", "1–1,000,000"), (["tradeoff"], "--points", "10,000"),
+    (["batch"], "--chunk-size", "100,000")])
+def test_every_count_option_states_its_limit_in_help(command, option, limit):
+    p = run(*command, "--help")
+    options = " ".join(p.stdout.split("Options:", 1)[1].split())
+    at = options.index(option)
+    assert limit in options[at:at + 260], options[at:at + 260]

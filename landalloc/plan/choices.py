@@ -3,3 +3,8 @@ option callbacks stay fast. The modules that implement them import these from he
 
 #: The solver backends, in the order they are listed (landalloc.solver.BACKENDS has these keys).
 BACKEND_NAMES = ("highs", "pulp", "pyomo")
+
+#: Most scenarios one `scenarios grid` or `sample` writes, and most written as YAML files
+#: (beyond it: one override table). A grid's values are counted before they exist.
+MAX_SCENARIOS = 1_000_000
+MAX_SCENARIO_FILES = 100_000

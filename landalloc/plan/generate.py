@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from landalloc.errors import InputError
+from landalloc.plan.choices import MAX_SCENARIOS
 from landalloc.plan.safefile import excerpt
 from landalloc.plan.yamlio import parse_scalar
 
@@ -57,6 +58,9 @@ def grid_values(spec: str) -> tuple[str, list[Any]]:
             raise InputError.one(f"START:STOP:STEP needs STEP > 0 and STOP >= START: '{spec}'",
                                  file="--param")
         n = math.floor((b - a) / c + 1e-9) + 1
+        if n > MAX_SCENARIOS:
+            raise InputError.one(f"{n:,} values in {excerpt(spec)}: a set holds at most "
+                                 f"{MAX_SCENARIOS:,} scenarios", file="--param")
         values = [a + k * c for k in range(n)]
         return path, [int(v) if float(v).is_integer() else round(v, 10) for v in values]
     values = [parse_scalar(t.strip()) for t in _top_level_items(rest) if t.strip()]
