@@ -375,3 +375,127 @@ def test_every_count_option_states_its_limit_in_help(command, option, limit):
     options = " ".join(p.stdout.split("Options:", 1)[1].split())
     at = options.index(option)
     assert limit in options[at:at + 260], options[at:at + 260]
+
+
+# ------------------------------------------------------------------ item 11: signals, symlinks
+#: Runs landalloc with SIGTERM sent to itself at a chosen call: `invoke` (the command has
+#: started), or a function `module:name` (then that function runs after the signal).
+SIGTERM_AT = '''
+import importlib, os, signal, sys
+
+where, args = sys.argv[1], sys.argv[2:]
+
+def at(fn):
+    def wrapped(*a, **k):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return fn(*a, **k)
+    return wrapped
+
+if where == "invoke":
+    import typer._click.core as core
+    original = core.Command.invoke
+    def invoke(self, ctx):
+        if type(self).__name__ != "TyperGroup":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return original(self, ctx)
+    core.Command.invoke = invoke
+else:
+    module, name = where.split(":")
+    m = importlib.import_module(module)
+    setattr(m, name, at(getattr(m, name)))
+sys.argv = ["landalloc", *args]
+from landalloc.cli.app import main
+main()
+'''
+
+
+def sigterm_at(tmp_path: Path, where: str, *args: str) -> subprocess.CompletedProcess:
+    script = tmp_path / "sigterm_at.py"
+    script.write_text(SIGTERM_AT, encoding="utf-8")
+    return subprocess.run([sys.executable, str(script), where, *args], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+WRITERS = {
+    "solve": ["solve", "--out", "o"],
+    "sensitivity": ["sensitivity", "--out", "o"],
+    "sweep": ["sweep", "--param", "districts.airport.cap", "--from", "900", "--to", "1500",
+              "--steps", "3", "--out", "o"],
+    "tornado": ["tornado", "--out", "o"],
+    "forecast": ["forecast", "--out", "o"],
+    "audit": ["audit"],
+    "export": ["export", "--out", "o.mps"],
+    "diagnose": ["diagnose"],
+    "report": ["report", "--out", "o"],
+    "compare": ["compare", "zhengzhou", "zhengzhou", "--out", "o.csv"],
+    "batch": ["batch", "zhengzhou", "--out", "o"],
+    "scenarios-grid": ["scenarios", "grid", "-P", "districts.airport.cap=1100", "--out", "o"],
+    "scenarios-sample": ["scenarios", "sample", "-P",
+                         "districts.airport.cap=uniform(1000,1500)", "-n", "2", "--out", "o"],
+    "tradeoff": ["tradeoff", "--out", "o"],
+    "check": ["check", "a.csv"],
+    "ranges": ["ranges", "--out", "o"],
+    "alternatives": ["alternatives", "-n", "1", "--out", "o"],
+    "explain": ["explain", "electronics", "airport"],
+    "schema": ["schema", "--out", "o.json"],
+}
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_sigterm_ends_every_command_with_130_and_writes_nothing(tmp_path, name):
+    (tmp_path / "a.csv").write_text("sector,district,hectares\nelectronics,airport,10\n",
+                                    encoding="utf-8")
+    before = {p.name for p in tmp_path.iterdir()}
+    p = sigterm_at(tmp_path, "invoke", *WRITERS[name])
+    assert p.returncode == 130, (p.returncode, p.stderr[-800:])
+    assert "Traceback" not in p.stderr
+    assert {p.name for p in tmp_path.iterdir()} - {"sigterm_at.py"} == before
+
+
+def test_sigterm_while_a_run_is_finished_leaves_the_previous_run_whole(tmp_path):
+    import json
+
+    assert run("solve", "--out", "o", cwd=tmp_path).returncode == 0
+    first = (tmp_path / "o" / "result.json").read_text(encoding="utf-8")
+    p = sigterm_at(tmp_path, "landalloc.atomic:write_json", "solve", "--out", "o", "--set",
+                   "districts.airport.cap=1200")
+    assert p.returncode == 130 and "terminated (SIGTERM)" in p.stderr, p.stderr[-800:]
+    assert (tmp_path / "o" / "result.json").read_text(encoding="utf-8") == first
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["o", "sigterm_at.py"]
+    assert json.loads((tmp_path / "o" / ".landalloc-run.json").read_text())["complete"]
+
+
+def test_sigterm_while_a_run_is_swapped_in_waits_for_the_new_run_whole(tmp_path):
+    import json
+
+    assert run("solve", "--out", "o", cwd=tmp_path).returncode == 0
+    p = sigterm_at(tmp_path, "landalloc.atomic:_publish", "solve", "--out", "o", "--set",
+                   "districts.airport.cap=1200")
+    assert p.returncode == 130, p.stderr[-800:]
+    record = json.loads((tmp_path / "o" / "record.json").read_text(encoding="utf-8"))
+    assert [o["new"] for o in record["overrides"]] == [1200]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["o", "sigterm_at.py"]
+
+
+@pytest.mark.parametrize("args", [["solve"], ["scenarios", "grid", "-P",
+                                              "districts.airport.cap=1100,1200"]])
+def test_an_out_that_is_a_symlink_to_a_folder_is_followed_and_kept(tmp_path, args):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real", target_is_directory=True)
+    for _ in range(2):  # a new run, then one that replaces it
+        p = run(*args, "--out", "link", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert (tmp_path / "link").is_symlink()
+        assert (tmp_path / "link").resolve() == (tmp_path / "real").resolve()
+        assert (tmp_path / "real" / ".landalloc-run.json").is_file()
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_batch_out_that_is_a_symlink_is_followed_and_kept(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real", target_is_directory=True)
+    p = run("batch", "zhengzhou", "--out", "link", "-q", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "summary.parquet").is_file()
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["link", "real"]

@@ -49,7 +49,9 @@ class Store:
     """One batch's results folder."""
 
     def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+        from landalloc.atomic import resolved
+
+        self.out = resolved(out)
         self.chunks = self.out / CHUNKS
         self._n = 0
 

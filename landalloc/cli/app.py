@@ -18,8 +18,11 @@ from landalloc.cli.failure import (
     EXIT_BAD_INPUT,
     EXIT_CODES_HELP,
     EXIT_INTERRUPTED,
+    Terminated,
+    end_on_sigterm,
     internal_error,
     os_error_message,
+    terminated,
 )
 from landalloc.errors import InputError
 from landalloc.safe_text import shown
@@ -140,6 +143,7 @@ def _help_flags_false(cmd) -> None:
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
     stand_in = globals().get("app")
+    end_on_sigterm()
     try:
         if stand_in is None or isinstance(stand_in, typer.Typer):
             # usage errors: click's message, exit 2 (SystemExit)
@@ -148,12 +152,15 @@ def run(args: list[str] | None = None) -> int:
         else:  # a stand-in (tests replace the app)
             stand_in(args=args)
     except SystemExit as e:
+        if e.code == EXIT_INTERRUPTED and terminated():
+            print("terminated (SIGTERM)", file=sys.stderr)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except InputError as e:  # names and keys from data: control characters as pictures
         print(shown(f"error: {e}"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        print("terminated (SIGTERM)" if isinstance(e, Terminated) else "interrupted",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as e:
         msg = os_error_message(e)
