@@ -499,3 +499,15 @@ def test_a_batch_out_that_is_a_symlink_is_followed_and_kept(tmp_path):
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "link").is_symlink() and (tmp_path / "real" / "summary.parquet").is_file()
     assert sorted(x.name for x in tmp_path.iterdir()) == ["link", "real"]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_scenario_table_written_to_a_symlink_keeps_the_link(tmp_path, suffix):
+    (tmp_path / f"real{suffix}").write_text("old", encoding="utf-8")
+    (tmp_path / f"link{suffix}").symlink_to(f"real{suffix}")
+    p = run("scenarios", "sample", "-P", "districts.airport.cap=uniform(1000,1500)", "-n",
+            "3", "--out", f"link{suffix}", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / f"link{suffix}").is_symlink()
+    assert (tmp_path / f"real{suffix}").read_bytes() != b"old"
+    assert sorted(x.name for x in tmp_path.iterdir()) == [f"link{suffix}", f"real{suffix}"]

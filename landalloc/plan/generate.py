@@ -223,7 +223,7 @@ def _write_table(out: Path, base: str, period: str | None, prefix: str, paths: l
                  rows: Iterator[tuple] | np.ndarray) -> int:
     import pandas as pd
 
-    from landalloc.atomic import atomic_write_text
+    from landalloc.atomic import atomic_write, atomic_write_text
     from landalloc.safe_text import csv_text
 
     data = pd.DataFrame(list(rows) if not isinstance(rows, np.ndarray) else rows,
@@ -236,8 +236,6 @@ def _write_table(out: Path, base: str, period: str | None, prefix: str, paths: l
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
         atomic_write_text(out, csv_text(data))
-    else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        data.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
+    else:  # whole or absent, like every file written (a kill leaves no temporary file)
+        atomic_write(out, lambda tmp: data.to_parquet(tmp, index=False), suffix=".parquet")
     return n
