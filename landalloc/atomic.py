@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pandas is imported where a table is written, not by every writer
     import pandas as pd
+
+
+def resolved(path: Path) -> Path:
+    """`path`, or where it points when it is a symbolic link: a run written to a link is
+    written where the link points, and the link stays (a rename onto the link itself would
+    replace it and leave its target as it was)."""
+    path = Path(path)
+    return path.resolve() if path.is_symlink() else path
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done, then arrive: the steps that put a
+    finished run in place of the previous one are never cut half-way."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    before = {s: signal.signal(s, lambda n, f: arrived.append(n)) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(arrived):
+            signal.raise_signal(s)
 
 
 def atomic_write(path: Path, write: Callable[[str], None], suffix: str = "") -> Path:
@@ -20,7 +51,7 @@ def atomic_write(path: Path, write: Callable[[str], None], suffix: str = "") -> 
     gets ordinary permissions (mkstemp's are private). `suffix` keeps writers that choose a
     format from the file name (HiGHS, matplotlib) working.
     """
-    path = Path(path)
+    path = resolved(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     os.close(fd)
@@ -53,12 +84,17 @@ def write_json(path: Path, data: Any) -> None:
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> None:
-    atomic_write_text(path, df.to_csv(index=False))
+    """The table as CSV, its text cells safe to open in a spreadsheet (landalloc.safe_text)."""
+    from landalloc.safe_text import csv_text
+
+    atomic_write_text(path, csv_text(df))
 
 
 def write_result(out: Path, result) -> list[Path]:
     """allocation, totals, rules as CSV; result.json; record.json (how to reproduce it)."""
     import pandas as pd
+
+    from landalloc.safe_text import csv_text
 
     files = {
         "allocation.csv": result.allocation() if result.optimal else None,
@@ -67,7 +103,7 @@ def write_result(out: Path, result) -> list[Path]:
         if result.optimal else None,
         "rules.csv": result.rules().drop(columns=["members"]) if result.optimal else None,
     }
-    text = {name: df.to_csv(index=False) for name, df in files.items() if df is not None}
+    text = {name: csv_text(df) for name, df in files.items() if df is not None}
     dump = {"default": str, "ensure_ascii": False, "indent": 2}
     text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
     text["record.json"] = json.dumps(run_record(result), **dump) + "\n"
@@ -78,6 +114,8 @@ def write_horizon_result(out: Path, result) -> list[Path]:
     """Linked periods: the same files as one period's, each table with a `period` column
     (rules across periods: period "", totals over the horizon: period "horizon")."""
     import pandas as pd
+
+    from landalloc.safe_text import csv_text
 
     per = result.periods() if result.optimal else {}
     files = {}
@@ -94,7 +132,7 @@ def write_horizon_result(out: Path, result) -> list[Path]:
         files["rules.csv"] = pd.concat(
             [*[r.rules().assign(period=p) for p, r in per.items()], result.rules()]
         ).drop(columns=["members"])
-    text = {name: df.to_csv(index=False) for name, df in files.items()}
+    text = {name: csv_text(df) for name, df in files.items()}
     dump = {"default": str, "ensure_ascii": False, "indent": 2}
     text["result.json"] = json.dumps(result.to_dict(), **dump) + "\n"
     record = {**result.record, "status": result.status, "objective": result.objective,
@@ -223,7 +261,7 @@ class run_folder:
     """
 
     def __init__(self, out: Path, kind: str, overwrite: bool = False) -> None:
-        self.out = Path(out)
+        self.out = resolved(out)
         self.kind = kind
         self.overwrite = overwrite
         self.tmp: Path | None = None
@@ -260,11 +298,15 @@ class run_folder:
         try:
             write_json(self.tmp / MARKER, {"kind": self.kind, "complete": True,
                                            "pid": os.getpid()})
-            _publish(self.tmp, self.out)
+            with signals_held():
+                _publish(self.tmp, self.out)
         except OSError as e:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise InputError.one(f"cannot write: {e.strerror}; nothing was written",
                                  file=str(self.out)) from None
+        except BaseException:  # Ctrl-C or SIGTERM before the swap: the previous run stays
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
 
 def _publish(tmp: Path, out: Path) -> None:
@@ -285,6 +327,7 @@ def _publish(tmp: Path, out: Path) -> None:
 
 def write_folder(out: Path, kind: str, files: dict[str, bytes | str]) -> list[Path]:
     """Write every file of a run (relative name -> content) as one folder, whole or not at all."""
+    out = resolved(out)
     with run_folder(out, kind) as tmp:
         for rel, body in files.items():
             path = tmp / rel

@@ -3,8 +3,8 @@
     plan  <-  formulations  <-  solver  <-  problem  <-  analysis  <-  results
           <-  present  <-  api  <-  batch  <-  serve  <-  cli
 
-A module may import its own layer and the layers to its left; `errors` and `atomic` are
-shared by all. Modules are found through pyproject's package-dir map, as installed.
+A module may import its own layer and the layers to its left; `errors`, `atomic` and
+`safe_text` are shared by all. Modules are found through pyproject's package-dir map, as installed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ORDER = ["plan", "formulations", "solver", "problem", "analysis", "results",
          "present", "api", "batch", "serve", "cli"]
-SHARED = {"errors", "atomic", "lazy", "instances", "__init__", "__main__"}
+SHARED = {"errors", "atomic", "lazy", "safe_text", "instances", "__init__", "__main__"}
 
 
 def _rank(module: str) -> int | None:

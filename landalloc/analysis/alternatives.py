@@ -118,6 +118,8 @@ def _norm(text: str) -> str:
     return " ".join(str(text).replace("\u3000", " ").split()).casefold()
 
 
+NOT_A_TABLE = ("not an allocation table: give CSV sector,district,hectares or the "
+               "district x sector matrix `report` writes (its header names the districts)")
 _TOTAL_WORDS = {_norm(w) for w in ("合计", "Total", "合计 Total", "合计 / Total", "总计")}
 
 
@@ -267,6 +269,8 @@ def _wide(rows, where, names: Names, file: str) -> np.ndarray:
             problems.append(_where(f"district '{text[:40]}' given twice", file, where[0], None))
         else:
             cols[k] = d
+    if not cols:  # no district named: not an allocation table, and nothing of it is quoted
+        raise InputError.one(NOT_A_TABLE, file=file)
     if problems:
         raise InputError(problems)
     x = np.zeros(lp.num_col)

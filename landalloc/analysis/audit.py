@@ -23,9 +23,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from landalloc.errors import InputError
+from landalloc.errors import InputError, Problem
 from landalloc.plan.datafile import validation_problems
 from landalloc.plan.locate import INSTANCE_FILE, instances_root
+from landalloc.plan.safefile import of_kind
 from landalloc.plan.yamlio import Where, read_yaml
 
 FIGURES_FILE = "plan-figures.yaml"
@@ -521,9 +522,13 @@ def resolve_figures(ref: str | Path | None = None) -> Path:
     return instances_root() / str(ref) / FIGURES_FILE
 
 
-def parse_figures(data: Any, file: str = FIGURES_FILE, where: Where | None = None) -> FiguresFile:
-    if not isinstance(data, dict):
-        raise InputError.one("expected a mapping", file=file)
+def parse_figures(data: Any, file: str = FIGURES_FILE, where: Where | None = None,
+                  found: list[Problem] | None = None) -> FiguresFile:
+    """The checked figures file; a file that is not one at all is refused unquoted, then
+    `found` (what reading it noted) is raised."""
+    of_kind(data, ("figures", "tables", "checks"), file, "a plan-figures file")
+    if found:
+        raise InputError(found)
     try:
         return FiguresFile.model_validate(data)
     except ValidationError as err:
@@ -537,5 +542,7 @@ def audit(ref: str | Path | dict | None = None) -> AuditReport:
     else:
         file = resolve_figures(ref)
         where: Where = {}
-        spec = parse_figures(read_yaml(file, where), str(file), where)
+        found: list[Problem] = []  # reported once the file is known to be of its kind
+        data = read_yaml(file, where, problems=found)
+        spec = parse_figures(data, str(file), where, found)
     return AuditReport(spec.name, file, run_checks(spec))

@@ -19,10 +19,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from landalloc.errors import InputError
+from landalloc.errors import InputError, Problem
 from landalloc.plan.datafile import apply_sets, validation_problems
 from landalloc.plan.locate import INSTANCE_FILE, instances_root
 from landalloc.plan.overrides import Override
+from landalloc.plan.safefile import of_kind
 from landalloc.plan.yamlio import Where, read_yaml
 
 FORECAST_FILE = "forecast.yaml"
@@ -256,13 +257,51 @@ def resolve_forecast(ref: str | Path | None = None) -> Path:
     return instances_root() / str(ref) / FORECAST_FILE
 
 
-def _validate(data: Any, file: Path, where: Where) -> ForecastSpec:
-    if not isinstance(data, dict):
-        raise InputError.one("expected a mapping", file=str(file))
+def _validate(data: Any, file: Path, where: Where,
+              found: list[Problem] | None = None) -> ForecastSpec:
+    """The checked forecast file; a file that is not one at all is refused unquoted, then
+    `found` (what reading it noted) is raised."""
+    of_kind(data, ("base", "periods", "methods", "combine"), str(file), "a forecast file")
+    if found:
+        raise InputError(found)
     try:
-        return ForecastSpec.model_validate(data)
+        spec = ForecastSpec.model_validate(data)
     except ValidationError as err:
         raise InputError(validation_problems(err, where, str(file), ForecastSpec)) from None
+    problems = _meaning_problems(spec, where, str(file))
+    if problems:
+        raise InputError(problems)
+    return spec
+
+
+def _meaning_problems(spec: ForecastSpec, where: Where, file: str) -> list[Problem]:
+    """What the methods need beyond the file's shape: the base year before every period,
+    periods that end after they start, and positive levels that the formulas divide by.
+    Each problem names its key, and the file's line or the --set that made it."""
+    out: list[Problem] = []
+
+    def problem(message: str, *key: str) -> None:
+        at = next((where[key[:n]] for n in range(len(key), 0, -1) if key[:n] in where),
+                  (file, None))
+        out.append(Problem(message, at[0], ".".join(key), at[1]))
+
+    by = spec.base.year
+    for name, p in spec.periods.items():
+        if p.start > p.end:
+            problem(f"starts in {p.start}, after its end {p.end}", "periods", name, "start")
+    first = min((p.start for p in spec.periods.values()), default=None)
+    if first is not None and first <= by:
+        problem(f"{by} is not before the first period's start ({first}): the forecast "
+                "runs from the base year", "base", "year")
+    positive = [(spec.base.land, ("base", "land")),
+                (spec.methods.output.industrial_output_base,
+                 ("methods", "output", "industrial_output_base")),
+                (spec.methods.output.output_per_ha_base,
+                 ("methods", "output", "output_per_ha_base"))]
+    for param, key in positive:
+        if param.value is not None and not param.value > 0:
+            problem(f"{param.value:g} is not above 0 (the forecast divides by it)", *key)
+    return list({(p.key, p.message): p for p in out}.values())
 
 
 def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
@@ -270,8 +309,9 @@ def load_spec(ref: str | Path | None = None, sets: list[str] | None = None,
     """The forecast file as written (for calibration) and after `--set` (for the forecast)."""
     file = resolve_forecast(ref)
     where: Where = {}
-    raw = read_yaml(file, where)
-    base = _validate(raw, file, where)
+    found: list[Problem] = []  # reported once the file is known to be a forecast file
+    raw = read_yaml(file, where, problems=found)
+    base = _validate(raw, file, where, found)
     data, done = apply_sets(raw, sets or [], origin, where)
     spec = _validate(data, file, where) if done else base
     return base, spec, file, done

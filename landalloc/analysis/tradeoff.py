@@ -75,6 +75,15 @@ class _Solver:
     def solve(self, lp: LinearProgram):
         self.count += 1
         raw = self.backend.solve(lp, self.p.options)
+        if raw.status is Status.INFEASIBLE and self.count == 1:  # the scenario's own LP
+            from landalloc.analysis.alternatives import Infeasible
+
+            raise Infeasible(f"{lp.name}: no allocation meets every rule (`landalloc "
+                             "diagnose` names the rules that collide)")
+        if raw.status is Status.TIME_LIMIT:
+            from landalloc.analysis.alternatives import NotSolved
+
+            raise NotSolved(f"{lp.name}: not solved ({raw.message})")
         if raw.status is not Status.OPTIMAL:
             raise RuntimeError(f"{lp.name}: {raw.status.value} ({raw.message})")
         return raw

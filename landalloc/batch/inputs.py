@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from landalloc.errors import InputError
+from landalloc.plan.safefile import excerpt
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".parquet", ".csv")
@@ -106,24 +108,90 @@ def _table_shape(path: Path) -> tuple[list[str], int]:
             raise InputError.one(f"not a Parquet file: {e}", file=str(path)) from None
         return meta.schema_arrow.names, meta.metadata.num_rows
     n = 0
-    for batch in _csv_batches(path):
+    for batch in _csv_batches(path):  # every row read once: a bad one is found here
         n += batch.num_rows
-    import pyarrow.csv as pcsv
-
-    with pcsv.open_csv(path) as reader:
-        names = reader.schema.names
-    return names, n
+    return _csv_names(path), n
 
 
-def _csv_batches(path: Path) -> Iterator:
+def _utf8_or_refuse(path: Path) -> None:
+    """An override table is UTF-8 (a BOM is fine); anything else is refused with its name,
+    never read as bytes (a table saved from a Chinese Excel is often GBK)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    at = 0
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+                at += len(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as e:
+        raise InputError.one(f"not UTF-8 text (byte {at + e.start:,}): save the table as "
+                             "UTF-8 (CSV UTF-8 in Excel; from GBK: iconv -f GBK -t UTF-8)",
+                             file=str(path)) from None
+
+
+def _csv_names(path: Path) -> list[str]:
     import pyarrow.csv as pcsv
 
     try:
-        reader = pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 20))
+        with pcsv.open_csv(path, read_options=pcsv.ReadOptions(block_size=1 << 20)) as r:
+            return r.schema.names
     except Exception as e:  # pyarrow.lib.ArrowInvalid and friends
-        raise InputError.one(f"cannot read CSV: {e}", file=str(path)) from None
-    with reader:
-        yield from reader
+        raise InputError.one(f"cannot read CSV: {excerpt(str(e), 200)}",
+                             file=str(path)) from None
+
+
+def _csv_batches(path: Path) -> Iterator:
+    """The table's rows in blocks, every column as text (typed cell by cell, `_typed`):
+    a column's type is never guessed from its first block, so `unbounded` on row 120,001
+    of a number column is that row's value, not the end of the batch."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    _utf8_or_refuse(path)
+    names = _csv_names(path)
+    try:
+        reader = pcsv.open_csv(
+            path, read_options=pcsv.ReadOptions(block_size=1 << 20),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, null_values=[""],
+                strings_can_be_null=True))
+        with reader:
+            yield from reader
+    except (pa.ArrowException, OSError) as e:
+        raise InputError.one(f"cannot read CSV: {excerpt(str(e), 200)}",
+                             file=str(path)) from None
+
+
+_INT = re.compile(r"[-+]?\d+")
+_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _typed(text: str | None) -> Any:
+    """One CSV cell of a path column as a value: an integer, a number, true/false, or the
+    text itself (`unbounded`, `{min: 1, max: 2}`); blank is None (not set)."""
+    if text is None:
+        return None
+    t = text.strip()
+    if _INT.fullmatch(t):
+        return int(t)
+    if _FLOAT.fullmatch(t):
+        return float(t)
+    if t in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return t[0] in "tT"
+    return text
+
+
+def _columns(batch, path: Path) -> dict[str, list]:
+    """A block's columns as lists; a CSV's path columns typed cell by cell."""
+    cols = {c: batch.column(c).to_pylist() for c in batch.schema.names}
+    if path.suffix != ".parquet":
+        for c, values in cols.items():
+            if c not in META_COLUMNS:
+                cols[c] = [_typed(v) for v in values]
+    return cols
 
 
 def _table_batches(path: Path, size: int) -> Iterator:
@@ -215,7 +283,7 @@ def _table_chunks(src: dict[str, Any], offset: int, todo: np.ndarray, size: int,
     row = 0
     for batch in _table_batches(path, max(size, 1024)):
         names = batch.schema.names
-        cols = {c: batch.column(c).to_pylist() for c in names}
+        cols = _columns(batch, path)
         paths = [c for c in names if c not in META_COLUMNS]
         for k in range(batch.num_rows):
             r = row + k
@@ -243,9 +311,12 @@ def table_row(table: Path, row: int) -> dict[str, Any]:
         import pyarrow.parquet as pq
 
         return pq.read_table(table).slice(row, 1).to_pylist()[0]
-    import pyarrow.csv as pcsv
-
-    return pcsv.read_csv(table).slice(row, 1).to_pylist()[0]
+    start = 0
+    for batch in _csv_batches(table):
+        if row < start + batch.num_rows:
+            return {c: v[row - start] for c, v in _columns(batch, table).items()}
+        start += batch.num_rows
+    raise InputError.one(f"no row {row}", file=str(table))
 
 
 def scenario_source(file: str, row: int | None, base: str | None, period: str | None

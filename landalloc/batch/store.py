@@ -49,7 +49,9 @@ class Store:
     """One batch's results folder."""
 
     def __init__(self, out: Path) -> None:
-        self.out = Path(out)
+        from landalloc.atomic import resolved
+
+        self.out = resolved(out)
         self.chunks = self.out / CHUNKS
         self._n = 0
 
@@ -76,27 +78,44 @@ class Store:
         """Hold this folder for this process: a second batch into it is refused, by PID."""
         import fcntl
 
+        self._made = not self.out.exists()
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / LOCK
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            other = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                other = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+                os.close(fd)
+                raise InputError.one(f"another batch (PID {other}) is writing into this "
+                                     "folder; wait for it or choose another --out",
+                                     file=str(self.out)) from None
+            try:  # the file locked is still the one at `path` (see unlock)
+                same = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
             os.close(fd)
-            raise InputError.one(f"another batch (PID {other}) is writing into this folder; "
-                                 "wait for it or choose another --out",
-                                 file=str(self.out)) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
 
     def unlock(self) -> None:
+        """Release the folder and remove the lock file (while still held, so no other run
+        locks it in between); a folder this run made and left empty goes too: a batch
+        refused before it wrote anything leaves nothing behind."""
         fd = getattr(self, "_lock_fd", None)
         if fd is not None:
             with contextlib.suppress(OSError):
+                (self.out / LOCK).unlink()
+            with contextlib.suppress(OSError):
                 os.close(fd)
             self._lock_fd = None
+            if getattr(self, "_made", False):
+                with contextlib.suppress(OSError):
+                    self.out.rmdir()  # only when empty
 
     def mark(self, complete: bool) -> None:
         """The marker says what the folder holds; `complete` only once the tables are merged."""
@@ -240,6 +259,7 @@ class Store:
 
     def _small_copies(self, counts: dict[str, int]) -> None:
         from landalloc.atomic import atomic_write_text
+        from landalloc.safe_text import csv_text, guard_workbook, xlsx_frame
 
         n = counts["summary"]
         if n > CSV_MAX_SCENARIOS:
@@ -250,7 +270,7 @@ class Store:
         frames = {name: pq.read_table(self.out / f"{name}.parquet").to_pandas()
                   for name in TABLES}
         for name, df in frames.items():
-            atomic_write_text(self.out / f"{name}.csv", df.to_csv(index=False))
+            atomic_write_text(self.out / f"{name}.csv", csv_text(df))
         xlsx = self.out / "results.xlsx"
         if n <= EXCEL_MAX_SCENARIOS and max(counts.values()) <= EXCEL_MAX_ROWS:
             tmp = self.out / ".results.xlsx.tmp"
@@ -258,7 +278,8 @@ class Store:
 
             with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
                 for name, df in frames.items():
-                    df.to_excel(xl, sheet_name=name, index=False)
+                    xlsx_frame(df).to_excel(xl, sheet_name=name, index=False)
+                guard_workbook(xl.book)
             os.replace(tmp, xlsx)
         else:
             xlsx.unlink(missing_ok=True)

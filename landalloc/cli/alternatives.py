@@ -14,10 +14,14 @@ from landalloc.cli.common import (
     PeriodOpt,
     SetOpt,
     SlackOpt,
-    _at_least_one,
     print_json,
     solved_or_exit,
+    within,
 )
+
+#: Most alternatives one run looks for, and the largest seed (numpy's 32-bit seeds).
+MAX_ALTERNATIVES = 100
+MAX_SEED = 2**32 - 1
 
 
 def alternatives_cmd(
@@ -25,9 +29,12 @@ def alternatives_cmd(
     period: PeriodOpt = None,
     set_: SetOpt = None,
     slack: SlackOpt = 0.02,
-    n: Annotated[int, typer.Option("-n", "--number", callback=_at_least_one,
-                                   help="How many alternatives (1 or more)")] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random tie-breaks")] = 0,
+    n: Annotated[int, typer.Option("-n", "--number", callback=within(1, MAX_ALTERNATIVES),
+                                   help=f"How many alternatives (1–{MAX_ALTERNATIVES}; each "
+                                        "is a few LP solves)")] = 3,
+    seed: Annotated[int, typer.Option("--seed", callback=within(0, MAX_SEED),
+                                      help=f"Seed of the random tie-breaks (0–{MAX_SEED:,})")]
+        = 0,
     direction: Annotated[list[str] | None, typer.Option(
         "--direction", "-d",
         help="more:NAMES or less:NAMES (districts, zones or sectors, comma separated), "

@@ -18,10 +18,14 @@ from landalloc.cli.failure import (
     EXIT_BAD_INPUT,
     EXIT_CODES_HELP,
     EXIT_INTERRUPTED,
+    Terminated,
+    end_on_sigterm,
     internal_error,
     os_error_message,
+    terminated,
 )
 from landalloc.errors import InputError
+from landalloc.safe_text import shown
 
 #: Command modules, each with register(app), and the commands each registers: `landalloc
 #: NAME` imports the one module that runs NAME (tests/test_startup_imports.py checks the names).
@@ -139,6 +143,7 @@ def _help_flags_false(cmd) -> None:
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
     stand_in = globals().get("app")
+    end_on_sigterm()
     try:
         if stand_in is None or isinstance(stand_in, typer.Typer):
             # usage errors: click's message, exit 2 (SystemExit)
@@ -147,18 +152,21 @@ def run(args: list[str] | None = None) -> int:
         else:  # a stand-in (tests replace the app)
             stand_in(args=args)
     except SystemExit as e:
+        if e.code == EXIT_INTERRUPTED and terminated():
+            print("terminated (SIGTERM)", file=sys.stderr)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except InputError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except InputError as e:  # names and keys from data: control characters as pictures
+        print(shown(f"error: {e}"), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        print("terminated (SIGTERM)" if isinstance(e, Terminated) else "interrupted",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as e:
         msg = os_error_message(e)
         if msg is None:
             return internal_error(e)
-        print(f"error: {msg}", file=sys.stderr)
+        print(shown(f"error: {msg}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError as e:
         print("error: out of memory", file=sys.stderr)

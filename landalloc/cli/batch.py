@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import JobsOpt, PeriodOpt, SchedulerOpt, TimeLimitOpt, choice
+from landalloc.cli.common import (
+    JobsOpt,
+    PeriodOpt,
+    SchedulerOpt,
+    TimeLimitOpt,
+    choice,
+    within,
+)
 
 
 def batch_cmd(
@@ -28,8 +35,9 @@ def batch_cmd(
                        "column: an instance (zhengzhou) or a scenario file")] = None,
     period: PeriodOpt = None,
     chunk_size: Annotated[int | None, typer.Option(
-        "--chunk-size", min=1, help="Scenarios per chunk sent to a worker "
-                                    "(default 50 files or 500 table rows)")] = None,
+        "--chunk-size", callback=within(1, 100_000),
+        help="Scenarios per chunk sent to a worker, 1–100,000 (default 50 files or 500 "
+             "table rows)")] = None,
     time_limit: TimeLimitOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
     report_dir: Annotated[Path | None, typer.Option(

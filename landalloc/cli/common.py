@@ -47,6 +47,18 @@ def _at_least_one(value: int | None) -> int | None:
     return value
 
 
+def within(low: int, high: int) -> Callable[[int | None], int | None]:
+    """A callback that accepts a whole number from `low` to `high` (both included): every
+    count, step or seed an option takes has a limit, stated in its --help."""
+
+    def check(value: int | None) -> int | None:
+        if value is not None and not low <= value <= high:
+            raise typer.BadParameter(f"{value} is outside {low:,}–{high:,}")
+        return value
+
+    return check
+
+
 def _scheduler(value: str | None) -> str | None:
     """'local' or tcp://host:port, checked before anything is written."""
     if value is None or value == "local":
@@ -126,14 +138,15 @@ def solved_or_exit(compute: Callable):
     import sys
 
     from landalloc.analysis.alternatives import Infeasible, NotSolved
+    from landalloc.safe_text import shown
 
     try:
         return compute()
-    except Infeasible as e:
-        print(f"infeasible: {e}", file=sys.stderr)
+    except Infeasible as e:  # rule labels from data: control characters as pictures
+        print(shown(f"infeasible: {e}"), file=sys.stderr)
         raise typer.Exit(EXIT_INFEASIBLE) from None
     except NotSolved as e:
-        print(str(e), file=sys.stderr)
+        print(shown(str(e)), file=sys.stderr)
         raise typer.Exit(EXIT_NOT_SOLVED) from None
 
 

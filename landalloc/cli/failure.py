@@ -60,5 +60,47 @@ def internal_error(e: BaseException) -> int:
         path = None
     first = str(e).splitlines()[0][:200] if str(e) else ""
     where = f" (details: {path})" if path else ""
-    print(f"internal error: {type(e).__name__}: {first}{where}", file=sys.stderr)
+    from landalloc.safe_text import shown
+
+    print(shown(f"internal error: {type(e).__name__}: {first}{where}"), file=sys.stderr)
     return EXIT_INTERNAL
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: every handler of Ctrl-C (the temporary files
+    and folders of the atomic writers, a batch keeping its finished chunks) runs for it
+    too, and the command ends with 130, as Ctrl-C does."""
+
+
+_MAIN_PID: int | None = None
+_TERMINATED = False
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    import signal
+
+    if os.getpid() != _MAIN_PID:  # a forked worker: end as SIGTERM means, at once
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    global _TERMINATED
+    _TERMINATED = True
+    raise Terminated("terminated (SIGTERM)")
+
+
+def terminated() -> bool:
+    """Whether SIGTERM ended this command (for its last line)."""
+    return _TERMINATED
+
+
+def end_on_sigterm() -> None:
+    """SIGTERM ends the command like Ctrl-C (exit 130, nothing half-written) instead of
+    killing it where it stands (143, temporary files left). A command that handles SIGTERM
+    itself (batch) replaces this handler while it runs."""
+    import signal
+    import threading
+
+    global _MAIN_PID
+    if threading.current_thread() is threading.main_thread():
+        _MAIN_PID = os.getpid()
+        signal.signal(signal.SIGTERM, _on_sigterm)

@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import PeriodOpt
+from landalloc.cli.common import PeriodOpt, within
 from landalloc.errors import InputError
+from landalloc.plan.choices import MAX_SCENARIO_FILES as MAX_FILES
+from landalloc.plan.choices import MAX_SCENARIOS
 
 scenarios_app = typer.Typer(
     help="Write scenario sets for `landalloc batch`: a grid of values or Monte Carlo draws.",
@@ -29,7 +31,9 @@ PrefixOpt = Annotated[str | None, typer.Option(
 def grid_cmd(
     param: Annotated[list[str], typer.Option(
         "--param", "-P", help="PATH=V1,V2,... or PATH=START:STOP:STEP (stop included), "
-                              "repeatable, e.g. districts.airport.cap=1100:1500:100")],
+                              "repeatable, e.g. districts.airport.cap=1100:1500:100; at "
+                              f"most {MAX_SCENARIOS:,} scenarios in all ({MAX_FILES:,} as "
+                              "files)")],
     out: OutOpt,
     base: BaseOpt = "zhengzhou",
     period: PeriodOpt = None,
@@ -39,12 +43,16 @@ def grid_cmd(
     from landalloc.plan.generate import grid, grid_size, write_set
 
     size = grid_size(param)
-    if size > 100_000 and out.suffix not in (".parquet", ".csv"):
+    if size > MAX_SCENARIOS:
+        raise InputError.one(f"{size:,} scenarios: at most {MAX_SCENARIOS:,} in one set",
+                             file="--param")
+    if size > MAX_FILES and out.suffix not in (".parquet", ".csv"):
         raise InputError.one(f"{size:,} scenarios: write them as a .parquet table, not files",
                              file="--out")
     paths, rows = grid(param)
     desc = "grid over " + ", ".join(paths)
-    n = write_set(out, base, period, name or "grid", paths, rows, desc)
+    n = write_set(out, base, period, "grid" if name is None else name, paths, rows,
+                  desc)
     typer.echo(f"{n:,} scenarios -> {out}")
 
 
@@ -54,9 +62,13 @@ def sample_cmd(
         "--param", "-P", help="PATH=uniform(LO,HI) | normal(MEAN,SD) | "
                               "triangular(LO,MODE,HI), repeatable")],
     out: OutOpt,
-    n: Annotated[int, typer.Option("-n", "--count", min=1, help="Number of draws")] = 100,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same set)")]
-        = 0,
+    n: Annotated[int, typer.Option(
+        "-n", "--count", callback=within(1, MAX_SCENARIOS),
+        help=f"Number of draws (1–{MAX_SCENARIOS:,}; above {MAX_FILES:,} only as a "
+             ".parquet/.csv table)")] = 100,
+    seed: Annotated[int, typer.Option(
+        "--seed", callback=within(0, 2**32 - 1),
+        help="Random seed, 0–4,294,967,295 (same seed, same set)")] = 0,
     decimals: Annotated[int | None, typer.Option(
         "--decimals", help="Round draws to this many decimals")] = None,
     base: BaseOpt = "zhengzhou",
@@ -66,12 +78,13 @@ def sample_cmd(
     """N Monte Carlo draws, each parameter from its own distribution, seeded."""
     from landalloc.plan.generate import sample, write_set
 
-    if n > 100_000 and out.suffix not in (".parquet", ".csv"):
+    if n > MAX_FILES and out.suffix not in (".parquet", ".csv"):
         raise InputError.one(f"{n:,} scenarios: write them as a .parquet table, not files",
                              file="--out")
     paths, values = sample(param, n, seed, decimals)
     desc = f"Monte Carlo draw (seed {seed}): " + "; ".join(param)
-    count = write_set(out, base, period, name or "sample", paths, values, desc)
+    count = write_set(out, base, period, "sample" if name is None else name, paths,
+                      values, desc)
     typer.echo(f"{count:,} scenarios -> {out}")
 
 

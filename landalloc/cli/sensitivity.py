@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,10 @@ from landalloc.cli.common import (
     print_json,
 )
 from landalloc.errors import InputError
+
+#: Most points of a sweep per parameter, and in all (a 2-D grid): each is a warm re-solve.
+MAX_SWEEP_STEPS = 10_000
+MAX_SWEEP_POINTS = 100_000
 
 PathArg = Annotated[str | None, typer.Argument(
     help="Instance name (zhengzhou), instance folder, or scenario YAML file")]
@@ -89,7 +94,9 @@ def sweep_cmd(
     start: Annotated[list[float], typer.Option("--from", help="First value (per --param)")] = ...,
     stop: Annotated[list[float], typer.Option("--to", help="Last value (per --param)")] = ...,
     steps: Annotated[list[int] | None, typer.Option(
-        "--steps", help="Number of points, ends included (per --param; default 21)")] = None,
+        "--steps", help=f"Number of points, ends included (per --param; default 21; "
+                        f"2–{MAX_SWEEP_STEPS:,}, and at most {MAX_SWEEP_POINTS:,} points "
+                        "in a 2-D grid)")] = None,
     period: PeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
@@ -122,6 +129,10 @@ def sweep_cmd(
     if len(steps) > len(param):
         raise InputError.one("more --steps than --param", file="--steps")
     steps += [21] * (len(param) - len(steps))
+    if any(n > MAX_SWEEP_STEPS for n in steps) or math.prod(steps) > MAX_SWEEP_POINTS:
+        raise InputError.one(f"{' x '.join(f'{n:,}' for n in steps)} points: at most "
+                             f"{MAX_SWEEP_STEPS:,} per --param and {MAX_SWEEP_POINTS:,} in "
+                             "all", file="--steps")
     spec = list(zip(param, start, stop, steps, strict=True))
     from landalloc.analysis.linked import refuse_linked
 

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import LangOpt, PeriodOpt, SetOpt, print_json
+from landalloc.cli.common import (
+    LangOpt,
+    PeriodOpt,
+    SetOpt,
+    print_json,
+    solved_or_exit,
+    within,
+)
+
+#: Most points of the front one run computes (each is two LP solves).
+MAX_POINTS = 10_000
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +32,8 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option(
             "--out", help="Write front.json, front.csv and front.png here")] = None,
         points: Annotated[int | None, typer.Option(
-            "--points", help="Stop after this many points (default: every breakpoint)")]
+            "--points", callback=within(1, MAX_POINTS),
+            help=f"Stop after this many points (1–{MAX_POINTS:,}; default: every breakpoint)")]
         = None,
         lang: LangOpt = "both",
     ) -> None:
@@ -36,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
         refuse_linked(path, period, "tradeoff")
         problem = load_problem(path, period, sets)
-        f = front(problem, points)
+        f = solved_or_exit(lambda: front(problem, points))
         doc = f.to_dict()
         if out is not None:
             write_front(out, f, doc)

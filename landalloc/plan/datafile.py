@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from landalloc.errors import InputError, Problem
 from landalloc.plan.overrides import Override, parse_set
-from landalloc.plan.safefile import excerpt
+from landalloc.plan.safefile import MAX_EXCERPT, excerpt
 from landalloc.plan.yamlio import Where
 
 
@@ -127,5 +127,7 @@ def validation_problems(err: ValidationError, where: Where, fallback: str,
             msg = "required key is missing"
         elif "input" in e and e["type"] != "value_error":
             msg += f" (got {excerpt(e['input'])})"
-        problems.append(Problem(msg, file, ".".join(sloc) or None, line))
+        key = ".".join(sloc)
+        key = key if len(key) <= MAX_EXCERPT else key[:MAX_EXCERPT] + "…"
+        problems.append(Problem(msg, file, key or None, line))
     return problems

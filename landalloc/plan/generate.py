@@ -8,7 +8,6 @@ path) that `landalloc batch` streams — the form for very large sets.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import re
@@ -20,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from landalloc.errors import InputError
+from landalloc.plan.choices import MAX_SCENARIOS
+from landalloc.plan.safefile import excerpt
 from landalloc.plan.yamlio import parse_scalar
 
 DISTRIBUTIONS = {"uniform": 2, "normal": 2, "triangular": 3}
@@ -28,10 +29,13 @@ _CALL = re.compile(r"^\s*(\w+)\s*\((.*)\)\s*$")
 
 def _split(spec: str, origin: str) -> tuple[str, str]:
     if "=" not in spec:
-        raise InputError.one(f"expected PATH=VALUES, got '{spec}'", file=origin)
+        raise InputError.one(f"expected PATH=VALUES, got {excerpt(spec)}", file=origin)
     path, _, rest = spec.partition("=")
     if not path.strip() or not rest.strip():
-        raise InputError.one(f"expected PATH=VALUES, got '{spec}'", file=origin)
+        raise InputError.one(f"expected PATH=VALUES, got {excerpt(spec)}", file=origin)
+    if not _PATH.fullmatch(path.strip()):
+        raise InputError.one(f"{excerpt(path.strip())} is not a path: dotted names such as "
+                             "districts.airport.cap", file=origin)
     return path.strip(), rest.strip()
 
 
@@ -54,12 +58,30 @@ def grid_values(spec: str) -> tuple[str, list[Any]]:
             raise InputError.one(f"START:STOP:STEP needs STEP > 0 and STOP >= START: '{spec}'",
                                  file="--param")
         n = math.floor((b - a) / c + 1e-9) + 1
+        if n > MAX_SCENARIOS:
+            raise InputError.one(f"{n:,} values in {excerpt(spec)}: a set holds at most "
+                                 f"{MAX_SCENARIOS:,} scenarios", file="--param")
         values = [a + k * c for k in range(n)]
         return path, [int(v) if float(v).is_integer() else round(v, 10) for v in values]
-    values = [parse_scalar(t.strip()) for t in rest.split(",") if t.strip()]
+    values = [parse_scalar(t.strip()) for t in _top_level_items(rest) if t.strip()]
     if not values:
         raise InputError.one(f"no values in '{spec}'", file="--param")
     return path, values
+
+
+def _top_level_items(text: str) -> list[str]:
+    """Split a value list at the commas outside braces and brackets, so that
+    `1100,{min: 1000, max: 1200}` is two values."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth = max(depth - 1, 0)
+        elif ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    return [*items, text[start:]]
 
 
 @dataclass(frozen=True)
@@ -136,45 +158,73 @@ def _extends_from(base: str, folder: Path) -> str:
     return base
 
 
-def _yaml_scalar(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
+def _plain(v: Any) -> Any:
+    """A value as YAML should hold it: Python scalars, a whole float as an integer."""
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        return str(int(v))
-    if isinstance(v, int | float):
-        return repr(v)
+        return int(v)
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_yaml_scalar(x)}" for k, x in v.items()) + "}"
-    return json.dumps(str(v), ensure_ascii=False)
+        return {str(k): _plain(x) for k, x in v.items()}
+    return v
+
+
+def scenario_yaml(doc: dict[str, Any]) -> str:
+    """One scenario file's text, written by the YAML emitter (libyaml): every name, path
+    and value is quoted as it must be, so no value can add or break a key."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True,
+                     width=1_000_000)
 
 
 def write_set(out: Path, base: str, period: str | None, prefix: str, paths: list[str],
               rows: Iterator[tuple] | np.ndarray, description: str) -> int:
-    """Write scenarios as YAML files into a folder, or as one .parquet/.csv table."""
+    """Write scenarios as YAML files into a folder, or as one .parquet/.csv table.
+
+    The folder is written whole (landalloc.atomic.run_folder): a second run replaces the
+    first, never leaving its files beside the new ones, and a folder of other files is
+    refused."""
+    from landalloc.atomic import run_folder
+
+    check_name(prefix)
     if out.suffix in (".parquet", ".csv"):
         return _write_table(out, base, period, prefix, paths, rows)
-    out.mkdir(parents=True, exist_ok=True)
     extends = _extends_from(base, out)
     n = 0
-    for n, values in enumerate(rows, start=1):
-        name = f"{prefix}-{n:06d}"
-        lines = [f"name: {name}", f"description: {json.dumps(description, ensure_ascii=False)}",
-                 f"extends: {json.dumps(extends)}"]
-        if period:
-            lines.append(f"period: {json.dumps(period)}")
-        lines.append("set:")
-        lines += [f"  {p}: {_yaml_scalar(v)}" for p, v in zip(paths, values, strict=True)]
-        (out / f"{name}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with run_folder(out, "scenarios") as tmp:
+        for n, values in enumerate(rows, start=1):
+            name = f"{prefix}-{n:06d}"
+            doc: dict[str, Any] = {"name": name, "description": description,
+                                   "extends": extends}
+            if period:
+                doc["period"] = period
+            doc["set"] = {p: _plain(v) for p, v in zip(paths, values, strict=True)}
+            (tmp / f"{name}.yaml").write_text(scenario_yaml(doc), encoding="utf-8")
     return n
+
+
+#: A scenario name prefix: letters (any script), digits, '.', '_' and '-'; no path.
+_NAME = re.compile(r"\w[\w.-]{0,63}")
+#: A --set path: dotted names (sectors.electronics.quota.min, horizon.stock_targets.2026-2035).
+_PATH = re.compile(r"[\w-]+(\.[\w-]+)*")
+
+
+def check_name(prefix: str) -> str:
+    """A --name becomes file names and YAML: it is a plain name or refused."""
+    if not _NAME.fullmatch(prefix) or ".." in prefix:
+        raise InputError.one(f"{excerpt(prefix)} is not a scenario name: letters, digits, "
+                             "'.', '_' and '-' (at most 64), no '/' or '..'", file="--name")
+    return prefix
 
 
 def _write_table(out: Path, base: str, period: str | None, prefix: str, paths: list[str],
                  rows: Iterator[tuple] | np.ndarray) -> int:
     import pandas as pd
 
-    from landalloc.atomic import atomic_write_text
+    from landalloc.atomic import atomic_write, atomic_write_text
+    from landalloc.safe_text import csv_text
 
     data = pd.DataFrame(list(rows) if not isinstance(rows, np.ndarray) else rows,
                         columns=paths)
@@ -185,9 +235,7 @@ def _write_table(out: Path, base: str, period: str | None, prefix: str, paths: l
         data.insert(2, "period", period)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
-        atomic_write_text(out, data.to_csv(index=False))
-    else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        data.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
+        atomic_write_text(out, csv_text(data))
+    else:  # whole or absent, like every file written (a kill leaves no temporary file)
+        atomic_write(out, lambda tmp: data.to_parquet(tmp, index=False), suffix=".parquet")
     return n

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from landalloc.errors import InputError
 
@@ -56,3 +58,14 @@ def read_text(path: Path, what: str = "a YAML file") -> str:
     except UnicodeDecodeError as e:
         raise InputError.one(f"not UTF-8 text (byte {e.start}); expected {what}",
                              file=shown) from None
+
+
+def of_kind(data: Any, distinctive: Iterable[str], file: str, what: str) -> dict:
+    """`data` when it is a mapping with at least one of the keys only `what` has; else one
+    InputError that quotes nothing of it: a path may name any file, secrets included, and
+    a file that is not of the kind at all has no line worth showing."""
+    keys = set(distinctive)
+    if not isinstance(data, dict) or not keys & {str(k) for k in data}:
+        raise InputError.one(f"not {what}: expected a mapping with any of "
+                             f"{', '.join(sorted(keys))}", file=file)
+    return data

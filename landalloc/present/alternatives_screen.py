@@ -18,6 +18,7 @@ from landalloc.analysis.alternatives import (
 from landalloc.plan.model import Instance
 from landalloc.present.answer import fmt, missing, name, num_column, say
 from landalloc.present.screen import cite
+from landalloc.safe_text import csv_text
 
 
 def _out(console: Console, text: str, **kw) -> None:
@@ -297,7 +298,7 @@ def write_alternatives_folder(out: Path, kind: str, doc: dict,
     files: dict[str, str] = {f"{kind}.json": json.dumps(doc, ensure_ascii=False, indent=2,
                                                         default=str) + "\n"}
     for file, df in tables.items():
-        files[file] = df.to_csv(index=False)
+        files[file] = csv_text(df)
     files.update(texts or {})
     return write_folder(out, kind, files)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from landalloc.atomic import atomic_write, atomic_write_text, run_folder, write_json
+from landalloc.atomic import atomic_write, run_folder, write_csv, write_json
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -40,8 +40,8 @@ def write_tornado(out: Path, df: pd.DataFrame) -> list[Path]:
 
 def _sensitivity(out: Path, rep) -> list[Path]:
     files = [out / "rules.csv", out / "cells.csv", out / "sensitivity.json"]
-    atomic_write_text(files[0], _plain(rep.rules).drop(columns=["members"]).to_csv(index=False))
-    atomic_write_text(files[1], _plain(rep.cells).to_csv(index=False))
+    write_csv(files[0], _plain(rep.rules).drop(columns=["members"]))
+    write_csv(files[1], _plain(rep.cells))
     write_json(files[2], rep.to_dict())
     return files
 
@@ -50,7 +50,7 @@ def _sweep(out: Path, df: pd.DataFrame) -> list[Path]:
     from landalloc.present.plots import plot_sweep
 
     files = [out / "sweep.csv", out / "sweep.parquet", out / "sweep.png", out / "record.json"]
-    atomic_write_text(files[0], _plain(df).to_csv(index=False))
+    write_csv(files[0], _plain(df))
     atomic_write(files[1], lambda tmp: _plain(df).to_parquet(tmp, index=False))
     plot_sweep(df, files[2])
     write_json(files[3], {k: v for k, v in df.attrs.items() if k != "sectors"})
@@ -61,7 +61,7 @@ def _tornado(out: Path, df: pd.DataFrame) -> list[Path]:
     from landalloc.present.plots import plot_tornado
 
     files = [out / "tornado.csv", out / "tornado.png", out / "record.json"]
-    atomic_write_text(files[0], _plain(df).to_csv(index=False))
+    write_csv(files[0], _plain(df))
     plot_tornado(df, files[1])
     write_json(files[2], dict(df.attrs))
     return files

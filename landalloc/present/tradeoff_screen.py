@@ -13,6 +13,7 @@ from rich.table import Table
 from landalloc.analysis.tradeoff import Front, FrontPoint
 from landalloc.plan.model import Instance
 from landalloc.present.answer import answer, name, num_column, say
+from landalloc.safe_text import csv_text
 
 ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单"}
 
@@ -98,7 +99,7 @@ def front_files(f: Front, doc: dict) -> dict[str, bytes | str]:
     fig.savefig(png, format="png", dpi=120)
     plt.close(fig)
     return {"front.json": json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
-            "front.csv": table.to_csv(index=False), "front.png": png.getvalue()}
+            "front.csv": csv_text(table), "front.png": png.getvalue()}
 
 
 def write_front(out: Path, f: Front, doc: dict) -> list[Path]:

@@ -90,6 +90,9 @@ def load_horizon(ref: str | Path | None = None, period: str | None = "all",
     known = periods_of(instance_file)
     wanted = known if period.strip() == "all" else [p.strip() for p in period.split(",")
                                                     if p.strip()]
+    if not wanted:
+        raise InputError.one(f"no period named in '{period[:40]}': give one or more of "
+                             f"{', '.join(known)} (comma separated), or all", file="--period")
     bad = [p for p in wanted if p not in known]
     if bad:
         raise InputError.one(f"unknown period {', '.join(bad)} (known: {', '.join(known)}, "

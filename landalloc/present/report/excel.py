@@ -21,6 +21,7 @@ from landalloc.atomic import run_record
 from landalloc.present.report import tables
 from landalloc.present.report.labels import Labels
 from landalloc.results.result import Result, rule_figure
+from landalloc.safe_text import guard_workbook, shown
 
 HA = "#,##0"
 HA1 = "#,##0.0"
@@ -51,9 +52,7 @@ def _cell_value(v: Any) -> Any:
         return float(v) if math.isfinite(v) else None
     if hasattr(v, "item"):  # numpy scalars
         return _cell_value(v.item())
-    if isinstance(v, dict | list | tuple):
-        return str(v)
-    return str(v)
+    return shown(str(v))  # control characters from data as pictures (a workbook holds none)
 
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -108,7 +107,7 @@ class Book:
         """Write a header row and rows; returns the next free row."""
         formats = formats or {}
         for j, h in enumerate(headers, start=1):
-            c = ws.cell(start_row, j, h)
+            c = ws.cell(start_row, j, _cell_value(h))
             c.fill, c.font = HEAD_FILL, HEAD_FONT
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         for i, row in enumerate(rows, start=start_row + 1):
@@ -148,6 +147,7 @@ class Book:
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.print_title_rows = "1:1"
             ws.oddFooter.center.text = "&P / &N"
+        guard_workbook(self.wb)  # text from data is shown, never run as a formula
         buf = io.BytesIO()
         self.wb.save(buf)
         return buf.getvalue()
@@ -157,7 +157,7 @@ class Book:
 
 def _summary(book: Book, result: Result, lb: Labels, title: str) -> None:
     ws = book.sheet(lb.text("sheet_summary", " "))
-    ws["A1"] = title
+    ws["A1"] = _cell_value(title)
     ws["A1"].font = Font(bold=True, size=14)
     inst = result.instance
     total = float(result.matrix().to_numpy().sum()) if result.optimal else None
@@ -438,7 +438,7 @@ def comparison_workbook(results: list[Result], names: list[str], lb: Labels,
         _record(book, r, lb, f"{lb.text('sheet_record', ' ')} {i}")
         ws = book.wb.worksheets[-1]
         ws.insert_rows(1)
-        ws["A1"] = n
+        ws["A1"] = _cell_value(n)
         ws["A1"].font = Font(bold=True)
         ws.freeze_panes = "A3"
     _extras(book, lb, extras)
@@ -457,7 +457,7 @@ def horizon_workbook(periods: dict[str, Result], lb: Labels,
     ws = book.sheet(lb.join("规划期合计", "Horizon", " "))
     row = 1
     for title, headers, rows, formats in blocks:
-        ws.cell(row, 1, title).font = Font(bold=True, size=12)
+        ws.cell(row, 1, _cell_value(title)).font = Font(bold=True, size=12)
         row = book.table(ws, headers, rows, formats, start_row=row + 1, freeze=None) + 1
     for p, r in periods.items():
         if not r.optimal:
