@@ -16,7 +16,7 @@ from landalloc.analysis.alternatives import (
     RangesReport,
 )
 from landalloc.plan.model import Instance
-from landalloc.present.answer import fmt, missing, name, num_column, say
+from landalloc.present.answer import fmt, missing, name, num_column, print_block, say
 from landalloc.present.screen import cite
 
 
@@ -283,7 +283,7 @@ def print_explain(rep: ExplainReport, console: Console | None = None, lang: str 
             for r in rep.repair_rows:
                 _out(console, f"  {nm.rule(r['label'])} ({nm.source(r['source'])}): "
                               f"{r['old']:g} → {r['new']:g}")
-            _out(console, rep.repair_block())
+            print_block(console, rep.repair_block().rstrip("\n"))
         if rep.repair_note:
             _out(console, rep.repair_note)
 

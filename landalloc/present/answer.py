@@ -147,6 +147,15 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
     console.rule(style="dim")
 
 
+def print_block(console: Console, text: str, style: str | None = None) -> None:
+    """A block meant to be pasted (a scenario's `set:` block, a scenario excerpt): every
+    line written whole whatever the terminal's width, since a line the terminal breaks
+    is a YAML error once pasted."""
+    if text:
+        console.print(Text(text, style=style or ""), soft_wrap=True, crop=False,
+                      highlight=False, markup=False)
+
+
 def num_column(table: Table, header: str, values: Sequence[str], **kw) -> None:
     """A right-aligned column that keeps each number whole (rich shrinks other columns)."""
     width = max([len(v) for v in values] + [4])

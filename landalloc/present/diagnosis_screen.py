@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from landalloc.present.answer import answer, fmt, say
+from landalloc.present.answer import answer, fmt, print_block, say
 
 KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
             "total": "总量", "zones": "片区", "allowed": "允许布局", "horizon": "规划期总量",
@@ -76,7 +76,7 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
                 f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", "\n"),
             style="bold")
         block = d.repair_block()
-        out(block.replace(": was ", "：原为 ") if lang == "zh" else block)
+        print_block(console, block.replace(": was ", "：原为 ") if lang == "zh" else block)
         if d.repair_note:
             out(d.repair_note, style="dim")
         if d.repair_solves is not None:
