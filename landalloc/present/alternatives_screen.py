@@ -102,10 +102,23 @@ def print_check(rep: CheckReport, console: Console | None = None, lang: str = "b
     else:
         _out(console, say(lang, f"该分配表违反规划的 {n_bad} 条规则：",
                           f"The table breaks {n_bad} rule(s) of the plan:"), style="bold red")
-    _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}；最优 {rep.optimum:,.2f} "
-                            f"{unit}；差距 {rep.gap:,.2f} {unit}（{share:.2%}）",
-                      f"Projected output: {rep.objective:,.2f} {unit}; optimum "
-                      f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} ({share:.2%})"))
+    if rep.above_optimum:  # only a table that breaks rules can be above the optimum
+        _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}，比最优 "
+                                f"{rep.optimum:,.2f} {unit} 高 {-rep.gap:,.2f} {unit}"
+                                f"（{-share:.2%}）——高出只是因为它违反了规划的规则："
+                                f"满足全部规则的分配，产出最多为 {rep.optimum:,.2f} {unit}。",
+                          f"Projected output: {rep.objective:,.2f} {unit}, {-rep.gap:,.2f} "
+                          f"{unit} ({-share:.2%}) above the optimum of {rep.optimum:,.2f} "
+                          f"{unit} — above it only because it breaks the plan's rules: no "
+                          f"allocation that meets them all gives more than "
+                          f"{rep.optimum:,.2f} {unit}.", "\n"), style="bold red")
+    else:
+        _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}；最优 "
+                                f"{rep.optimum:,.2f} {unit}；差距 {rep.gap:,.2f} {unit}"
+                                f"（{share:.2%}）",
+                          f"Projected output: {rep.objective:,.2f} {unit}; optimum "
+                          f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} "
+                          f"({share:.2%})"))
     for v in rep.violations:
         _out(console, f"  - {_violation(v, nm)}")
     for c in rep.not_allowed:
