@@ -3,9 +3,12 @@ no figure or row name is cut."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from typer.testing import CliRunner
 
 import landalloc
@@ -70,3 +73,122 @@ def test_the_explain_block_pasted_at_80_columns_loads(tmp_path: Path, lang: str)
     r = landalloc.solve(str(fixed))
     assert r.status == "optimal"
     assert r.instance.districts["airport"].cap.max == pytest.approx(1200)
+
+
+# ---------------------------------------------------------------- nothing cut
+
+SWEEP = ["--param", "districts.airport.cap", "--from", "900", "--to", "1500", "--steps", "5"]
+COMMANDS = {"solve": ["solve"], "tornado": ["tornado"], "sweep": ["sweep", *SWEEP],
+            "tradeoff": ["tradeoff", "--points", "4"], "ranges": ["ranges"]}
+
+
+def number(v: float, digits: int, sign: bool = False) -> str:
+    """A figure as the screens print it (never "-0")."""
+    if abs(v) < 0.5 * 10 ** -digits:
+        v = 0.0
+    return f"{v:+,.{digits}f}" if sign else f"{v:,.{digits}f}"
+
+
+def figures(command: str, doc: dict) -> list[str]:
+    """Every figure of the command's --json document that its screen shows, printed as
+    the screen prints it."""
+    out: list[str] = []
+    if command == "solve":
+        out.append(number(doc["objective"], 1))
+        out += [number(a["hectares"], 0) for a in doc["allocation"]]
+        out += [number(v, 0) for kind in doc["totals"].values() for v in kind.values()]
+        for r in doc["rules"]:
+            if not r["binding"]:
+                continue
+            out.append(number(r["activity"], 0))
+            if r["price_unique"] and r["dual"] is not None:
+                out.append(number(r["dual"], 4))
+            out += [number(r[k], 4, sign=True) for k in ("value_one_more_ha",
+                                                          "value_one_less_ha")
+                    if r[k] is not None]
+    elif command == "tornado":
+        for r in doc["rules"]:
+            out += [number(r[k], 2) for k in ("change_low", "change_high", "swing")
+                    if r[k] is not None]
+    elif command == "sweep":
+        for p in doc["points"]:
+            out.append(number(p["districts.airport.cap"], 1))
+            if p["objective"] is not None:
+                out += [number(p["objective"], 3),
+                        number(p["marginal[districts.airport.cap]"], 4)]
+    elif command == "tradeoff":
+        for p in doc["points"]:
+            out += [number(p["objective"], 2), number(p["plan_fit"], 0)]
+            if p["output_per_plan_fit_point"] is not None:
+                out.append(number(p["output_per_plan_fit_point"], 4))
+    elif command == "ranges":
+        out += [number(c[k], 0) for c in doc["cells"] for k in ("hectares", "min", "max")]
+    assert out, command
+    return out
+
+
+def row_names(command: str, doc: dict, lang: str) -> list[str]:
+    """The ids (and, in Chinese, the labels) that name the screen's rows."""
+    if command == "solve":
+        rules = [r for r in doc["rules"] if r["binding"]]
+        return [r["label"].split(" / ")[0] if lang == "zh" else r["name"] for r in rules]
+    if command == "tornado":
+        return [r["label_zh"] if lang == "zh" else r["name"] for r in doc["rules"]]
+    if command == "ranges" and lang != "zh":
+        return sorted({c[k] for c in doc["cells"] for k in ("sector", "district")})
+    if command == "sweep":  # the swept path heads its column
+        return list(doc["params"])
+    return []
+
+
+def rows_missing(command: str, doc: dict, text: str) -> list[str]:
+    """Rows (and headers) that do not read as one: the trade-off front's breakpoints each
+    numbered on their row; a sweep's swept path heading its column and each value
+    starting its row; solve's +1 and −1 each in a cell of its own."""
+    if command == "tradeoff":
+        return [f"{k} {p['objective']:,.2f}" for k, p in enumerate(doc["points"])
+                if not re.search(rf"^ *{k} +{re.escape(number(p['objective'], 2))} ",
+                                 text, re.M)]
+    if command == "sweep":
+        (path,) = doc["params"]
+        heads = [] if re.search(rf"^ {re.escape(path)}  ", text, re.M) else [path]
+        return heads + [number(p[path], 1) for p in doc["points"]
+                        if not re.search(rf"^ +{re.escape(number(p[path], 1))}  ", text,
+                                         re.M)]
+    if command == "solve":
+        return [line for line in text.splitlines()
+                if re.search(r"(不可行|infeasible) / (不可行|infeasible) /", line)]
+    return []
+
+
+def whole(figure: str, text: str) -> bool:
+    """`figure` is on the screen in one piece: not a part of a longer number and not
+    broken across lines."""
+    return re.search(rf"(?<![\d.,]){re.escape(figure)}(?![.,]?\d)", text) is not None
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict]:
+    docs = {}
+    for command, args in COMMANDS.items():
+        code, out = screen([*args, "--json"])
+        assert code == 0, out
+        docs[command] = json.loads(out)
+    return docs
+
+
+@pytest.mark.parametrize("columns", [80, 140])
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_figure_and_row_name_is_whole(documents, command, lang, columns):
+    code, out = screen([*COMMANDS[command], "--lang", lang], columns)
+    assert code == 0, out
+    assert max(cell_len(line) for line in out.splitlines()) <= columns
+    doc = documents[command]
+    cut = [f for f in figures(command, doc) if not whole(f, out)]
+    assert not cut, f"figures not whole on the {command} screen: {cut[:10]}"
+    names = row_names(command, doc, lang)
+    lost = [n for n in names if n not in out]
+    assert not lost, f"row names not whole on the {command} screen: {lost[:10]}"
+    rows = rows_missing(command, doc, out)
+    assert not rows, f"rows without their name on the {command} screen: {rows}"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
 from landalloc.analysis.alternatives import (
     AlternativesReport,
@@ -16,7 +15,8 @@ from landalloc.analysis.alternatives import (
     RangesReport,
 )
 from landalloc.plan.model import Instance
-from landalloc.present.answer import fmt, missing, name, num_column, print_block, say
+from landalloc.present.answer import fmt, missing, name, print_block, say
+from landalloc.present.grid import Col, print_table
 from landalloc.present.screen import cite
 
 
@@ -168,8 +168,6 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
                       f"Range of every allowed cell over {what_en}; optimum {rep.optimum:,.2f} "
                       f"{rep.objective_unit}; {fixed} cells fixed by the rules, {free} free "
                       f"({rep.solves} warm re-solves)", "\n"), style="bold")
-    t = Table(show_lines=False)
-    t.add_column(say(lang, "地块", "cell"), overflow="fold", ratio=1)
     heads = [say(lang, "解（公顷）", "solve (ha)"), say(lang, "最小", "min"),
              say(lang, "最大", "max")]
     rows = [(nm.cell(r.sector, r.district, r.label, getattr(r, "period", "")),
@@ -177,12 +175,11 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
              f"{r.max:,.0f}", say(lang, "由规则固定", "fixed by the rules") if r.room <= 0
              else say(lang, f"可变：{r.room:,.0f} 公顷余地", f"free: {r.room:,.0f} ha of room"))
             for r in cells]
-    for j, h in enumerate(heads, start=1):
-        num_column(t, h, [row[j] for row in rows])
-    t.add_column("", overflow="fold", ratio=1)
-    for row in rows:
-        t.add_row(*row)
-    console.print(t)
+    print_table(console, "", [
+        Col(say(lang, "地块", "cell"), [row[0] for row in rows], wrap=True, markup=False),
+        *(Col(h, [row[j] for row in rows], right=True, markup=False)
+          for j, h in enumerate(heads, start=1)),
+        Col("", [row[4] for row in rows], wrap=True, markup=False)])
 
 
 def print_alternatives(rep: AlternativesReport, console: Console | None = None,

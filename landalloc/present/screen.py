@@ -184,15 +184,16 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
         if narrow:  # the source under the rule, dim
             label = Text(label + "\n") + Text(src, style="dim")
         rows.append((label, figure_text(value, figure_unit), _plan(lo, hi, digits), price,
-                     f"{_measured(r['value_one_more_ha'], lang)} / "
-                     f"{_measured(r['value_one_less_ha'], lang)}", src))
+                     _measured(r['value_one_more_ha'], lang),
+                     _measured(r['value_one_less_ha'], lang), src))
     heads = (say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
-             say(lang, "影子价格", "shadow price"), say(lang, "+1 / −1 实测", "+1 / −1 measured"))
+             say(lang, "影子价格", "shadow price"), say(lang, "+1 实测", "+1 measured"),
+             say(lang, "−1 实测", "−1 measured"))
     cols = [Col(say(lang, "规则", "rule"), [row[0] for row in rows], wrap=True, markup=False),
             *(Col(h, [row[j] for row in rows], right=True, wrap=j > 2)  # words may wrap
               for j, h in enumerate(heads, 1))]
     if not narrow:
-        cols.append(Col(say(lang, "出处", "source"), [row[5] for row in rows], wrap=True,
+        cols.append(Col(say(lang, "出处", "source"), [row[6] for row in rows], wrap=True,
                         markup=False))
     print_table(console, say(lang, f"起约束作用的规则：指标多 1 / 少 1 个单位的价值（{unit}）",
                              f"Binding rules: what one more / one less unit of the figure is "
@@ -210,12 +211,12 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
         for note in (result.analysis.notes if result.analysis is not None else []):
             console.print(f"note: {note}", style="yellow", highlight=False)
     console.print(say(lang, "影子价格：规则指标每增加一个单位时产出的变化，仅在唯一时给出；"
-                            "“+1 / −1”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”：仅此一项"
-                            "变动即违反规划）。",
+                            "“+1 实测”“−1 实测”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”："
+                            "仅此一项变动即违反规划）。",
                       "Shadow price: the change of output per unit of the rule's figure, shown "
-                      "only where it is unique; '+1 / −1': the change measured by re-solving "
-                      "with one unit more / less ('infeasible': that move alone breaks the "
-                      "plan).", "\n"), style="dim", highlight=False)
+                      "only where it is unique; '+1 / −1 measured': the change measured by "
+                      "re-solving with one unit more / less ('infeasible': that move alone "
+                      "breaks the plan).", "\n"), style="dim", highlight=False)
 
 
 def _measured(v: float, lang: str = "both") -> str:
