@@ -10,8 +10,8 @@ import typer
 from landalloc.cli.common import (
     JsonOpt,
     LangOpt,
+    OnePeriodOpt,
     PathArg,
-    PeriodOpt,
     SetOpt,
     SlackOpt,
     _at_least_one,
@@ -22,7 +22,7 @@ from landalloc.cli.common import (
 
 def alternatives_cmd(
     path: PathArg = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     slack: SlackOpt = 0.02,
     n: Annotated[int, typer.Option("-n", "--number", callback=_at_least_one,

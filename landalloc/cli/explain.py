@@ -10,8 +10,8 @@ import typer
 from landalloc.cli.common import (
     JsonOpt,
     LangOpt,
+    OnePeriodOpt,
     PathArg,
-    PeriodOpt,
     SetOpt,
     SlackOpt,
     print_json,
@@ -29,7 +29,7 @@ def explain_cmd(
     sector: Annotated[str, typer.Argument(help="Sector id or name, e.g. electronics or 电子信息")],
     district: Annotated[str, typer.Argument(help="District id or name, e.g. airport or 航空港区")],
     path: PathArg = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     slack: SlackOpt = 0.0,
     target: Annotated[float | None, typer.Option(

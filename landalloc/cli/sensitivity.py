@@ -9,6 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     LangOpt,
+    OnePeriodOpt,
     PeriodOpt,
     SetOpt,
     ThreadsOpt,
@@ -90,7 +91,7 @@ def sweep_cmd(
     stop: Annotated[list[float], typer.Option("--to", help="Last value (per --param)")] = ...,
     steps: Annotated[list[int] | None, typer.Option(
         "--steps", help="Number of points, ends included (per --param; default 21)")] = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write sweep.csv, sweep.parquet, sweep.png and record.json here")] = None,
@@ -140,7 +141,7 @@ def tornado_cmd(
     path: PathArg = None,
     delta: Annotated[str, typer.Option(
         "--delta", help="How far to move each rule's figure: 10% (scaled) or 50 (ha)")] = "10%",
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write tornado.csv, tornado.png and record.json here")] = None,

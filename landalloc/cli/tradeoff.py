@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import LangOpt, PeriodOpt, SetOpt, print_json
+from landalloc.cli.common import LangOpt, OnePeriodOpt, SetOpt, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     def tradeoff(
         path: Annotated[str | None, typer.Argument(
             help="Instance (name or folder) or scenario file; default: zhengzhou")] = None,
-        period: PeriodOpt = None,
+        period: OnePeriodOpt = None,
         sets: SetOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
         = False,
