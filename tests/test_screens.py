@@ -192,3 +192,48 @@ def test_every_figure_and_row_name_is_whole(documents, command, lang, columns):
     assert not lost, f"row names not whole on the {command} screen: {lost[:10]}"
     rows = rows_missing(command, doc, out)
     assert not rows, f"rows without their name on the {command} screen: {rows}"
+
+
+# ---------------------------------------------------------------- Chinese drops nothing
+
+#: Latin words a Chinese screen may show: the solver's name and the option a user types.
+LATIN_OK = {"HiGHS", "Farkas", "set"}
+
+
+def latin_words(text: str) -> set[str]:
+    """Words of three or more Latin letters that are not part of an id, a path or a
+    number (district_cap[airport], sectors.other.quota, --set)."""
+    return set(re.findall(r"(?<![\w\-./\[])[A-Za-z]{3,}(?![\w\-./\]\[(])", text))
+
+
+@pytest.mark.parametrize("sets,sentence,arithmetic", [
+    (["zones.integration.total=0"],
+     "本期新增工业用地至少 6,000 公顷，容纳不下：制造业高质量发展引领区 2,300 + "
+     "制造业转型升级示范区 3,500 最多只能容纳 5,800 公顷。缺口 200 公顷。",
+     "0 ≤ (2,300 + 3,500) − (6,000) = 5,800 − 6,000 = -200，不可能成立。"),
+    (["sectors.other.quota=1500"],
+     "各项下限合计 1,500 公顷（其他产业 1,500），超过 1,002 公顷，即本期总量 0.167 × "
+     "6,000 公顷 中下述规则留给它们的部分。缺口 498 公顷。",
+     "0 ≤ (0.167×6,000) − (1,500) = 1,002 − 1,500 = -498，不可能成立。"),
+    (["districts.zhengdong.cap.min=150", "districts.jinshui.cap.min=100"],
+     "缺口 50 公顷。", "= -50，不可能成立。"),
+])
+def test_diagnose_in_chinese_gives_the_arithmetic(sets, sentence, arithmetic):
+    """--lang zh says what --lang en says — the conflict's sentence, the arithmetic that
+    proves it, where each figure comes from — in Chinese, with the same figures."""
+    args = ["diagnose", *[a for s in sets for a in ("--set", s)]]
+    _, en = screen([*args, "--lang", "en"], 400)
+    code, zh = screen([*args, "--lang", "zh"], 400)
+    assert code == 3
+    assert sentence in zh and arithmetic in zh
+    doc = json.loads(screen([*args, "--json"])[1])
+    assert len(doc["sentences_zh"]) == len(doc["sentences"])
+    english_labels = [m["label"].split(" / ", 1)[-1] for m in doc["members"]]
+    for en_s, zh_s in zip(doc["sentences"], doc["sentences_zh"], strict=True):
+        for label in english_labels:  # a label's own words (share min 0.833) aside
+            en_s = en_s.replace(label, "")
+        figs = re.findall(r"\d[\d,.]*\d|\d", en_s)
+        assert all(f in zh_s for f in figs), (en_s, zh_s)
+    body = zh.split("\nset:\n")[0]  # the pasted block is YAML, its keys are ids
+    assert latin_words(body) <= LATIN_OK, latin_words(body)
+    assert "Adding the rules" in en and "Adding the rules" not in zh

@@ -45,7 +45,7 @@ def _plan(lo: float | None, hi: float | None, digits: int = 0) -> str:
 
 _CITE = [(re.compile(r"\bTables? "), "表"), (re.compile(r"\bCh\.(\d+)"), r"第\1章"),
          (re.compile(r"\bAnnex (\d+)"), r"附件\1"), (re.compile(r"\bplan: "), "规划："),
-         (re.compile(r"\bset "), "设置 ")]
+         (re.compile(r"(?<![-\w])set "), "设置 ")]  # "airport.yaml:7 set", not "--set"
 
 
 _ASSUMED = re.compile(r"\bassumption:.*?(?=;\s*existing stock:|$)")
