@@ -58,6 +58,13 @@ def _english_note(m: re.Match) -> str:
     return "" if len(words) >= 3 else m.group(0)
 
 
+def cite_words(text: str) -> str:
+    """The plan's references in its own words: Table 3-4 -> 表3-4, Ch.3 -> 第3章."""
+    for pat, rep in _CITE:
+        text = pat.sub(rep, text)
+    return text
+
+
 def cite(text: str, lang: str) -> str:
     """A source citation; in Chinese the plan's own words (表3-4, 第3章): an English
     explanation in parentheses is left out, an assumption says where it is explained."""
@@ -65,9 +72,7 @@ def cite(text: str, lang: str) -> str:
         return text
     text = _ASSUMED.sub("假设（说明见 --lang en）", text)
     text = _EXISTING.sub("现有存量：", text)
-    text = re.sub(r"\s*\([^()]*\)", _english_note, text)
-    for pat, rep in _CITE:
-        text = pat.sub(rep, text)
+    text = cite_words(re.sub(r"\s*\([^()]*\)", _english_note, text))
     words = [w for w in re.findall(r"(?<![\w\-./])[A-Za-z]{3,}(?![\w\-./])", text)]
     if len(words) >= 3:  # an explanation in English (a derived figure): point to it instead
         files = re.findall(r"[\w\-]+\.(?:csv|yaml|md)", text)
