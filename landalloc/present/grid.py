@@ -81,6 +81,9 @@ def _units(plain: str, whole: int = WHOLE) -> list[tuple[int, int, int, int]]:
 
 def longest_unit(plain: str, whole: int = WHOLE) -> int:
     """The widest piece of `plain` that a line may not break inside (cells)."""
+    words = [cell_len(w) for w in plain.split()]
+    if not words or max(words) <= whole:  # every word whole (most cells): no pieces
+        return max(words, default=0)
     return max((u[2] for line in plain.split("\n") for u in _units(line, whole)), default=0)
 
 
@@ -137,13 +140,20 @@ class Col:
     max_width: int | None = None
     markup: bool = True  # False: cells are plain text, "[" and all
     texts: list[Text] = field(init=False)
+    _natural: int | None = field(init=False, default=None, repr=False)
+    _least: int | None = field(init=False, default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.texts = [as_text(c, self.markup) for c in self.cells]
 
     def natural(self) -> int:
         """Its widest line; a number column's header counts by its longest word only (it
-        wraps above the numbers rather than widen the column)."""
+        wraps above the numbers rather than widen the column). Measured once."""
+        if self._natural is None:
+            self._natural = self._measure()
+        return self._natural
+
+    def _measure(self) -> int:
         parts = [as_text(self.footer), *self.texts]
         lines = [line for t in parts for line in t.plain.split("\n")]
         head = as_text(self.header).plain.split("\n")
@@ -154,7 +164,12 @@ class Col:
     def least(self) -> int:
         """The narrowest it may be: a number column its natural width; a text column its
         widest unbreakable piece (a word, a number, an id; not below MIN_TEXT unless it is
-        narrower), so that wrapping never cuts a word."""
+        narrower), so that wrapping never cuts a word. Measured once."""
+        if self._least is None:
+            self._least = self._measure_least()
+        return self._least
+
+    def _measure_least(self) -> int:
         nat = self.natural()
         if not self.wrap:
             return nat
@@ -177,8 +192,10 @@ def widths_for(cols: Sequence[Col], width: int) -> list[int]:
     down to MIN_TEXT."""
     ws = [c.natural() for c in cols]
     for floor_of in (Col.least, lambda c: min(MIN_TEXT, c.natural())):
-        floors = [floor_of(c) for c in cols]
         over = width_of(ws) - width
+        if over <= 0:
+            break
+        floors = [floor_of(c) if c.wrap else 0 for c in cols]
         while over > 0:
             can = sorted((j for j, c in enumerate(cols) if c.wrap and ws[j] > floors[j]),
                          key=lambda k: -ws[k])
@@ -196,8 +213,10 @@ def pieces(cols: Sequence[Col], width: int, keys: int = 1) -> list[list[int]]:
     """The columns of each piece of a table: all of them when they fit at their least
     widths; else the first `keys` columns (the row names) in every piece, and the others
     in order, as many as fit beside them."""
+    if len(cols) <= keys + 1 or width_of([c.natural() for c in cols]) <= width:
+        return [list(range(len(cols)))]
     least = [c.least() for c in cols]
-    if width_of(least) <= width or len(cols) <= keys + 1:
+    if width_of(least) <= width:
         return [list(range(len(cols)))]
     # the names as wide as they are, up to 40% of the line (longer ones wrap)
     head = [min(c.natural(), max(lw, int(width * 0.4))) for c, lw in zip(cols[:keys],
