@@ -79,7 +79,8 @@ def test_the_explain_block_pasted_at_80_columns_loads(tmp_path: Path, lang: str)
 
 SWEEP = ["--param", "districts.airport.cap", "--from", "900", "--to", "1500", "--steps", "5"]
 COMMANDS = {"solve": ["solve"], "tornado": ["tornado"], "sweep": ["sweep", *SWEEP],
-            "tradeoff": ["tradeoff", "--points", "4"], "ranges": ["ranges"]}
+            "tradeoff": ["tradeoff", "--points", "4"], "ranges": ["ranges"],
+            "sensitivity": ["sensitivity"]}
 
 
 def number(v: float, digits: int, sign: bool = False) -> str:
@@ -123,6 +124,18 @@ def figures(command: str, doc: dict) -> list[str]:
                 out.append(number(p["output_per_plan_fit_point"], 4))
     elif command == "ranges":
         out += [number(c[k], 0) for c in doc["cells"] for k in ("hectares", "min", "max")]
+    elif command == "sensitivity":
+        for r in doc["rules"]:
+            out += [number(r[k], 1) for k in ("activity", "range_lower", "range_upper")
+                    if r[k] is not None]
+            out += [number(r[k], 4) for k in ("value_one_more_ha", "value_one_less_ha")
+                    if r[k] is not None]
+            if r["price_unique"] and r["shadow_price"] is not None:
+                out.append(number(r["shadow_price"], 4))
+        for c in doc["cells"]:
+            if c["allowed"] and c["hectares"] > 0:
+                out += [number(c["hectares"], 1), number(c["output_per_ha"], 4),
+                        number(c["reduced_cost"], 4)]
     assert out, command
     return out
 
@@ -132,7 +145,7 @@ def row_names(command: str, doc: dict, lang: str) -> list[str]:
     if command == "solve":
         rules = [r for r in doc["rules"] if r["binding"]]
         return [r["label"].split(" / ")[0] if lang == "zh" else r["name"] for r in rules]
-    if command == "tornado":
+    if command in ("tornado", "sensitivity"):
         return [r["label_zh"] if lang == "zh" else r["name"] for r in doc["rules"]]
     if command == "ranges" and lang != "zh":
         return sorted({c[k] for c in doc["cells"] for k in ("sector", "district")})
