@@ -80,7 +80,7 @@ def test_the_explain_block_pasted_at_80_columns_loads(tmp_path: Path, lang: str)
 SWEEP = ["--param", "districts.airport.cap", "--from", "900", "--to", "1500", "--steps", "5"]
 COMMANDS = {"solve": ["solve"], "tornado": ["tornado"], "sweep": ["sweep", *SWEEP],
             "tradeoff": ["tradeoff", "--points", "4"], "ranges": ["ranges"],
-            "sensitivity": ["sensitivity"]}
+            "sensitivity": ["sensitivity"], "linked": ["solve", "--period", "all"]}
 
 
 def number(v: float, digits: int, sign: bool = False) -> str:
@@ -124,6 +124,11 @@ def figures(command: str, doc: dict) -> list[str]:
                 out.append(number(p["output_per_plan_fit_point"], 4))
     elif command == "ranges":
         out += [number(c[k], 0) for c in doc["cells"] for k in ("hectares", "min", "max")]
+    elif command == "linked":  # the periods side by side, and over the horizon
+        out.append(number(doc["objective"], 1))
+        tables = [doc["horizon_totals"], *(p["totals"] for p in doc["periods"].values())]
+        out += [number(v, 0) for t in tables for kind in t.values() for v in kind.values()
+                if v >= 0.05]
     elif command == "sensitivity":
         for r in doc["rules"]:
             out += [number(r[k], 1) for k in ("activity", "range_lower", "range_upper")
