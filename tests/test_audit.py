@@ -236,3 +236,30 @@ def test_a_printed_fall_shows_the_sign_its_difference_uses(zz):
     difference = float(block.split("difference: ")[1].split()[0])
     assert stated == -10 and "(a fall)" in block
     assert difference == pytest.approx(computed - stated, abs=0.01)
+
+
+@pytest.mark.parametrize("show_all", [False, True])
+def test_audit_in_chinese_says_what_each_check_found(show_all):
+    """--lang zh gives each check's sentence in Chinese with the English sentence's
+    figures (not the numbers alone), and no English word."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from landalloc.present.audit_report import print_audit
+    from tests.test_handup import english_words
+
+    report = audit("zhengzhou")
+    buf = io.StringIO()
+    print_audit(report, show_all, Console(file=buf, width=100), lang="zh")
+    text = buf.getvalue()
+    assert not english_words(text), english_words(text)
+    assert not re.search(r"\b(over|years|definition|printed|prints)\b", text)
+    flat = "".join(re.sub(r"[│╭╮╰╯─]", "", text).split())
+    shown = report.results if show_all else report.findings
+    for r in shown:
+        assert r.message_zh
+        assert "".join(r.message_zh.split())[-8:].replace("/yr", "/年") in flat
+        for fig in re.findall(r"\d[\d,.]*\d|\d", r.message.split(":", 1)[-1]):
+            assert fig in flat, (fig, r.message)

@@ -83,3 +83,20 @@ def test_forecast_cli_lang():
     ok = run("--lang", "zh")
     assert ok.returncode == 0, ok.stderr
     assert not english_words(ok.stdout) and "产值预测法" in ok.stdout
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_forecast_zh_gives_every_note_in_chinese(fc, width):
+    """Each note on how a method differs from the plan is on the zh screen, in Chinese,
+    with the English note's figures; none is left to --lang en."""
+    import re
+
+    zh, en = screen(fc, width, "zh"), screen(fc, width, "en")
+    assert "--lang en" not in zh
+    assert zh.count("•") == en.count("•") > 0
+    flat = "".join(zh.split())
+    for m in fc.methods.values():
+        assert len(m.explanations_zh) == len(m.explanations) > 0
+        for note in m.explanations:
+            for fig in re.findall(r"[-+]?\d[\d,.]*\d|\d", note):
+                assert fig in flat, (fig, note)

@@ -54,12 +54,16 @@ class Names:
         self.periods: list[str] = list(self.lp.meta.get("periods") or [])
         self.sector: dict[str, str] = {}
         self.district: dict[str, str] = {}
-        for table, items in ((self.sector, inst.sectors), (self.district, inst.districts)):
-            for k, v in items.items():
-                for key in (k, v.zh, v.en, f"{v.zh} {v.en}", f"{v.zh} / {v.en}",
-                            f"{v.zh}/{v.en}"):
-                    if key:
-                        table[_norm(key)] = k
+        horizon = getattr(problem, "horizon", None)
+        # linked periods: a sector or district of any period (one may exist only later;
+        # the first period's names win)
+        for one in reversed(horizon.instances if horizon is not None else [inst]):
+            for table, items in ((self.sector, one.sectors), (self.district, one.districts)):
+                for k, v in items.items():
+                    for key in (k, v.zh, v.en, f"{v.zh} {v.en}", f"{v.zh} / {v.en}",
+                                f"{v.zh}/{v.en}"):
+                        if key:
+                            table[_norm(key)] = k
         self.zone_members = {z: [d for d, v in inst.districts.items() if v.zone == z]
                              for z in inst.zones}
         self.zone: dict[str, str] = {}
@@ -126,13 +130,15 @@ _TOTAL_WORDS = {_norm(w) for w in ("合计", "Total", "合计 Total", "合计 / 
 # ------------------------------------------------------------------ reading a table
 def read_table(path: str | Path, problem: Problem) -> np.ndarray:
     """An allocation table -> x (by LP column). Long form (sector, district, hectares) or
-    the wide sector x district matrix as `report` writes it (CSV, or the workbook's
-    allocation sheet). Every problem is named with its file and line."""
+    a matrix either way round: the report's workbook (districts down, sectors across; one
+    allocation sheet per period for linked periods) or sectors down, as CSV or .xlsx,
+    with ids or names. Every problem is named with its file and line."""
     path = Path(path)
     if not path.is_file():
         raise InputError.one("no such file", file=str(path))
+    names = Names(problem)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows, where = _xlsx_rows(path)
+        sheets = _xlsx_sheets(path, names)
     else:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -140,24 +146,45 @@ def read_table(path: str | Path, problem: Problem) -> np.ndarray:
             raise InputError.one("not a UTF-8 text file (give CSV or .xlsx)",
                                  file=str(path)) from None
         rows = list(csv.reader(text.splitlines()))
-        where = [str(i + 1) for i in range(len(rows))]
+        sheets = [(None, rows, [str(i + 1) for i in range(len(rows))])]
+    x = np.zeros(names.lp.num_col)
+    for period, rows, where in sheets:
+        x += _one_table(rows, where, names, str(path), period)
+    return x
+
+
+def _one_table(rows: list[list], where: list[str], names: Names, file: str,
+               period: str | None) -> np.ndarray:
+    """One table's x: long form, or a matrix (of `period`, for linked periods)."""
     rows = [[("" if c is None else str(c)).strip() for c in r] for r in rows]
     keep = [(r, w) for r, w in zip(rows, where, strict=True) if any(r)]
     if not keep:
-        raise InputError.one("the table is empty", file=str(path))
+        raise InputError.one("the table is empty", file=file)
     rows, where = [r for r, _ in keep], [w for _, w in keep]
     header = [_norm(c) for c in rows[0]]
-    names = Names(problem)
-    if names.periods and not {"sector", "district", "period", "hectares"} <= set(header):
-        raise InputError.one("linked periods: give a table with the columns sector, district, "
-                             "period, hectares (one row per cell and period)", file=str(path),
-                             line=1)
     if {"sector", "district", "hectares"} <= set(header):
-        return _long(rows, where, header, names, str(path))
-    return _wide(rows, where, names, str(path))
+        if names.periods and "period" not in header:
+            raise InputError.one("linked periods: give a table with the columns sector, "
+                                 "district, period, hectares (one row per cell and period) "
+                                 "or the linked report's workbook", file=file, line=1)
+        return _long(rows, where, header, names, file)
+    if names.periods and period is None:
+        raise InputError.one("linked periods: give a table with the columns sector, district, "
+                             "period, hectares (one row per cell and period) or the linked "
+                             "report's workbook", file=file, line=1)
+    return _wide(rows, where, names, file, period)
 
 
-def _xlsx_rows(path: Path) -> tuple[list[list], list[str]]:
+#: How the report's workbook names its allocation sheets ("2021-2025 分配矩阵 Allocation"
+#: for a period of linked periods).
+_SHEET_WORDS = ("allocation", "分配矩阵")
+
+
+def _xlsx_sheets(path: Path, names: Names) -> list[tuple[str | None, list[list], list[str]]]:
+    """The workbook's allocation tables as (period, rows, where): for linked periods the
+    sheet of each period; else the sheet of the problem's period, or the one allocation
+    sheet, or the first sheet. A table ends at its first blank row (the notes below it
+    are not rows)."""
     from openpyxl import load_workbook
 
     try:
@@ -165,15 +192,38 @@ def _xlsx_rows(path: Path) -> tuple[list[list], list[str]]:
     except Exception as e:  # openpyxl raises many kinds on a bad file
         raise InputError.one(f"not a readable workbook ({type(e).__name__})",
                              file=str(path)) from None
-    sheet = None
-    for ws in wb.worksheets:
-        if "allocation" in ws.title.casefold() or "分配矩阵" in ws.title:
-            sheet = ws
+    try:
+        alloc = [ws for ws in wb.worksheets
+                 if any(w in ws.title.casefold() for w in _SHEET_WORDS)]
+        own = names.periods or [names.inst.period]
+        by_period = {p: ws for p in own for ws in alloc if ws.title.startswith(p)}
+        if names.periods:
+            missing = [p for p in names.periods if p not in by_period]
+            if missing and alloc:
+                raise InputError.one(f"no allocation sheet for period {', '.join(missing)} "
+                                     f"(sheets: {', '.join(ws.title for ws in alloc)})",
+                                     file=str(path))
+            if not alloc:  # a long table with a period column
+                return [(None, *_sheet_rows(wb.worksheets[0]))]
+            return [(p, *_sheet_rows(by_period[p])) for p in names.periods]
+        sheet = by_period.get(own[0]) or (alloc[0] if alloc else wb.worksheets[0])
+        return [(None, *_sheet_rows(sheet))]
+    finally:
+        wb.close()
+
+
+def _sheet_rows(ws) -> tuple[list[list], list[str]]:
+    """A sheet's rows from its first non-blank row to the row before the next blank one."""
+    rows: list[list] = []
+    where: list[str] = []
+    for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
+        blank = all(c is None or str(c).strip() == "" for c in r)
+        if blank and rows:
             break
-    sheet = sheet or wb.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    wb.close()
-    return rows, [f"{sheet.title}!{i + 1}" for i in range(len(rows))]
+        if not blank:
+            rows.append(list(r))
+            where.append(f"{ws.title}!{i}")
+    return rows, where
 
 
 def _number(text: str, file: str, line: str, key: str, problems: list) -> float | None:
@@ -249,27 +299,40 @@ def _long(rows, where, header, names: Names, file: str) -> np.ndarray:
     return x
 
 
-def _wide(rows, where, names: Names, file: str) -> np.ndarray:
+#: A cell the report marks as not allowed by the plan: no land.
+FORBIDDEN = "×"
+
+
+def _wide(rows, where, names: Names, file: str, period: str | None = None) -> np.ndarray:
+    """A matrix, either way round: the header names districts (sectors down, the CSV form)
+    or sectors (districts down, as the report's workbook and the screen show it)."""
     lp = names.lp
     head = rows[0]
+    across = [(k, text) for k, text in enumerate(head[1:], start=1)
+              if _norm(text) not in _TOTAL_WORDS]
+    n_s = sum(names.sector_of(t) is not None for _, t in across)
+    n_d = sum(names.district_of(t) is not None for _, t in across)
+    sectors_across = n_s > n_d
+    col_kind, row_kind = ("sector", "district") if sectors_across else ("district", "sector")
+    col_of = names.sector_of if sectors_across else names.district_of
+    row_of = names.district_of if sectors_across else names.sector_of
     problems: list = []
     cols: dict[int, str] = {}
-    for k, text in enumerate(head[1:], start=1):
-        if _norm(text) in _TOTAL_WORDS:
-            continue
-        d = names.district_of(text)
+    for k, text in across:
+        c = col_of(text)
         if text == "":
-            problems.append(_where(f"blank district name in column {k + 1}", file, where[0],
-                                   None))
-        elif d is None:
-            problems.append(_where(f"unknown district '{text[:40]}' (column {k + 1}); give a "
-                                   "sector,district,hectares table or the report's matrix",
+            problems.append(_where(f"blank {col_kind} name in column {k + 1}", file,
+                                   where[0], None))
+        elif c is None:
+            problems.append(_where(f"unknown {col_kind} '{text[:40]}' (column {k + 1}); give "
+                                   "a sector,district,hectares table or the report's matrix",
                                    file, where[0], None))
-        elif d in cols.values():
-            problems.append(_where(f"district '{text[:40]}' given twice", file, where[0], None))
+        elif c in cols.values():
+            problems.append(_where(f"{col_kind} '{text[:40]}' given twice", file, where[0],
+                                   None))
         else:
-            cols[k] = d
-    if not cols:  # no district named: not an allocation table, and nothing of it is quoted
+            cols[k] = c
+    if not cols:  # no name of the plan across: not an allocation table, nothing of it quoted
         raise InputError.one(NOT_A_TABLE, file=file)
     if problems:
         raise InputError(problems)
@@ -279,25 +342,34 @@ def _wide(rows, where, names: Names, file: str) -> np.ndarray:
         label = r[0] if r else ""
         if _norm(label) in _TOTAL_WORDS:
             continue
-        s = names.sector_of(label)
+        own = row_of(label)
         if label == "":
-            problems.append(_where("blank sector name", file, w, None))
+            problems.append(_where(f"blank {row_kind} name", file, w, None))
             continue
-        if s is None:
-            problems.append(_where(f"unknown sector '{label[:40]}'", file, w, None))
+        if own is None:
+            problems.append(_where(f"unknown {row_kind} '{label[:40]}'", file, w, None))
             continue
-        if s in seen:
-            problems.append(_where(f"sector '{label[:40]}' given twice (first on {seen[s]})",
-                                   file, w, None))
+        if own in seen:
+            problems.append(_where(f"{row_kind} '{label[:40]}' given twice (first on "
+                                   f"{seen[own]})", file, w, None))
             continue
-        seen[s] = w
-        for k, d in cols.items():
+        seen[own] = w
+        for k, c in cols.items():
+            s, d = (c, own) if sectors_across else (own, c)
             text = r[k] if k < len(r) else ""
+            if text == FORBIDDEN:
+                continue
             v = _number(text, file, w, f"{s}.{d}", problems)
-            if v is not None:
-                x[lp.col_index(s, d)] = v
+            if v is None:
+                continue
+            j = names.column(s, d, period)
+            if j is not None:
+                x[j] = v
+            elif v > 0:
+                problems.append(_where(f"{s} × {d} is no cell of period {period}", file, w,
+                                       None))
     if not seen and not problems:
-        problems.append(_where("no sector rows", file, where[0], None))
+        problems.append(_where(f"no {row_kind} rows", file, where[0], None))
     if problems:
         raise InputError(problems)
     return x
@@ -376,6 +448,12 @@ class CheckReport:
     def gap(self) -> float:
         return self.optimum - self.objective
 
+    @property
+    def above_optimum(self) -> bool:
+        """A table that breaks rules may score above the optimum (which is the best of the
+        tables that break none): beyond the tie tolerance (a relative 1e-6)."""
+        return self.objective - self.optimum > 1e-6 * max(1.0, abs(self.optimum))
+
     def sentences(self) -> list[str]:
         return [v["sentence"] for v in self.violations] + [c["sentence"]
                                                            for c in self.not_allowed]
@@ -387,6 +465,7 @@ class CheckReport:
                                for v in self.violations],
                 "cells_not_allowed": self.not_allowed,
                 "objective": self.objective, "optimum": self.optimum, "gap": self.gap,
+                "above_optimum": self.above_optimum,
                 "gap_share": self.gap / abs(self.optimum) if self.optimum else None,
                 "objective_unit": self.objective_unit,
                 "nearest": self.nearest, "nearest_optimal": self.nearest_optimal}

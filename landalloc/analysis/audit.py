@@ -246,6 +246,7 @@ class CheckResult:
     message: str
     note: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    message_zh: str = ""  # the message in Chinese (the plan's references as it prints them)
 
     @property
     def difference(self) -> float:
@@ -257,7 +258,8 @@ class CheckResult:
                 "stated_interval": [self.stated.lo, self.stated.hi],
                 "computed": self.computed.v, "computed_text": self.computed_text,
                 "computed_interval": [self.computed.lo, self.computed.hi],
-                "difference": self.difference, "message": self.message, "note": self.note,
+                "difference": self.difference, "message": self.message,
+                "message_zh": self.message_zh, "note": self.note,
                 **({"extra": self.extra} if self.extra else {})}
 
 
@@ -332,10 +334,12 @@ def check_sum(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
         got = got + p
     step = _step_of(ctx, c.total)
     fired = not got.meets(total)
-    msg = (f"{ctx.wh(c.total)}: the parts add up to {_fmt(got.v, step, 1 if step < 1 else 0)}, "
+    added = _fmt(got.v, step, 1 if step < 1 else 0)
+    msg = (f"{ctx.wh(c.total)}: the parts add up to {added}, "
            f"the total printed is {ctx.text(c.total)}")
+    zh = f"{ctx.wh(c.total)}：各分项相加为 {added}，所载合计为 {ctx.text(c.total)}"
     return CheckResult(cid, "sum", fired, ctx.where, total, ctx.text(c.total), got,
-                       " + ".join(ctx.text(p) for p in c.parts), msg, c.note)
+                       " + ".join(ctx.text(p) for p in c.parts), msg, c.note, message_zh=zh)
 
 
 def check_share(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
@@ -343,10 +347,11 @@ def check_share(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     got = part / base * Num.exact(100.0)
     step = _step_of(ctx, c.share)
     fired = not got.meets(share)
-    msg = (f"{ctx.wh(c.share)}: {ctx.text(c.share)} printed; "
-           f"{ctx.text(c.part)} / {ctx.text(c.base)} = {_fmt(got.v, step)} %")
+    ratio = f"{ctx.text(c.part)} / {ctx.text(c.base)} = {_fmt(got.v, step)} %"
+    msg = f"{ctx.wh(c.share)}: {ctx.text(c.share)} printed; {ratio}"
+    zh = f"{ctx.wh(c.share)}：所载 {ctx.text(c.share)}；{ratio}"
     return CheckResult(cid, "share", fired, ctx.where, share, ctx.text(c.share), got,
-                       f"{ctx.text(c.part)} / {ctx.text(c.base)}", msg, c.note)
+                       f"{ctx.text(c.part)} / {ctx.text(c.base)}", msg, c.note, message_zh=zh)
 
 
 def _rate(start: Num, end: Num, years: Num) -> Num:
@@ -361,27 +366,33 @@ def check_growth(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     simple = (end - start) / start / years * Num.exact(100.0)
     step = _step_of(ctx, c.rate)
     fired = not got.meets(stated)
-    word = "fall" if c.decline else "growth"
+    word, word_zh = ("fall", "年均下降") if c.decline else ("growth", "年均增长")
+    rate_s, avg = _fmt(got.v, step, 1), _fmt(simple.v, step, 1)
     msg = (f"{ctx.wh(c.rate)}: {word} of {ctx.text(c.rate)} printed; "
            f"{ctx.text(c.start)} -> {ctx.text(c.end)} in {years.v:g} years is "
-           f"{_fmt(got.v, step, 1)} %/yr compounded")
+           f"{rate_s} %/yr compounded")
+    zh = (f"{ctx.wh(c.rate)}：所载{word_zh} {ctx.text(c.rate)}；{years.v:g} 年间 "
+          f"{ctx.text(c.start)} -> {ctx.text(c.end)}，复合年均 {rate_s} %/年")
     extra = {"simple_average": simple.v}
     if fired and stated.lo <= simple.v <= stated.hi:
-        msg += (f" (as a simple average, total change / years, it is {_fmt(simple.v, step, 1)}"
+        msg += (f" (as a simple average, total change / years, it is {avg}"
                 " %/yr, which matches)")
+        zh += f"（按简单平均，即总变化 / 年数，为 {avg} %/年，与所载相符）"
     elif fired and simple.meets(stated):
-        msg += (f"; as a simple average {_fmt(simple.v, step, 1)} %/yr, which meets the printed"
+        msg += (f"; as a simple average {avg} %/yr, which meets the printed"
                 " rate only at the edge of rounding")
+        zh += f"；按简单平均为 {avg} %/年，仅在舍入边缘与所载相符"
     elif fired:
-        msg += f"; as a simple average {_fmt(simple.v, step, 1)} %/yr"
+        msg += f"; as a simple average {avg} %/yr"
+        zh += f"；按简单平均为 {avg} %/年"
     return CheckResult(cid, "growth", fired, ctx.where, stated, ctx.text(c.rate), got,
                        f"({ctx.text(c.end)} / {ctx.text(c.start)})^(1/{years.v:g}) - 1", msg,
-                       c.note, extra)
+                       c.note, extra, message_zh=zh)
 
 
 def check_growth_base(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     """Several (level, average rate, years since a common base): do they share one base?"""
-    bases, texts = [], []
+    bases, texts, texts_zh = [], [], []
     for i, it in enumerate(c.items or []):
         if not {"level", "rate", "years"} <= set(it):
             raise InputError.one("each item needs level, rate and years", file=FIGURES_FILE,
@@ -391,6 +402,8 @@ def check_growth_base(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
         bases.append(level / (one + rate / Num.exact(100.0)) ** years)
         texts.append(f"{ctx.text(it['level'])} at {ctx.text(it['rate'])} over "
                      f"{years.v:g} years")
+        texts_zh.append(f"{ctx.text(it['level'])}，年均 {ctx.text(it['rate'])}，"
+                        f"{years.v:g} 年")
     lo = max(b.lo for b in bases)
     hi = min(b.hi for b in bases)
     fired = lo > hi + EPS * max(1.0, abs(lo))
@@ -401,17 +414,22 @@ def check_growth_base(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     msg = (f"{ctx.where[0]}: the stated levels and average rates imply different base "
            f"values{by}: {implied}" if fired else
            f"{ctx.where[0]}: the stated levels and rates agree on one base{by}: {implied}")
+    by_zh = f" {c.base_year} 年" if c.base_year else ""
+    implied_zh = "；".join(f"{t} -> {b.v:,.0f}" for t, b in zip(texts_zh, bases, strict=True))
+    zh = (f"{ctx.where[0]}：所载水平与年均增长率推出的{by_zh}基数不一致：{implied_zh}"
+          if fired else f"{ctx.where[0]}：所载水平与增长率推出同一{by_zh}基数：{implied_zh}")
     return CheckResult(cid, "growth_base", fired, ctx.where, bases[i_max], texts[i_max],
                        bases[i_min], texts[i_min], msg, c.note,
-                       {"bases": [b.v for b in bases]})
+                       {"bases": [b.v for b in bases]}, message_zh=zh)
 
 
 def check_equal(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     a, b = ctx.num(c.a), ctx.num(c.b)
     fired = not a.meets(b)
     msg = f"{ctx.wh(c.a)} prints {ctx.text(c.a)}; {ctx.wh(c.b)} prints {ctx.text(c.b)}"
+    zh = f"{ctx.wh(c.a)} 所载为 {ctx.text(c.a)}；{ctx.wh(c.b)} 所载为 {ctx.text(c.b)}"
     return CheckResult(cid, "equal", fired, ctx.where, a, ctx.text(c.a), b, ctx.text(c.b), msg,
-                       c.note)
+                       c.note, message_zh=zh)
 
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -462,10 +480,11 @@ def check_formula(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     fired = not got.meets(stated)
     shown = _ID.sub(lambda m: ctx.bare(m.group(0)) if m.group(0) in ctx.figs else m.group(0),
                     c.expr)
-    msg = (f"{ctx.wh(c.stated)} prints {ctx.text(c.stated)}; "
-           f"{shown} = {_fmt(got.v, step, 1)}")
+    value = f"{shown} = {_fmt(got.v, step, 1)}"
+    msg = f"{ctx.wh(c.stated)} prints {ctx.text(c.stated)}; {value}"
+    zh = f"{ctx.wh(c.stated)} 所载为 {ctx.text(c.stated)}；{value}"
     return CheckResult(cid, "formula", fired, ctx.where, stated, ctx.text(c.stated), got,
-                       shown, msg, c.note, {"expr": c.expr})
+                       shown, msg, c.note, {"expr": c.expr}, message_zh=zh)
 
 
 CHECKS = {"sum": check_sum, "share": check_share, "growth": check_growth,

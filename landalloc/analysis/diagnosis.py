@@ -172,6 +172,10 @@ def _fmt(v: float | None) -> str:
     return f"{v:,.2f}"
 
 
+#: The words _old_value may give, in Chinese.
+OLD_ZH = {"unset": "未设定", "allowed": "允许", "not allowed": "不允许"}
+
+
 def _old_value(v: Any) -> str:
     """A bound as a person writes it (= 400, ≤ 1,100, 300–500), never a raw mapping."""
     if isinstance(v, dict):
@@ -221,13 +225,15 @@ class Namer:
         """The Instance a row's figures come from (a linked period's own, else the one)."""
         return self.periods.get(self.key(name).period, self.inst)
 
-    def short(self, name: str) -> str:
+    def short(self, name: str, zh: bool = False) -> str:
         """Just the thing's name (a district's, a sector's, a zone's), in Chinese."""
         key = self.key(name)
         if key.period:
             return f"{self._short(name)} ({key.period})"
         if key.kind == "stock_target":
-            return f"new land by the end of {key.members[0]} (stock target)"
+            end = key.members[0]
+            return (f"{end} 末的新增用地（存量目标）" if zh
+                    else f"new land by the end of {end} (stock target)")
         if key.kind in _ACROSS:
             return str(self.lp.rows["label_zh"].iat[self._row(name)])
         return self._short(name)
@@ -254,9 +260,10 @@ class Namer:
         zh, en = self.lp.rows["label_zh"].iat[i], self.lp.rows["label_en"].iat[i]
         return zh if zh == en else f"{zh} / {en}"
 
-    def sector(self, s: str, period: str = "") -> str:
+    def sector(self, s: str, period: str = "", zh: bool = False) -> str:
+        """A sector's Chinese name and id (`zh`: the name alone), with its period."""
         if self.inst is not None and s in self.inst.sectors:
-            label = f"{self.inst.sectors[s].zh} {s}"
+            label = self.inst.sectors[s].zh if zh else f"{self.inst.sectors[s].zh} {s}"
             return f"{label} ({period})" if period else label
         return s
 
@@ -286,17 +293,19 @@ class Namer:
             return bound + float(inst.horizon.existing_stock or 0.0), "stock"
         return bound, ""
 
-    def bound_text(self, name: str, side: str, bound: float) -> str:
+    def bound_text(self, name: str, side: str, bound: float, zh: bool = False) -> str:
         """The bound in words, as the plan states it (see `stated`)."""
         v, what = self.stated(name, side, bound)
+        op = "≥" if side == "min" else "≤"
         if what == "share":
-            return f"{v:.1%} of the total increment"
+            return f"新增总量的 {v:.1%}" if zh else f"{v:.1%} of the total increment"
         if what == "base share":
-            return (f"{v:.1%} of its base (Σ selection − {v:g} × Σ base "
-                    f"{'≥' if side == 'min' else '≤'} 0)")
+            return (f"其基数的 {v:.1%}（Σ 选中 − {v:g} × Σ 基数 {op} 0）" if zh else
+                    f"{v:.1%} of its base (Σ selection − {v:g} × Σ base {op} 0)")
         if what == "stock":
-            return (f"{_fmt(v)} ha of industrial land (existing {_fmt(v - bound)} + "
-                    f"{_fmt(bound)} new)")
+            return (f"工业用地 {_fmt(v)} 公顷（现有 {_fmt(v - bound)} + 新增 {_fmt(bound)}）"
+                    if zh else f"{_fmt(v)} ha of industrial land (existing {_fmt(v - bound)} "
+                    f"+ {_fmt(bound)} new)")
         return _fmt(bound)
 
     def figure(self, name: str, side: str, bound: float) -> str:
@@ -309,22 +318,28 @@ class Namer:
         hits = np.flatnonzero(self.lp.rows["name"].to_numpy() == name)
         return int(hits[0]) if hits.size else None
 
-    def provenance(self, m: Member) -> str:
-        """The plan's table/section, and the scenario key that changed it, if any."""
+    def provenance(self, m: Member, zh: bool = False) -> str:
+        """The plan's table/section, and the scenario key that changed it, if any (`zh`:
+        the words around them in Chinese; the citation itself as the plan's source)."""
         parts = []
         if m.where == ROW:
             src = str(self.lp.rows["source"].iat[m.index] or "")
             if src:
                 parts.append(src)
         elif m.key(self.lp).kind == "allowed" and self.inst is not None:
-            parts.append("not among the districts the plan's layout allows for the sector")
+            parts.append("不在规划为该产业允许的区县之中" if zh else
+                         "not among the districts the plan's layout allows for the sector")
         prefix = member_prefix(self.lp, m)
         for ov in self.overrides:
             if prefix and (ov.path == prefix or ov.path.startswith(prefix + ".")):
                 where = ov.origin + (f":{ov.line}" if ov.line else "")
                 value = (str(ov.value).lower() if isinstance(ov.value, bool) else
                          _old_value(ov.value) if isinstance(ov.value, dict) else ov.value)
-                parts.append(f"changed by {where} {ov.path}={value} (was {_old_value(ov.old)})")
+                old = _old_value(ov.old)
+                if zh:
+                    old = OLD_ZH.get(old, old)
+                parts.append(f"由 {where} {ov.path}={value} 改动（原为 {old}）" if zh else
+                             f"changed by {where} {ov.path}={value} (was {old})")
         return "; ".join(parts)
 
 
@@ -340,10 +355,12 @@ class MemberInfo:
     provenance: str
     weight: float  # Farkas weight (scaled)
     figure: str = ""  # the bound as the plan states it (a share, not its LP row's 0)
+    provenance_zh: str = ""  # the provenance, its words in Chinese
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "side": self.side, "bound": self.bound, "label": self.label,
-                "source": self.provenance, "weight": self.weight, "figure": self.figure}
+                "source": self.provenance, "source_zh": self.provenance_zh,
+                "weight": self.weight, "figure": self.figure}
 
 
 @dataclass
@@ -370,6 +387,8 @@ class Diagnosis:
     structural: list[str] = field(default_factory=list)  # nonnegative[s,d] members
     sentences: list[str] = field(default_factory=list)
     arithmetic: str = ""
+    sentences_zh: list[str] = field(default_factory=list)  # the same sentences in Chinese
+    arithmetic_zh: str = ""
     repair: dict[str, Any] = field(default_factory=dict)  # set path -> new value
     repair_items: list[RepairItem] = field(default_factory=list)
     repair_cost: float | None = None
@@ -408,6 +427,8 @@ class Diagnosis:
             "nonnegative": self.structural,
             "sentences": self.sentences,
             "arithmetic": self.arithmetic,
+            "sentences_zh": self.sentences_zh,
+            "arithmetic_zh": self.arithmetic_zh,
             "method": self.method,
             "seconds": self.seconds,
             "note": self.note,
@@ -437,8 +458,31 @@ def _term(weight: float, value: float, label: str) -> str:
     return f"{label} {w}{_fmt(value)}"
 
 
-def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo], list[str],
-                                                                   list[str], str]:
+def side_of(m: Member) -> str:
+    """"min" for a lower bound, "max" for an upper one."""
+    return "min" if m.side == LOWER else "max"
+
+
+def op_of(m: Member) -> str:
+    return "≥" if m.side == LOWER else "≤"
+
+
+@dataclass
+class Words:
+    """What a diagnosis says, in English and in Chinese (the same sentences)."""
+
+    sentences: list[str] = field(default_factory=list)
+    arithmetic: str = ""
+    sentences_zh: list[str] = field(default_factory=list)
+    arithmetic_zh: str = ""
+
+    def add(self, en: str, zh: str) -> None:
+        self.sentences.append(en)
+        self.sentences_zh.append(zh)
+
+
+def _explain(lp: LinearProgram, iis: IIS, namer: Namer
+             ) -> tuple[list[MemberInfo], list[str], Words]:
     members = iis.members
     lam = _scaled_certificate(lp, members)
     infos: list[MemberInfo] = []
@@ -458,7 +502,7 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
         b = m.bound(lp)
         side = "min" if m.side == LOWER else "max"
         infos.append(MemberInfo(name, side, b, namer.long(name), namer.provenance(m), float(w),
-                                namer.figure(name, side, b)))
+                                namer.figure(name, side, b), namer.provenance(m, zh=True)))
         if m.where == ROW and b == 0:
             zero_rows.append((w, m))
         elif m.side == LOWER and b != 0:
@@ -472,63 +516,93 @@ def _explain(lp: LinearProgram, iis: IIS, namer: Namer) -> tuple[list[MemberInfo
 
     need_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in need]
     room_terms = [_term(w, b, namer.short(m.name(lp))) for w, b, m in room]
+    need_zh = [_term(w, b, namer.short(m.name(lp), zh=True)) for w, b, m in need]
+    room_zh = [_term(w, b, namer.short(m.name(lp), zh=True)) for w, b, m in room]
+    u_zh = " 公顷" if units else ""
     gap = need_total - room_total
     kinds = {m.key(lp).kind for _, _, m in need}
-    sentences: list[str] = []
+    words = Words()
+    need_s, room_s = _fmt(need_total), _fmt(room_total)
     if len(need) == 1 and kinds == {"sector_quota"} and not zero_rows:
         key = need[0][2].key(lp)
-        sentences.append(
-            f"{namer.sector(key.members[0], key.period)} needs at least "
-            f"{_fmt(need_total)}{units}, but the districts allowed to take it can hold at "
-            f"most {_fmt(room_total)}{units} "
-            f"({' + '.join(room_terms) or 'nothing'}).")
+        s, period = key.members[0], key.period
+        words.add(
+            f"{namer.sector(s, period)} needs at least {need_s}{units}, but the districts "
+            f"allowed to take it can hold at most {room_s}{units} "
+            f"({' + '.join(room_terms) or 'nothing'}).",
+            f"{namer.sector(s, period, zh=True)}至少需要 {need_s}{u_zh}，但允许其布局的区县最多只能"
+            f"容纳 {room_s}{u_zh}（{' + '.join(room_zh) or '无'}）。")
     elif len(need) == 1 and kinds == {"total"}:
-        sentences.append(
-            f"The period's new industrial land of at least {_fmt(need_total)}{units} does not "
-            f"fit: {' + '.join(room_terms) or 'nothing'} hold at most {_fmt(room_total)}{units}.")
+        words.add(
+            f"The period's new industrial land of at least {need_s}{units} does not "
+            f"fit: {' + '.join(room_terms) or 'nothing'} hold at most {room_s}{units}.",
+            f"本期新增工业用地至少 {need_s}{u_zh}，容纳不下："
+            f"{' + '.join(room_zh) or '无'} 最多只能容纳 {room_s}{u_zh}。")
     elif len(room) == 1 and room[0][2].key(lp).kind == "total":
         w, b, _ = room[0]
         # a weight below 1 comes from a share rule (or another rule) taking part: the room
         # is that fraction of the total, not the total
-        total = (f"the period's total of at most {_fmt(b)}{units}" if abs(w - 1) < 1e-9 else
-                 f"{_fmt(room_total)}{units}, the {_fmt(w)} × {_fmt(b)}{units} of the "
+        one = abs(w - 1) < 1e-9
+        total = (f"the period's total of at most {_fmt(b)}{units}" if one else
+                 f"{room_s}{units}, the {_fmt(w)} × {_fmt(b)}{units} of the "
                  f"period's total that {'the rule below leaves' if zero_rows else 'is left'}"
                  " for them")
-        sentences.append(
-            f"The minimums add up to {_fmt(need_total)}{units} "
-            f"({' + '.join(need_terms)}), more than {total}.")
+        total_zh = (f"本期总量上限 {_fmt(b)}{u_zh}" if one else
+                    f"{room_s}{u_zh}，即本期总量 {_fmt(w)} × {_fmt(b)}{u_zh} 中"
+                    f"{'下述规则留给它们' if zero_rows else '余下'}的部分")
+        words.add(
+            f"The minimums add up to {need_s}{units} "
+            f"({' + '.join(need_terms)}), more than {total}.",
+            f"各项下限合计 {need_s}{u_zh}（{' + '.join(need_zh)}），超过"
+            f"{' ' if total_zh[0].isdigit() else ''}{total_zh}。")
     else:
-        sentences.append(
-            f"At least {_fmt(need_total)}{units} is required "
-            f"({' + '.join(need_terms) or '0'}), but at most {_fmt(room_total)}{units} is "
-            f"allowed ({' + '.join(room_terms) or '0'}).")
-    sentences[-1] += f" Short by {_fmt(gap)}{units}."
+        words.add(
+            f"At least {need_s}{units} is required "
+            f"({' + '.join(need_terms) or '0'}), but at most {room_s}{units} is "
+            f"allowed ({' + '.join(room_terms) or '0'}).",
+            f"至少需要 {need_s}{u_zh}（{' + '.join(need_zh) or '0'}），但最多只允许 "
+            f"{room_s}{u_zh}（{' + '.join(room_zh) or '0'}）。")
+    words.sentences[-1] += f" Short by {_fmt(gap)}{units}."
+    words.sentences_zh[-1] += f"缺口 {_fmt(gap)}{u_zh}。"
     for (s, period), ds in cells.items():
-        sentences.append(f"The plan does not allow {namer.sector(s, period)} in "
-                         f"{', '.join(namer.district(d) for d, _ in ds)} "
-                         f"({', '.join(name for _, name in ds)}).")
+        keys = ", ".join(name for _, name in ds)
+        words.add(f"The plan does not allow {namer.sector(s, period)} in "
+                  f"{', '.join(namer.district(d) for d, _ in ds)} ({keys}).",
+                  f"规划不允许{namer.sector(s, period, zh=True)}布局在"
+                  f"{'、'.join(namer.district(d) for d, _ in ds)}（{keys}）。")
     for w, m in zero_rows:
-        sentences.append(f"{namer.long(m.name(lp))} ({m.name(lp)}) also takes part"
-                         + (f" with weight {_fmt(w)}" if abs(w - 1) > 1e-9 else "") + ".")
+        name = m.name(lp)
+        weight = abs(w - 1) > 1e-9
+        words.add(f"{namer.long(name)} ({name}) also takes part"
+                  + (f" with weight {_fmt(w)}" if weight else "") + ".",
+                  f"{namer.long(name).split(' / ')[0]} {op_of(m)} "
+                  f"{namer.figure(name, side_of(m), m.bound(lp))}（{name}）也参与冲突"
+                  + (f"，权重 {_fmt(w)}" if weight else "") + "。")
     if structural:
-        sentences.append(_structural_sentence(lp, structural, namer))
+        words.add(_structural_sentence(lp, structural, namer),
+                  _structural_sentence(lp, structural, namer, zh=True))
     for info in infos:
         if namer.key(info.name).kind == "allowed":
             continue  # said above, by sector
         op = "≥" if info.side == "min" else "≤"
-        bound = namer.bound_text(info.name, info.side, info.bound)
-        sentences.append(f"  • {info.name} {op} {bound} — {info.label}"
-                         + (f" — {info.provenance}" if info.provenance else ""))
-    room_s = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
-                        for w, b, _ in room) or "0"
-    need_s = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
-                        for w, b, _ in need) or "0"
-    arithmetic = (f"Adding the rules with these weights: 0 ≤ ({room_s}) − ({need_s}) = "
-                  f"{_fmt(room_total)} − {_fmt(need_total)} = {_fmt(-gap)}, which is impossible.")
-    return infos, [m.name(lp) for m in structural], sentences, arithmetic
+        label_zh = info.label.split(" / ", 1)[0]
+        words.add(f"  • {info.name} {op} {namer.bound_text(info.name, info.side, info.bound)}"
+                  f" — {info.label}" + (f" — {info.provenance}" if info.provenance else ""),
+                  f"  • {info.name} {op} "
+                  f"{namer.bound_text(info.name, info.side, info.bound, zh=True)} — {label_zh}"
+                  + (f" — {info.provenance_zh}" if info.provenance_zh else ""))
+    room_sum = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
+                          for w, b, _ in room) or "0"
+    need_sum = " + ".join((f"{_fmt(w)}×" if abs(w - 1) > 1e-9 else "") + _fmt(b)
+                          for w, b, _ in need) or "0"
+    sums = (f"0 ≤ ({room_sum}) − ({need_sum}) = {room_s} − {need_s} = {_fmt(-gap)}")
+    words.arithmetic = f"Adding the rules with these weights: {sums}, which is impossible."
+    words.arithmetic_zh = f"按这些权重把各条规则相加：{sums}，不可能成立。"
+    return infos, [m.name(lp) for m in structural], words
 
 
-def _structural_sentence(lp: LinearProgram, members: list[Member], namer: Namer) -> str:
+def _structural_sentence(lp: LinearProgram, members: list[Member], namer: Namer,
+                         zh: bool = False) -> str:
     """x >= 0 members, grouped by sector or by district, whichever reads shorter."""
     cells = [m.key(lp).members for m in members]
     by_s: dict[str, list[str]] = {}
@@ -538,10 +612,15 @@ def _structural_sentence(lp: LinearProgram, members: list[Member], namer: Namer)
     for s, ds in by_s.items():
         groups.setdefault(tuple(ds), []).append(s)
     parts = []
+    sep = "、" if zh else ", "
     for ds, ss in groups.items():
-        where = ("every district" if len(ds) == len(lp.districts)
-                 else ", ".join(namer.district(d) for d in ds))
-        parts.append(f"{', '.join(namer.sector(s) for s in ss)} in {where}")
+        where = (("所有区县" if zh else "every district") if len(ds) == len(lp.districts)
+                 else sep.join(namer.district(d) for d in ds))
+        sectors = sep.join(namer.sector(s, zh=zh) for s in ss)
+        parts.append(f"{sectors}在{where}" if zh else f"{sectors} in {where}")
+    if zh:
+        return (f"用地不能为负（x ≥ 0）：{len(members)} 个地块参与冲突——{'；'.join(parts)}"
+                "——它们都无法让出用地。")
     return (f"Land cannot be negative (x ≥ 0): {len(members)} cells take part — "
             f"{'; '.join(parts)} — none of them can give land back to make room.")
 
@@ -640,12 +719,15 @@ def explain(lp: LinearProgram, instance: Instance | None = None,
     `fallback` the rules the repair may move when `relax` alone cannot repair."""
     iis = find_iis(lp, method, time_limit)
     if iis is None:
-        return Diagnosis(feasible=True, sentences=["The rules are consistent: feasible."])
+        return Diagnosis(feasible=True, sentences=["The rules are consistent: feasible."],
+                         sentences_zh=["规则彼此相容：有可行解。"])
     note = iis.note
     namer = Namer(lp, instance, overrides, periods)
-    infos, structural, sentences, arithmetic = _explain(lp, iis, namer)
+    infos, structural, words = _explain(lp, iis, namer)
     d = Diagnosis(feasible=False, iis=iis.names(lp), members=infos, structural=structural,
-                  sentences=sentences, arithmetic=arithmetic, method=iis.method,
+                  sentences=words.sentences, arithmetic=words.arithmetic,
+                  sentences_zh=words.sentences_zh, arithmetic_zh=words.arithmetic_zh,
+                  method=iis.method,
                   seconds=iis.seconds, note=note, verified=iis.verified,
                   verification=iis.verification)
     relax = relax or RelaxSpec()

@@ -29,6 +29,9 @@ from landalloc.plan.yamlio import Where, read_yaml
 FORECAST_FILE = "forecast.yaml"
 METHODS = ("output", "quota", "trend")
 TREND_MODELS = ("linear", "quadratic", "cubic", "exponential")
+#: The trend models' and the stated path's names in Chinese.
+MODEL_ZH = {"linear": "线性", "quadratic": "二次", "cubic": "三次", "exponential": "指数",
+            "stated": "规划所载年均供地"}
 MU_PER_HA = 15  # 1 公顷 = 15 亩
 
 # ---------------------------------------------------------------- the file
@@ -162,6 +165,12 @@ class MethodResult:
     plan_summary: dict[int, tuple[float, str]] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)  # calibrated and derived values
     explanations: list[str] = field(default_factory=list)
+    explanations_zh: list[str] = field(default_factory=list)  # the same, in Chinese
+
+    def explain(self, en: str, zh: str) -> None:
+        """One note on how this method differs from the plan, in English and Chinese."""
+        self.explanations.append(en)
+        self.explanations_zh.append(zh)
 
     def label(self) -> str:
         return f"{self.zh} {self.en}"
@@ -175,6 +184,7 @@ class MethodResult:
                              for y, (v, w) in self.plan_summary.items()},
             "params": _jsonable(self.params),
             "explanations": self.explanations,
+            "explanations_zh": self.explanations_zh,
         }
 
 
@@ -399,16 +409,22 @@ def output_method(spec: ForecastSpec, base: ForecastSpec) -> MethodResult:
         g_need = ((pv / braw["s0"]) * (braw["t"][y] / braw["t0"])) ** (1 / (y - by)) - 1
         p_need = (a0 * braw["q"][y] / braw["t0"]) / pv - 1
         p_plan = _need(base.methods.output.per_ha_increase[y], "per_ha_increase")
-        res.explanations.append(
+        res.explain(
             f"{y}: the plan's inputs give {own:,.0f} ha with a calibrated on {by}; "
             f"{where} prints {pv:,.0f} ha. Reproducing it needs a = {a_plan[y]:.3f}, or "
             f"output growth {g_need * 100:.2f} %/yr, or an output-per-ha increase of "
-            f"{p_need * 100:.0f} % instead of {p_plan:.0f} %.")
+            f"{p_need * 100:.0f} % instead of {p_plan:.0f} %.",
+            f"{y}：按规划的输入、以 {by} 年校准 a，得 {own:,.0f} 公顷；{where} 所载为 "
+            f"{pv:,.0f} 公顷。要得出规划数，需 a = {a_plan[y]:.3f}，或产值年均增长 "
+            f"{g_need * 100:.2f} %，或地均产值提高 {p_need * 100:.0f} %（而非 "
+            f"{p_plan:.0f} %）。")
     for y, (pv, where) in res.plan_summary.items():
         if y in plan and plan[y][0] != pv:
-            res.explanations.append(
+            res.explain(
                 f"{y}: {where} prints {pv:,.0f} ha for this method, {plan[y][1]} "
-                f"{plan[y][0]:,.0f} ha.")
+                f"{plan[y][0]:,.0f} ha.",
+                f"{y}：{where} 所载本方法为 {pv:,.0f} 公顷，{plan[y][1]} 为 "
+                f"{plan[y][0]:,.0f} 公顷。")
     return res
 
 
@@ -502,22 +518,27 @@ def quota_method(spec: ForecastSpec, base: ForecastSpec) -> MethodResult:
     }
     if len(a_plan) > 1:
         vals = list(a_plan.values())
-        res.explanations.append(
+        res.explain(
             "one correction cannot reproduce both periods: a = "
             + ", ".join(f"{v:.3f} ({p})" for p, v in a_plan.items())
-            + f"; the later period needs {vals[-1] / vals[0]:.2f} times the earlier one.")
+            + f"; the later period needs {vals[-1] / vals[0]:.2f} times the earlier one.",
+            "一个修正系数无法同时得出两期的规划数：a = "
+            + "、".join(f"{v:.3f}（{p}）" for p, v in a_plan.items())
+            + f"；后期需为前期的 {vals[-1] / vals[0]:.2f} 倍。")
     if m.growth is not None and by is not None:
         g_by = float(raw["poly"](by - raw["x0"]))
-        parts = []
+        parts, parts_zh = [], []
         for y, r in sorted(m.growth.rates.items()):
             g_y = float(raw["poly"](y - raw["x0"]))
             implied = ((g_y / g_by) ** (1 / (y - by)) - 1) * 100 if g_by > 0 else math.nan
             parts.append(f"{y}: {implied:.2f} %/yr (plan {_need(r, '')} %/yr)")
+            parts_zh.append(f"{y} 年 {implied:.2f} %/年（规划 {_need(r, '')} %/年）")
         res.params["investment_fit_growth_from"] = {"year": by, "investment": g_by}
-        res.explanations.append(
+        res.explain(
             f"the fitted series gives {g_by:,.0f} (10^8 yuan) in {by}; average growth from "
-            f"{by}: "
-            + "; ".join(parts) + ".")
+            f"{by}: " + "; ".join(parts) + ".",
+            f"拟合序列 {by} 年为 {g_by:,.0f}（10^8 元）；自 {by} 年起的年均增长："
+            + "；".join(parts_zh) + "。")
     return res
 
 
@@ -612,19 +633,28 @@ def trend_method(spec: ForecastSpec, fits: dict[str, TrendFit]) -> MethodResult:
         res.params["stated_path"] = {"slope_ha_per_year": float(slope),
                                      f"value_{spec.base.year}": float(at_base)}
         rec = m.history.get(spec.base.year)
-        tail = (f" against {float(rec.value):,.0f} ha recorded" if rec and rec.value is not None
-                else "")
-        res.explanations.append(
+        recorded = rec is not None and rec.value is not None
+        tail = f" against {float(rec.value):,.0f} ha recorded" if recorded else ""
+        tail_zh = f"（记录值为 {float(rec.value):,.0f} 公顷）" if recorded else ""
+        res.explain(
             "the stated totals are a straight yearly path through the period averages ("
             + ", ".join(f"{v:,.0f} ha/yr at {c:g}" for v, c in zip(mean, mid, strict=True))
-            + f"): {slope:+.1f} ha per year, {at_base:,.0f} ha in {spec.base.year}{tail}.")
+            + f"): {slope:+.1f} ha per year, {at_base:,.0f} ha in {spec.base.year}{tail}.",
+            "规划所载各期总量连成一条穿过各期年均值的逐年直线（"
+            + "、".join(f"{c:g} 年 {v:,.0f} 公顷/年" for v, c in zip(mean, mid, strict=True))
+            + f"）：每年 {slope:+.1f} 公顷，{spec.base.year} 年为 {at_base:,.0f} 公顷"
+            + f"{tail_zh}。")
     first, last_h = min(m.history), max(m.history)
     if len(m.history) >= 2:
         h0, h1 = float(m.history[first].value), float(m.history[last_h].value)
-        res.explanations.append(
-            f"history {first}—{last_h}: {h0:,.0f} -> {h1:,.0f} ha, "
-            f"{((h1 / h0) ** (1 / (last_h - first)) - 1) * 100:+.1f} %/yr compounded; "
-            + ", ".join(f"{k} {f.r2:.3f}" for k, f in fits.items()) + " (R²).")
+        rate = ((h1 / h0) ** (1 / (last_h - first)) - 1) * 100
+        res.explain(
+            f"history {first}—{last_h}: {h0:,.0f} -> {h1:,.0f} ha, {rate:+.1f} %/yr "
+            "compounded; " + ", ".join(f"{k} {f.r2:.3f}" for k, f in fits.items())
+            + " (R²).",
+            f"{first}—{last_h} 年历史：{h0:,.0f} -> {h1:,.0f} 公顷，复合年均 {rate:+.1f} %；"
+            + "，".join(f"{MODEL_ZH.get(k, k)} {f.r2:.3f}" for k, f in fits.items())
+            + "（R²）。")
     return res
 
 

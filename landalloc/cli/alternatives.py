@@ -10,8 +10,8 @@ import typer
 from landalloc.cli.common import (
     JsonOpt,
     LangOpt,
+    OnePeriodOpt,
     PathArg,
-    PeriodOpt,
     SetOpt,
     SlackOpt,
     print_json,
@@ -26,7 +26,7 @@ MAX_SEED = 2**32 - 1
 
 def alternatives_cmd(
     path: PathArg = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     slack: SlackOpt = 0.02,
     n: Annotated[int, typer.Option("-n", "--number", callback=within(1, MAX_ALTERNATIVES),

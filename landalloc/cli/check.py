@@ -21,8 +21,9 @@ from landalloc.cli.common import (
 
 def check_cmd(
     allocation: Annotated[Path, typer.Argument(
-        help="The table: CSV sector,district,hectares (ids or names), or the district x "
-             "sector matrix as `report` writes it (CSV or the report workbook .xlsx)")],
+        help="The table FILE: solve --out's allocation.csv (sector,district,hectares; ids "
+             "or names), the report's workbook report.xlsx (its allocation sheet: districts "
+             "down, sectors across), or a matrix either way round as CSV or .xlsx")],
     path: PathArg = None,
     period: PeriodOpt = None,
     set_: SetOpt = None,
@@ -32,11 +33,13 @@ def check_cmd(
         "--out", help="Write check.json, violations.csv and nearest.csv here")] = None,
 ) -> None:
     """Check an allocation table: every rule it breaks, in the plan's words, its output
-    against the optimum, and the nearest feasible (or optimal) allocation.
+    against the optimum (a table above it is above only because it breaks rules), and the
+    nearest feasible (or optimal) allocation.
 
     Linked periods (--period all, p1,p2, or a scenario with period: all): a table with the
-    columns sector, district, period, hectares, checked against every period's rules and
-    the rules across periods; land a period leaves unused is read as carried over.
+    columns sector, district, period, hectares (solve --period all --out's allocation.csv)
+    or the linked report's workbook, checked against every period's rules and the rules
+    across periods; land a period leaves unused is read as carried over.
     Exit codes: 0 checked (whether or not the table meets the rules), 2 bad input (a bad
     table: file and line named), 3 the scenario itself is infeasible, 4 not solved.
     """

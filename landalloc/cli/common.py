@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 
 PeriodOpt = Annotated[str | None, typer.Option(
-    "--period", "-p", help="Plan period, e.g. 2021-2025 or 2026-2035")]
+    "--period", "-p", metavar="PERIOD|all|P1,P2",
+    help="Plan period, e.g. 2021-2025 or 2026-2035; all (every period) or a comma list "
+         "(2021-2025,2026-2035) reads the periods linked, as one LP")]
+OnePeriodOpt = Annotated[str | None, typer.Option(
+    "--period", "-p",
+    help="Plan period, e.g. 2021-2025 or 2026-2035 (one period: this command refuses all "
+         "and comma lists; solve, sensitivity, ranges, check and diagnose read linked "
+         "periods)")]
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", "-s", help="Override PATH=VALUE, repeatable, e.g. districts.airport.cap=1500 "
                         "or sectors.electronics.quota.min=1900")]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from landalloc.cli.common import LangOpt, PeriodOpt
+from landalloc.cli.common import JsonOpt, LangOpt, OnePeriodOpt, SetOpt, print_json
 from landalloc.solver.base import Tolerance
 
 if TYPE_CHECKING:
@@ -17,11 +17,13 @@ if TYPE_CHECKING:
 HA_TOL = Tolerance().ha
 
 
-def solve_all(refs: list[str], period: str | None = None) -> list:
-    """Each scenario solved once (the table and the report both read these results)."""
+def solve_all(refs: list[str], period: str | None = None,
+              sets: list[str] | None = None) -> list:
+    """Each scenario solved once (the table and the report both read these results);
+    `sets` (--set) apply to every scenario, after its own."""
     from landalloc.api import solve
 
-    return [solve(ref, period) for ref in refs]
+    return [solve(ref, period, list(sets or [])) for ref in refs]
 
 
 def comparison(refs: list[str] | list, period: str | None = None) -> pd.DataFrame:
@@ -94,11 +96,14 @@ def moved_cells(table: pd.DataFrame) -> pd.DataFrame:
 def compare_cmd(
     scenarios: Annotated[list[str], typer.Argument(
         help="Two or more scenario files or instances; the first is the reference")],
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write the whole comparison as CSV")] = None,
+        "--out", metavar="FILE", help="Write the whole comparison to this CSV FILE")] = None,
     report: Annotated[Path | None, typer.Option(
-        "--report", help="Also write the comparison report (HTML, Excel, charts) here")]
+        "--report", help="Also write the comparison report into this folder DIR: "
+                         "report.pdf, report.html, report.xlsx and figures/*.png")]
         = None,
     lang: LangOpt = "both",
 ) -> None:
@@ -106,6 +111,8 @@ def compare_cmd(
 
     Moved cells are split in two: those the scenario moved (its optimum cannot keep them
     at the base's value) and those that moved only among allocations of equal output.
+    --set applies to every scenario (after its own set:). --json prints each scenario's
+    status and output with its change against the first, and every row of the table.
     """
     from rich.console import Console
 
@@ -122,10 +129,19 @@ def compare_cmd(
 
     for ref in scenarios:
         refuse_linked(ref, period, "compare")
-    results = solve_all(scenarios, period)
+    results = solve_all(scenarios, period, set_)
     table = comparison(results)
     names = [c for c in table.columns if c not in ("kind", "item", "label")
              and not c.startswith(("change: ", "why: "))]
+    if as_json:
+        print_json(comparison_doc(results, table, names))
+        if out is not None:
+            write_csv(out, table)
+        if report is not None:
+            from landalloc.present.report import write_comparison_report
+
+            write_comparison_report(results, report, lang)
+        return
     console = Console()
     from landalloc.present.answer import check_lang
     from landalloc.present.compare_screen import print_comparison
@@ -139,6 +155,27 @@ def compare_cmd(
 
         write_comparison_report(results, report, lang)
         console.print(f"report: {report}/report.html", highlight=False)
+
+
+def comparison_doc(results: list, table: pd.DataFrame, names: list[str]) -> dict:
+    """The --json document: each scenario (name, period, status, output and its change
+    against the first), the cells that moved, and every row of the comparison table (a
+    value a scenario does not have is null)."""
+    import math
+
+    def clean(v):
+        return None if isinstance(v, float) and not math.isfinite(v) else v
+
+    base = results[0].objective
+    scen = [{"name": n, "period": r.instance.period, "status": r.status,
+             "objective": r.objective,
+             "change": (None if r.objective is None or base is None
+                        else r.objective - base)}
+            for n, r in zip(names, results, strict=True)]
+    rows = [{k: clean(v) for k, v in row.items()} for row in table.to_dict("records")]
+    moved = moved_cells(table)
+    return {"base": names[0], "objective_unit": results[0].lp.objective_unit,
+            "scenarios": scen, "cells_moved": len(moved), "table": rows}
 
 
 def _fmt(v, signed: bool = False) -> str:

@@ -10,8 +10,8 @@ import typer
 from landalloc.cli.common import (
     JsonOpt,
     LangOpt,
+    OnePeriodOpt,
     PathArg,
-    PeriodOpt,
     SetOpt,
     SlackOpt,
     print_json,
@@ -30,7 +30,7 @@ def explain_cmd(
     district: Annotated[str, typer.Argument(
         help="District id or name, e.g. airport, or its Chinese name")],
     path: PathArg = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     slack: SlackOpt = 0.0,
     target: Annotated[float | None, typer.Option(

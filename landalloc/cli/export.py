@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import PeriodOpt, SetOpt
+from landalloc.cli.common import OnePeriodOpt, SetOpt
 from landalloc.errors import InputError
 
 
@@ -15,10 +15,10 @@ def export_cmd(
     path: Annotated[str | None, typer.Argument(
         help="Instance name (zhengzhou), instance folder, or scenario YAML file")] = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="The model file to write (.mps or .lp)")] = ...,
+        "--out", "-o", metavar="FILE", help="The model FILE to write (.mps or .lp)")] = ...,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="mps or lp (default: from the --out suffix)")] = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     minimise: Annotated[bool, typer.Option(
         "--minimise", help="Write 'minimise -output' instead of 'maximise output', for "

@@ -21,8 +21,9 @@ scenarios_app = typer.Typer(
 BaseOpt = Annotated[str, typer.Option(
     "--base", help="What every scenario extends: an instance (zhengzhou) or a scenario file")]
 OutOpt = Annotated[Path, typer.Option(
-    "--out", "-o", help="A folder (one YAML file per scenario) or a .parquet/.csv file "
-                        "(one compact override table, for very large sets)")]
+    "--out", "-o", metavar="DIR|FILE",
+    help="A folder DIR (one YAML file per scenario) or a .parquet/.csv FILE (one compact "
+         "override table, for very large sets)")]
 PrefixOpt = Annotated[str | None, typer.Option(
     "--name", help="Scenario name prefix (default: grid / sample)")]
 
@@ -90,8 +91,9 @@ def sample_cmd(
 
 def schema_cmd(
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write here (e.g. instances/scenario.schema.json); "
-                            "default: print")] = None,
+        "--out", "-o", metavar="FILE",
+        help="Write the schema to this FILE (e.g. instances/scenario.schema.json); default: "
+             "print")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Exit 1 if --out differs from the current schema")] = False,
 ) -> None:

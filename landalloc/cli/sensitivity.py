@@ -10,6 +10,7 @@ import typer
 
 from landalloc.cli.common import (
     LangOpt,
+    OnePeriodOpt,
     PeriodOpt,
     SetOpt,
     ThreadsOpt,
@@ -97,7 +98,7 @@ def sweep_cmd(
         "--steps", help=f"Number of points, ends included (per --param; default 21; "
                         f"2–{MAX_SWEEP_STEPS:,}, and at most {MAX_SWEEP_POINTS:,} points "
                         "in a 2-D grid)")] = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write sweep.csv, sweep.parquet, sweep.png and record.json here")] = None,
@@ -151,7 +152,7 @@ def tornado_cmd(
     path: PathArg = None,
     delta: Annotated[str, typer.Option(
         "--delta", help="How far to move each rule's figure: 10% (scaled) or 50 (ha)")] = "10%",
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Write tornado.csv, tornado.png and record.json here")] = None,

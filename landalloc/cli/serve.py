@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from landalloc.cli.common import PeriodOpt
+from landalloc.cli.common import OnePeriodOpt
 from landalloc.errors import InputError
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -19,7 +19,7 @@ def serve_cmd(
     path: Annotated[str | None, typer.Argument(
         help="Instance name (zhengzhou), instance folder, or scenario YAML file the page "
              "opens with")] = None,
-    period: PeriodOpt = None,
+    period: OnePeriodOpt = None,
     host: Annotated[str, typer.Option(
         "--host", help="Address to listen on; anything but localhost is reachable by others "
                        "and prints a warning")] = "127.0.0.1",

@@ -31,11 +31,13 @@ def solve_cmd(
     period: PeriodOpt = None,
     set_: SetOpt = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write allocation/totals/rules CSV, result.json and record.json here")]
+        "--out", help="Write allocation.csv, totals.csv, rules.csv, result.json and "
+                      "record.json into this folder DIR")]
         = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document")] = False,
     report: Annotated[Path | None, typer.Option(
-        "--report", help="Also write report.html, report.xlsx and charts here")] = None,
+        "--report", help="Also write the report into this folder DIR: report.pdf (A4, to "
+                         "print), report.html, report.xlsx and figures/*.png")] = None,
     backend: BackendOpt = None,
     time_limit: TimeLimitOpt = None,
     threads: ThreadsOpt = None,
@@ -50,11 +52,15 @@ def solve_cmd(
                        "sequential (each period in turn, the earlier ones fixed)")] = "joint",
     lang: LangOpt = "both",
 ) -> None:
-    """Solve one period: the sector x district allocation of the new industrial land.
+    """Solve one period, or linked periods as one LP: the sector x district allocation of
+    the new industrial land.
 
     Prints the allocation matrix, totals against the plan, the projected output (in the
-    instance's unit) and the binding rules with their shadow prices. Exit codes: 0 optimal,
-    2 bad input, 3 infeasible, 4 not solved (time limit, error).
+    instance's unit) and the binding rules with their shadow prices. Linked periods (--period all, a comma
+    list such as 2021-2025,2026-2035, or a scenario with period: all): one LP over every
+    period with the rules across periods (horizon caps and totals, stock targets,
+    carry-over); --mode sequential solves them in turn. Exit codes: 0 optimal, 2 bad
+    input, 3 infeasible, 4 not solved (time limit, error).
     """
     from landalloc.api import solve
     from landalloc.problem.horizon import linked_spec

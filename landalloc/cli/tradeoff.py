@@ -9,7 +9,7 @@ import typer
 
 from landalloc.cli.common import (
     LangOpt,
-    PeriodOpt,
+    OnePeriodOpt,
     SetOpt,
     print_json,
     solved_or_exit,
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     def tradeoff(
         path: Annotated[str | None, typer.Argument(
             help="Instance (name or folder) or scenario file; default: zhengzhou")] = None,
-        period: PeriodOpt = None,
+        period: OnePeriodOpt = None,
         sets: SetOpt = None,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
         = False,

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
-from rich.table import Table
 
 from landalloc.analysis.alternatives import (
     AlternativesReport,
@@ -16,7 +15,8 @@ from landalloc.analysis.alternatives import (
     RangesReport,
 )
 from landalloc.plan.model import Instance
-from landalloc.present.answer import fmt, missing, name, num_column, say
+from landalloc.present.answer import fmt, missing, name, print_block, say
+from landalloc.present.grid import Col, print_table
 from landalloc.present.screen import cite
 from landalloc.safe_text import csv_text
 
@@ -103,10 +103,23 @@ def print_check(rep: CheckReport, console: Console | None = None, lang: str = "b
     else:
         _out(console, say(lang, f"该分配表违反规划的 {n_bad} 条规则：",
                           f"The table breaks {n_bad} rule(s) of the plan:"), style="bold red")
-    _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}；最优 {rep.optimum:,.2f} "
-                            f"{unit}；差距 {rep.gap:,.2f} {unit}（{share:.2%}）",
-                      f"Projected output: {rep.objective:,.2f} {unit}; optimum "
-                      f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} ({share:.2%})"))
+    if rep.above_optimum:  # only a table that breaks rules can be above the optimum
+        _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}，比最优 "
+                                f"{rep.optimum:,.2f} {unit} 高 {-rep.gap:,.2f} {unit}"
+                                f"（{-share:.2%}）——高出只是因为它违反了规划的规则："
+                                f"满足全部规则的分配，产出最多为 {rep.optimum:,.2f} {unit}。",
+                          f"Projected output: {rep.objective:,.2f} {unit}, {-rep.gap:,.2f} "
+                          f"{unit} ({-share:.2%}) above the optimum of {rep.optimum:,.2f} "
+                          f"{unit} — above it only because it breaks the plan's rules: no "
+                          f"allocation that meets them all gives more than "
+                          f"{rep.optimum:,.2f} {unit}.", "\n"), style="bold red")
+    else:
+        _out(console, say(lang, f"预计产出 {rep.objective:,.2f} {unit}；最优 "
+                                f"{rep.optimum:,.2f} {unit}；差距 {rep.gap:,.2f} {unit}"
+                                f"（{share:.2%}）",
+                          f"Projected output: {rep.objective:,.2f} {unit}; optimum "
+                          f"{rep.optimum:,.2f} {unit}; gap {rep.gap:,.2f} {unit} "
+                          f"({share:.2%})"))
     for v in rep.violations:
         _out(console, f"  - {_violation(v, nm)}")
     for c in rep.not_allowed:
@@ -156,8 +169,6 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
                       f"Range of every allowed cell over {what_en}; optimum {rep.optimum:,.2f} "
                       f"{rep.objective_unit}; {fixed} cells fixed by the rules, {free} free "
                       f"({rep.solves} warm re-solves)", "\n"), style="bold")
-    t = Table(show_lines=False)
-    t.add_column(say(lang, "地块", "cell"), overflow="fold", ratio=1)
     heads = [say(lang, "解（公顷）", "solve (ha)"), say(lang, "最小", "min"),
              say(lang, "最大", "max")]
     rows = [(nm.cell(r.sector, r.district, r.label, getattr(r, "period", "")),
@@ -165,12 +176,11 @@ def print_ranges(rep: RangesReport, console: Console | None = None, lang: str = 
              f"{r.max:,.0f}", say(lang, "由规则固定", "fixed by the rules") if r.room <= 0
              else say(lang, f"可变：{r.room:,.0f} 公顷余地", f"free: {r.room:,.0f} ha of room"))
             for r in cells]
-    for j, h in enumerate(heads, start=1):
-        num_column(t, h, [row[j] for row in rows])
-    t.add_column("", overflow="fold", ratio=1)
-    for row in rows:
-        t.add_row(*row)
-    console.print(t)
+    print_table(console, "", [
+        Col(say(lang, "地块", "cell"), [row[0] for row in rows], wrap=True, markup=False),
+        *(Col(h, [row[j] for row in rows], right=True, markup=False)
+          for j, h in enumerate(heads, start=1)),
+        Col("", [row[4] for row in rows], wrap=True, markup=False)])
 
 
 def print_alternatives(rep: AlternativesReport, console: Console | None = None,
@@ -284,7 +294,7 @@ def print_explain(rep: ExplainReport, console: Console | None = None, lang: str 
             for r in rep.repair_rows:
                 _out(console, f"  {nm.rule(r['label'])} ({nm.source(r['source'])}): "
                               f"{r['old']:g} → {r['new']:g}")
-            _out(console, rep.repair_block())
+            print_block(console, rep.repair_block().rstrip("\n"))
         if rep.repair_note:
             _out(console, rep.repair_note)
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from landalloc.plan.choices import DEFAULT_UNIT
 from landalloc.present.answer import (
@@ -18,7 +16,6 @@ from landalloc.present.answer import (
     figure_text,
     fit_columns,
     name,
-    num_column,
     price_warnings,
     ranked,
     rule_words,
@@ -26,6 +23,8 @@ from landalloc.present.answer import (
     status_words,
     ties_at_best,
 )
+from landalloc.present.grid import Col, print_table
+from landalloc.present.screen import cite
 from landalloc.results.result import rule_figure
 from landalloc.solver.sensitivity import SensitivityReport
 
@@ -49,11 +48,6 @@ def _bound(lo: float, hi: float) -> str:
     if math.isfinite(hi):
         parts.append(f"≤ {_f(hi, 0)}")
     return " ".join(parts) or "—"
-
-
-def _t(**kw) -> Table:
-    kw.setdefault("title_justify", "left")
-    return Table(box=box.SIMPLE_HEAD, pad_edge=False, **kw)
 
 
 def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
@@ -226,12 +220,10 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
     heads = [*params, say(lang, "状态", "status"), say(lang, f"产出（{unit}）", f"output ({unit})"),
              *[f"d/d {p.split('.')[-2] if '.' in p else p}" for p in params],
              say(lang, "基变化", "basis changed")]
-    t = _t()
-    for j, h in enumerate(heads):
-        num_column(t, h, [row[j] for row in rows])
-    for row in rows:
-        t.add_row(*row)
-    console.print(t)
+    # the swept values name the rows; a status may wrap between its words
+    print_table(console, "", [Col(h, [row[j] for row in rows], right=True,
+                                  wrap=j == len(params), markup=False)
+                              for j, h in enumerate(heads)], keys=len(params))
 
 
 def _print_grid(df: pd.DataFrame, params: list[str], unit: str, console: Console,
@@ -247,21 +239,10 @@ def _print_grid(df: pd.DataFrame, params: list[str], unit: str, console: Console
                              else "✗") for _, r in df.iterrows()}
     title = say(lang, f"产出（{unit}）：行 {p1}，列 {p2}；✗ 无可行解",
                 f"output ({unit}): rows {p1}, columns {p2}; ✗ infeasible")
-    console.print(title, highlight=False)
-    label_w = max(len(_f(v, digits[p1])) for v in down) + 2
-    col_w = max(max(len(_f(v, digits[p2])) for v in across),
-                max((len(v) for v in cell.values()), default=1)) + 3
-    per_block = max(1, (console.width - label_w - 4) // col_w)
-    for start in range(0, len(across), per_block):
-        cols = across[start:start + per_block]
-        t = _t()
-        t.add_column(p1.split(".")[-2] if p1.count(".") else p1, justify="right",
-                     no_wrap=True)
-        for v in cols:
-            t.add_column(_f(v, digits[p2]), justify="right", no_wrap=True)
-        for u in down:
-            t.add_row(_f(u, digits[p1]), *[cell.get((u, v), "") for v in cols])
-        console.print(t)
+    cols = [Col(p1, [_f(u, digits[p1]) for u in down], right=True, markup=False)]
+    cols += [Col(_f(v, digits[p2]), [cell.get((u, v), "") for u in down], right=True,
+                 markup=False) for v in across]
+    print_table(console, title, cols)
     if df.get("basis_changed") is not None and bool(df["basis_changed"].fillna(False).any()):
         n = int(df["basis_changed"].fillna(False).astype(bool).sum())
         console.print(say(lang, f"最优基在 {n} 个点改变（断点）；逐点明细见 --out 或 --json",
@@ -291,15 +272,12 @@ def print_tornado(df: pd.DataFrame, console: Console | None = None, lang: str = 
 
     for _, r in df.iterrows():
         rows.append([_label(r, lang), _bound(r["lower"], r["upper"]), side(r, "low"),
-                     side(r, "high"), _f(r["swing"], 2), str(r["source"])])
-    t = _t(title=say(lang, f"龙卷风（{unit} 变化）", f"Tornado ({unit} change)"))
-    t.add_column(say(lang, "规则", "rule"), overflow="fold", ratio=1)
-    for j, h in enumerate((say(lang, "界限", "bound"), f"- {delta}", f"+ {delta}",
-                           say(lang, "摆幅", "swing")), start=1):
-        num_column(t, h, [row[j] for row in rows])
+                     side(r, "high"), _f(r["swing"], 2), cite(str(r["source"]), lang)])
+    heads = (say(lang, "界限", "bound"), f"- {delta}", f"+ {delta}", say(lang, "摆幅", "swing"))
+    cols = [Col(say(lang, "规则", "rule"), [row[0] for row in rows], wrap=True, markup=False),
+            *(Col(h, [row[j] for row in rows], right=True, wrap=j in (2, 3), markup=False)
+              for j, h in enumerate(heads, start=1))]
     if console.width >= NARROW:
-        t.add_column(say(lang, "出处", "source"), overflow="fold", ratio=1)
-    for row in rows:
-        t.add_row(escape(row[0]), *row[1:5],
-                  *([escape(row[5])] if console.width >= NARROW else []))
-    console.print(t)
+        cols.append(Col(say(lang, "出处", "source"), [row[5] for row in rows], wrap=True,
+                        markup=False))
+    print_table(console, say(lang, f"龙卷风（{unit} 变化）", f"Tornado ({unit} change)"), cols)

@@ -4,8 +4,8 @@
 the plan or the base, what binds in words, and the warnings that matter (prices that are
 not unique, other allocations with the same output, figures that are assumptions,
 infeasible points) — before any detail. `fit_columns` prints a wide table in as many
-pieces as the terminal needs, so no number is ever cut; `num_column` keeps a number in one
-piece inside a table rich may shrink.
+pieces as the terminal needs, so no number is ever cut; `print_block` writes a block meant
+to be pasted, never wrapped.
 
 Languages: "zh" (Chinese only), "en" (English only, ids for names) or "both".
 """
@@ -149,14 +149,13 @@ def answer(console: Console, lang: str, status: str, objective: float | None,
     console.rule(style="dim")
 
 
-def num_column(table: Table, header: str, values: Sequence[str], **kw) -> None:
-    """A right-aligned column that keeps each number whole (rich shrinks other columns)."""
-    width = max([len(v) for v in values] + [4])
-    if width > 30:  # a long text value (a list), not a number: let rich wrap it
-        table.add_column(header, justify="right", overflow="fold", min_width=12, **kw)
-        return
-    table.add_column(header, justify="right", no_wrap=True, min_width=width,
-                     overflow="fold", **kw)
+def print_block(console: Console, text: str, style: str | None = None) -> None:
+    """A block meant to be pasted (a scenario's `set:` block, a scenario excerpt): every
+    line written whole whatever the terminal's width, since a line the terminal breaks
+    is a YAML error once pasted."""
+    if text:
+        console.print(Text(text, style=style or ""), soft_wrap=True, crop=False,
+                      highlight=False, markup=False)
 
 
 def wrap_cjk(text: str, n: int = 4) -> str:
@@ -173,7 +172,7 @@ def fit_columns(console: Console, title: str, name_header: str, names: Sequence[
     """Print `names` x `columns` in as few pieces as fit the console's width, each piece
     repeating the name column, every number whole. Widths are known before printing (a
     table's width is the sum of its columns'), so each piece is the widest that fits."""
-    from landalloc.present.grid import Col, print_table, width_of
+    from landalloc.present.grid import Col, print_table
 
     width = console.width
     longest = max([cell_len(line) for n in names for line in str(n).split("\n")] + [4])
@@ -183,19 +182,7 @@ def fit_columns(console: Console, title: str, name_header: str, names: Sequence[
     cols = [Col(header, values, footer[j] if footer is not None else "", right=True,
                 wrap=max([len(v) for v in values] + [0]) > 30)
             for j, (header, values) in enumerate(columns)]
-    ws = [c.natural() for c in cols]
-    pieces: list[list[int]] = []
-    start = 0
-    while start < len(cols):
-        end = start + 1  # a piece always takes at least one column
-        while end < len(cols) and width_of([name_col.natural(), *ws[start:end + 1]]) <= width:
-            end += 1
-        pieces.append(list(range(start, end)))
-        start = end
-    for k, piece in enumerate(pieces):
-        part = f" ({k + 1}/{len(pieces)})" if len(pieces) > 1 else ""
-        print_table(console, title + part, [name_col, *(cols[j] for j in piece)],
-                    footer=footer is not None)
+    print_table(console, title, [name_col, *cols], footer=footer is not None)
     if note:
         console.print(note, style="dim", highlight=False)
 

@@ -23,11 +23,28 @@ def _num(v: float, sign: str = "") -> str:
     return f"{v:{sign}.2f}" if abs(v) >= 10 else f"{v:{sign}.3f}"
 
 
+def _zh_marks(text: str) -> str:
+    """The audit's own English marks in Chinese: (share), /yr, "L at R over N years" (a
+    level reached at an average rate), a figure given by definition."""
+    import re
+
+    text = re.sub(r"(\S+(?: \S+)?) at (\S+(?: \S+)?) over (\S+) years", r"\1，年均 \2，\3 年",
+                  text)
+    return (text.replace("(share)", "（占比）").replace("(growth)", "（增长）")
+            .replace("(sum)", "（合计）").replace("/yr", "/年").replace("definition", "定义"))
+
+
 def _zh_where(text: str) -> str:
     from landalloc.present.screen import cite
 
-    return (cite(text, "zh").replace("(share)", "（占比）").replace("(growth)", "（增长）")
-            .replace("(sum)", "（合计）"))
+    return _zh_marks(cite(text, "zh"))
+
+
+def _zh_message(text: str) -> str:
+    """A finding's sentence in Chinese, the plan's references as the plan prints them."""
+    from landalloc.present.screen import cite_words
+
+    return _zh_marks(cite_words(text))
 
 
 def _block(i: int, r: CheckResult, lang: str) -> Panel:
@@ -40,8 +57,7 @@ def _block(i: int, r: CheckResult, lang: str) -> Panel:
         # a printed fall ("下降 10%") is checked as −10: show the sign the difference uses
         stated = f"-{stated}" + say(lang, "（下降）", " (a fall)", "")
     if lang == "zh":
-        stated = stated.replace("/yr", "/年")
-        computed = computed.replace("/yr", "/年")
+        stated, computed = _zh_marks(stated), _zh_marks(computed)
     lines = [Text.assemble((say(lang, "位置", "where") + ": ", "bold"), where),
              Text.assemble((say(lang, "规划所载", "stated") + ": ", "bold"),
                            (stated, "bold"), "   ",
@@ -49,6 +65,8 @@ def _block(i: int, r: CheckResult, lang: str) -> Panel:
                            (f"{_num(r.computed.v)}", "bold"), f"  ({computed})", "   ",
                            (say(lang, "差", "difference") + ": ", "bold"),
                            _num(r.difference, "+"))]
+    if lang != "en" and r.message_zh:
+        lines.append(Text(_zh_message(r.message_zh)))
     if lang != "zh":
         lines.append(Text(r.message))
         if r.note:

@@ -6,11 +6,44 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from landalloc.present.answer import answer, fmt, say
+from landalloc.present.answer import answer, fmt, print_block, say
+from landalloc.present.screen import cite
 
 KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
             "total": "总量", "zones": "片区", "allowed": "允许布局", "horizon": "规划期总量",
             "stock": "存量目标", "carry_over": "结转"}
+
+
+METHOD_ZH = {"deletion": "删除筛选法", "highs": "HiGHS", "highs+deletion": "HiGHS + 删除筛选法",
+             "certificate": "证书法"}
+
+#: What the IIS search notes, in Chinese (a note not listed here is shown as it is).
+_NOTES_ZH = [
+    (r"no certificate; filtering every bound", "无 Farkas 证书；逐一筛查每个界"),
+    (r"(\d+) feasibility checks ended undecided; those bounds were kept",
+     r"\1 次可行性检查未能判定；相应的界予以保留"),
+    (r"over (\d+) columns: HiGHS's IIS skipped", r"超过 \1 列：未调用 HiGHS 的不可约集"),
+    (r"HiGHS gave no IIS \(time limit or error\); deletion filter used",
+     "HiGHS 未给出不可约集（超时或出错）；改用删除筛选法"),
+    (r"HiGHS's set was feasible on its own; deletion filter used",
+     "HiGHS 给出的集合本身可行；改用删除筛选法"),
+    (r"HiGHS's set was reducible; the deletion filter reduced it",
+     "HiGHS 给出的集合还可约简；已由删除筛选法约简"),
+    (r"HiGHS's set cross-checked by the deletion filter: irreducible",
+     "HiGHS 给出的集合经删除筛选法复核：不可约"),
+    (r"HiGHS found another irreducible set \((\d+) bounds\); this one has fewer rules",
+     r"HiGHS 找到另一个不可约集（\1 个界）；这里给出的规则更少"),
+    (r"HiGHS's IIS is the same set", "HiGHS 的不可约集与此相同"),
+]
+
+
+def note_zh(note: str) -> str:
+    """The IIS search's note in Chinese, part by part."""
+    import re
+
+    for pat, rep in _NOTES_ZH:
+        note = re.sub(pat, rep, note)
+    return note.replace("; ", "；")
 
 
 def _label(label: str, lang: str) -> str:
@@ -54,9 +87,16 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
                       f"{len(d.members)} rules collide (an irreducible infeasible set: drop "
                       "any one and the rest can be met)", "\n")])
     if lang == "zh":
+        for sentence in d.sentences_zh:
+            if not sentence.startswith("  • "):  # the members follow, their sources cited
+                out(sentence)
         for m in d.members:
+            src = cite(m.provenance_zh, "zh")
             out(f"  • {_label(m.label, lang)} {'≤' if m.side == 'max' else '≥'} "
-                f"{_figure(m)}（{m.name}）")
+                f"{_figure(m)}（{m.name}）" + (f" — {src}" if src else ""))
+        out(d.arithmetic_zh)
+        if d.note:
+            out(f"（{METHOD_ZH.get(d.method, d.method)}：{note_zh(d.note)}）", style="dim")
     else:
         for s in d.sentences:
             out(s)
@@ -76,7 +116,7 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
                 f"{', '.join(d.relaxed)}) — paste into a scenario or pass as --set:", "\n"),
             style="bold")
         block = d.repair_block()
-        out(block.replace(": was ", "：原为 ") if lang == "zh" else block)
+        print_block(console, block.replace(": was ", "：原为 ") if lang == "zh" else block)
         if d.repair_note:
             out(d.repair_note, style="dim")
         if d.repair_solves is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +12,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from landalloc.analysis.forecast import METHODS, Forecast
+from landalloc.analysis.forecast import METHODS, MODEL_ZH, Forecast
 from landalloc.atomic import atomic_write_bytes, write_csv, write_json
+from landalloc.present.screen import cite_words
 
 
 def method_table(fc: Forecast, methods: list[str] | None = None) -> pd.DataFrame:
@@ -57,8 +59,6 @@ def _f(v: float, d: int = 0) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{d}f}"
 
 
-MODEL_ZH = {"linear": "线性", "quadratic": "二次", "cubic": "三次", "exponential": "指数",
-            "stated": "规划所载年均供地"}
 ROUNDING_ZH = {"step_above": "向上取整到", "up": "向上取整到", "nearest": "四舍五入到",
                "none": "不取整，步长"}
 
@@ -71,13 +71,17 @@ def _title(fc: Forecast, lang: str) -> str:
 
 
 def _how(how: str, lang: str) -> str:
+    """How a correction was set, in the screen's language (figures kept)."""
     if lang != "zh":
         return how
-    if how.startswith("calibrated on the base year"):
-        return "按基期校准"
-    if how.startswith("calibrated to the plan"):
+    base = re.match(r"calibrated on the base year: (.*) ha$", how)
+    if base:
+        return f"按基期校准：{base.group(1)} 公顷"
+    if how.startswith("calibrated to the plan's figures"):
+        return "按规划数逐年校准（表2-1）"
+    if how.startswith("calibrated to the plan's increment"):
         return "按规划增量校准"
-    return "校准方式见 --lang en"
+    return {"given": "给定值"}.get(how, how)
 
 
 def _method_zh(key: str, fc: Forecast) -> str:
@@ -152,13 +156,13 @@ def _params(console: Console, fc: Forecast, key: str, lang: str) -> None:
         console.print(f"  {say(lang, '容积率修正系数', 'floor-area correction', ' ')} b — "
                       + ", ".join(f"{k}: {v:.4f}" for k, v in b.items()), highlight=False,
                       markup=False)
-    if lang == "zh":
-        if m.explanations:
-            console.print(f"  • 与规划的差异说明 {len(m.explanations)} 条（英文），见 --lang en",
-                          highlight=False, markup=False)
-        return
-    for e in m.explanations:
-        console.print(f"  • {e}", highlight=False, markup=False)
+    notes = (m.explanations_zh if lang == "zh" else
+             m.explanations if lang == "en" else
+             [f"{zh}\n    {en}" for zh, en in zip(m.explanations_zh, m.explanations,
+                                                  strict=True)])
+    for e in notes:
+        console.print(f"  • {cite_words(e) if lang == 'zh' else e}", highlight=False,
+                      markup=False)
 
 
 def _fits(console: Console, fc: Forecast, lang: str) -> None:

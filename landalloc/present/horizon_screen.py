@@ -6,9 +6,8 @@ across periods as a block (its figure, what was achieved, its price, its source)
 from __future__ import annotations
 
 from rich.console import Console
-from rich.table import Table
 
-from landalloc.present.answer import NARROW, answer, name, num_column, say
+from landalloc.present.answer import NARROW, answer, fit_columns, name, say
 from landalloc.present.screen import _title, cite
 
 KIND_ZH = {"sector": "产业", "district": "区县", "zone": "片区"}
@@ -124,20 +123,17 @@ def print_horizon(result, console: Console | None = None, lang: str = "both") ->
     narrow = console.width < NARROW
     for kind in ("sector", "district", "zone"):
         keys = list(doc["horizon_totals"][kind])
-        rows = [[_names(h.instances, kind, k, lang, narrow),
-                 *[_fmt(per[p]["totals"].get(kind, {}).get(k)) for p in h.periods],
+        rows = [[*[_fmt(per[p]["totals"].get(kind, {}).get(k)) for p in h.periods],
                  _fmt(doc["horizon_totals"][kind][k])] for k in keys]
-        rows.append([say(lang, "合计", "total"),
-                     *[_fmt(sum(per[p]["totals"].get(kind, {}).values())) for p in h.periods],
-                     _fmt(sum(doc["horizon_totals"][kind].values()))])
-        t = Table(title=say(lang, f"各{KIND_ZH[kind]}新增用地（公顷），分期并列",
-                            f"New land by {kind} (ha), periods side by side"))
-        t.add_column(say(lang, KIND_ZH[kind], kind), overflow="fold")
-        for j, col in enumerate([*h.periods, say(lang, "规划期合计", "horizon")], start=1):
-            num_column(t, col, [r[j] for r in rows])
-        for i, r in enumerate(rows):
-            t.add_row(*r, end_section=i == len(rows) - 2)
-        console.print(t)
+        total = [*[_fmt(sum(per[p]["totals"].get(kind, {}).values())) for p in h.periods],
+                 _fmt(sum(doc["horizon_totals"][kind].values()))]
+        heads = [*h.periods, say(lang, "规划期合计", "horizon")]
+        fit_columns(console, say(lang, f"各{KIND_ZH[kind]}新增用地（公顷），分期并列",
+                                 f"New land by {kind} (ha), periods side by side"),
+                    say(lang, KIND_ZH[kind], kind),
+                    [_names(h.instances, kind, k, lang, narrow) for k in keys],
+                    [(hd, [r[j] for r in rows]) for j, hd in enumerate(heads)], total,
+                    say(lang, "合计", "total"))
     console.print(say(lang, "跨期规则", "Rules across periods"), style="bold")
     for r in doc["rules"]:
         console.print("• " + say(lang, _rule_line(r, "zh"), _rule_line(r, "en"), "\n  "),

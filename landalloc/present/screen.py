@@ -46,7 +46,7 @@ def _plan(lo: float | None, hi: float | None, digits: int = 0) -> str:
 
 _CITE = [(re.compile(r"\bTables? "), "表"), (re.compile(r"\bCh\.(\d+)"), r"第\1章"),
          (re.compile(r"\bAnnex (\d+)"), r"附件\1"), (re.compile(r"\bplan: "), "规划："),
-         (re.compile(r"\bset "), "设置 ")]
+         (re.compile(r"(?<![-\w])set "), "设置 ")]  # "airport.yaml:7 set", not "--set"
 
 
 _ASSUMED = re.compile(r"\bassumption:.*?(?=;\s*existing stock:|$)")
@@ -59,6 +59,13 @@ def _english_note(m: re.Match) -> str:
     return "" if len(words) >= 3 else m.group(0)
 
 
+def cite_words(text: str) -> str:
+    """The plan's references in its own words: Table n-m -> 表n-m, Ch.n -> 第n章."""
+    for pat, rep in _CITE:
+        text = pat.sub(rep, text)
+    return text
+
+
 def cite(text: str, lang: str) -> str:
     """A source citation; in Chinese the plan's own words (表 n-m, 第 n 章): an English
     explanation in parentheses is left out, an assumption says where it is explained."""
@@ -66,9 +73,7 @@ def cite(text: str, lang: str) -> str:
         return text
     text = _ASSUMED.sub("假设（说明见 --lang en）", text)
     text = _EXISTING.sub("现有存量：", text)
-    text = re.sub(r"\s*\([^()]*\)", _english_note, text)
-    for pat, rep in _CITE:
-        text = pat.sub(rep, text)
+    text = cite_words(re.sub(r"\s*\([^()]*\)", _english_note, text))
     words = [w for w in re.findall(r"(?<![\w\-./])[A-Za-z]{3,}(?![\w\-./])", text)]
     if len(words) >= 3:  # an explanation in English (a derived figure): point to it instead
         files = re.findall(r"[\w\-]+\.(?:csv|yaml|md)", text)
@@ -199,17 +204,17 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
         src = cite(str(r["source"]), lang)
         if narrow:  # the source under the rule, dim
             label = Text(label + "\n") + Text(src, style="dim")
-        rows.append((label, figure_text(value, figure_unit), bound_text(lo, hi, figure_unit),
-                     price,
-                     f"{_measured(r['value_one_more_ha'], lang)} / "
-                     f"{_measured(r['value_one_less_ha'], lang)}", src))
+        rows.append((label, figure_text(value, figure_unit), bound_text(lo, hi, figure_unit), price,
+                     _measured(r['value_one_more_ha'], lang),
+                     _measured(r['value_one_less_ha'], lang), src))
     heads = (say(lang, "实际值", "activity"), say(lang, "界限", "bound"),
-             say(lang, "影子价格", "shadow price"), say(lang, "+1 / −1 实测", "+1 / −1 measured"))
+             say(lang, "影子价格", "shadow price"), say(lang, "+1 实测", "+1 measured"),
+             say(lang, "−1 实测", "−1 measured"))
     cols = [Col(say(lang, "规则", "rule"), [row[0] for row in rows], wrap=True, markup=False),
             *(Col(h, [row[j] for row in rows], right=True, wrap=j > 2)  # words may wrap
               for j, h in enumerate(heads, 1))]
     if not narrow:
-        cols.append(Col(say(lang, "出处", "source"), [row[5] for row in rows], wrap=True,
+        cols.append(Col(say(lang, "出处", "source"), [row[6] for row in rows], wrap=True,
                         markup=False))
     print_table(console, say(lang, f"起约束作用的规则：指标多 1 / 少 1 个单位的价值（{unit}）",
                              f"Binding rules: what one more / one less unit of the figure is "
@@ -227,12 +232,12 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
         for note in (result.analysis.notes if result.analysis is not None else []):
             console.print(f"note: {note}", style="yellow", highlight=False)
     console.print(say(lang, "影子价格：规则指标每增加一个单位时产出的变化，仅在唯一时给出；"
-                            "“+1 / −1”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”：仅此一项"
-                            "变动即违反规划）。",
+                            "“+1 实测”“−1 实测”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”："
+                            "仅此一项变动即违反规划）。",
                       "Shadow price: the change of output per unit of the rule's figure, shown "
-                      "only where it is unique; '+1 / −1': the change measured by re-solving "
-                      "with one unit more / less ('infeasible': that move alone breaks the "
-                      "plan).", "\n"), style="dim", highlight=False)
+                      "only where it is unique; '+1 / −1 measured': the change measured by "
+                      "re-solving with one unit more / less ('infeasible': that move alone "
+                      "breaks the plan).", "\n"), style="dim", highlight=False)
 
 
 def _measured(v: float, lang: str = "both") -> str:

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from landalloc.analysis.tradeoff import Front, FrontPoint
 from landalloc.plan.model import Instance
-from landalloc.present.answer import answer, name, num_column, say
+from landalloc.present.answer import answer, name, say
+from landalloc.present.grid import Col, print_table
 from landalloc.safe_text import csv_text
 
 ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单"}
@@ -67,12 +67,9 @@ def print_front(f: Front, inst: Instance, console: Console | None = None,
     heads = ["#", say(lang, f"产出（{f.unit}）", f"output ({f.unit})"),
              say(lang, "规划契合度", "plan fit"), say(lang, "每点代价", "cost per point"),
              say(lang, "变动地块", "cells changed")]
-    t = Table()
-    for j, h in enumerate(heads):
-        num_column(t, h, [r[j] for r in rows])
-    for r in rows:
-        t.add_row(*r)
-    console.print(t)
+    print_table(console, say(lang, "前沿的断点", "Breakpoints of the front"),
+                [Col(h, [r[j] for r in rows], right=True, markup=False)
+                 for j, h in enumerate(heads)])
     for k in range(1, len(pts)):
         if pts[k].rate is not None:
             console.print(f"{k}: " + exchange_words(pts[k], pts[k - 1], inst, lang, f.unit),
