@@ -511,3 +511,16 @@ def test_a_scenario_table_written_to_a_symlink_keeps_the_link(tmp_path, suffix):
     assert (tmp_path / f"link{suffix}").is_symlink()
     assert (tmp_path / f"real{suffix}").read_bytes() != b"old"
     assert sorted(x.name for x in tmp_path.iterdir()) == [f"link{suffix}", f"real{suffix}"]
+
+
+def test_a_report_sheet_named_from_data_holds_no_control_character():
+    import io
+    import zipfile
+
+    from landalloc.present.report.excel import Book
+
+    book = Book()
+    book.sheet("scenario \x07\x1b[2J")["A1"] = "x"
+    data = book.bytes()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode("utf-8")
+    assert "\x07" not in xml and "\x1b" not in xml and "scenario ␇␛" in xml
