@@ -511,3 +511,48 @@ def test_a_scenario_table_written_to_a_symlink_keeps_the_link(tmp_path, suffix):
     assert (tmp_path / f"link{suffix}").is_symlink()
     assert (tmp_path / f"real{suffix}").read_bytes() != b"old"
     assert sorted(x.name for x in tmp_path.iterdir()) == [f"link{suffix}", f"real{suffix}"]
+
+
+def test_a_report_sheet_named_from_data_holds_no_control_character():
+    import io
+    import zipfile
+
+    from landalloc.present.report.excel import Book
+
+    book = Book()
+    book.sheet("scenario \x07\x1b[2J")["A1"] = "x"
+    data = book.bytes()
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml").decode("utf-8")
+    assert "\x07" not in xml and "\x1b" not in xml and "scenario ␇␛" in xml
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_serve_stopped_by_a_signal_ends_with_130(sig):
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    p = subprocess.Popen([sys.executable, "-m", "landalloc", "serve", "--no-browser",
+                          "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    try:
+        assert "landalloc workbench" in p.stdout.readline()
+        for _ in range(600):  # until it answers (then uvicorn holds the signals)
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except OSError:
+                if p.poll() is not None:
+                    break
+                time.sleep(0.05)
+        p.send_signal(getattr(signal, sig))
+        _, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, err[-500:]
+    assert "stopped" in err and "Traceback" not in err

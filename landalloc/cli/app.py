@@ -143,7 +143,6 @@ def _help_flags_false(cmd) -> None:
 def run(args: list[str] | None = None) -> int:
     """Run the command; return its exit code. Never lets a traceback reach the terminal."""
     stand_in = globals().get("app")
-    end_on_sigterm()
     try:
         if stand_in is None or isinstance(stand_in, typer.Typer):
             # usage errors: click's message, exit 2 (SystemExit)
@@ -177,7 +176,9 @@ def run(args: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    """Entry point: bad input is one clear message and exit 2, never a traceback."""
+    """Entry point: bad input is one clear message and exit 2, never a traceback; SIGTERM
+    ends the command as Ctrl-C does (130)."""
+    end_on_sigterm()
     end(run())
 
 

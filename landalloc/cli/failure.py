@@ -73,7 +73,7 @@ class Terminated(KeyboardInterrupt):
 
 
 _MAIN_PID: int | None = None
-_TERMINATED = False
+_SIGNALLED: set[str] = set()  # the signals that reached this command
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -83,20 +83,30 @@ def _on_sigterm(signum: int, frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
         return
-    global _TERMINATED
-    _TERMINATED = True
+    _SIGNALLED.add("SIGTERM")
     raise Terminated("terminated (SIGTERM)")
 
 
+def _on_sigint(signum: int, frame: object) -> None:
+    _SIGNALLED.add("SIGINT")
+    raise KeyboardInterrupt
+
+
 def terminated() -> bool:
-    """Whether SIGTERM ended this command (for its last line)."""
-    return _TERMINATED
+    """Whether SIGTERM reached this command (for its last line)."""
+    return "SIGTERM" in _SIGNALLED
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C or SIGTERM reached this command, even where a library swallowed the
+    KeyboardInterrupt it raised (uvicorn does)."""
+    return bool(_SIGNALLED)
 
 
 def end_on_sigterm() -> None:
     """SIGTERM ends the command like Ctrl-C (exit 130, nothing half-written) instead of
-    killing it where it stands (143, temporary files left). A command that handles SIGTERM
-    itself (batch) replaces this handler while it runs."""
+    killing it where it stands (143, temporary files left); both are remembered. A command
+    that handles SIGTERM itself (batch) replaces this handler while it runs."""
     import signal
     import threading
 
@@ -104,3 +114,5 @@ def end_on_sigterm() -> None:
     if threading.current_thread() is threading.main_thread():
         _MAIN_PID = os.getpid()
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored
+            signal.signal(signal.SIGINT, _on_sigint)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from landalloc.cli.common import OnePeriodOpt
+from landalloc.cli.failure import EXIT_INTERRUPTED, interrupted
 from landalloc.errors import InputError
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -57,6 +58,9 @@ def serve_cmd(
     except OSError as e:
         raise InputError.one(f"cannot listen on {host}:{port}: {e.strerror}",
                              file="--port") from None
+    if interrupted():  # uvicorn stops on Ctrl-C or SIGTERM and swallows the interrupt
+        print("stopped", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 def register(app: typer.Typer) -> None:

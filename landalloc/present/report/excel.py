@@ -80,7 +80,7 @@ def _width(v: Any) -> int:
 
 def _sheet_name(text: str, taken: set[str]) -> str:
     bad = '[]:*?/\\'
-    name = "".join("_" if ch in bad else ch for ch in text)[:31] or "Sheet"
+    name = "".join("_" if ch in bad else ch for ch in shown(text))[:31] or "Sheet"
     base, i = name, 2
     while name in taken:
         suffix = f" ({i})"
