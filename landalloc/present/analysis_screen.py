@@ -14,6 +14,7 @@ from landalloc.present.answer import (
     figure_text,
     fit_columns,
     name,
+    note_words,
     price_warnings,
     ranked,
     rule_words,
@@ -58,7 +59,7 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
     if rep.status != "optimal":
         answer(console, lang, rep.status, None, unit,
                warnings=[say(lang, "未求得最优解，没有影子价格", "no prices for an unsolved plan")]
-               + ([escape(n) for n in rep.notes] if lang != "zh" else []))
+               + [escape(note_words(n, lang)) for n in rep.notes])
         return
     answer(console, lang, rep.status, rep.objective, unit,
            binds=rule_words(rep.rules, lang, unit),
