@@ -273,3 +273,13 @@ def test_solve_in_chinese_keeps_the_notes_and_the_plan_fit_by_role(documents, co
         assert f"{words}{fit['by_role'][role]:,.0f}" in flat, role
     assert latin_words(zh) <= LATIN_OK, latin_words(zh)
     assert "note:" not in zh
+
+
+def test_diagnose_in_chinese_says_why_there_is_no_repair():
+    """When the rules the repair may move cannot repair it, --lang zh says so in Chinese,
+    naming the kind it was allowed to move."""
+    args = ["diagnose", "--set", "zones.integration.total=0", "--relax", "allowed"]
+    code, zh = screen([*args, "--lang", "zh"], 120)
+    assert code == 3
+    assert "只改动 允许布局 无法修复：请放开更多规则（--relax all）" in zh
+    assert latin_words(zh) <= LATIN_OK | {"relax", "all"}, latin_words(zh)
