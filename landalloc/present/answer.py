@@ -271,11 +271,15 @@ def note_words(note: str, lang: str, lead: bool = False) -> str:
 def prose(console: Console, text: str, style: str | None = None) -> None:
     """Sentences wrapped to the console between words — at spaces, or between Chinese
     characters, never inside a number or an id (rich would move a whole run of Chinese
-    to the next line) — and written as they are."""
+    to the next line) — each line keeping its paragraph's indent."""
     from landalloc.present.grid import break_lines
 
-    lines = [para[a:b] for para in text.split("\n")
-             for a, b in break_lines(para, console.width)]
+    lines = []
+    for para in text.split("\n"):  # a paragraph's indent is kept on each of its lines
+        body = para.lstrip(" ")
+        indent = " " * min(len(para) - len(body), console.width // 2)
+        lines += [indent + body[a:b]
+                  for a, b in break_lines(body, console.width - len(indent))]
     console.print(Text("\n".join(lines), style=style or ""), soft_wrap=True, crop=False,
                   highlight=False, markup=False)
 
