@@ -4,9 +4,8 @@ repair), then the arithmetic and the ready-to-paste `set:` block."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.text import Text
 
-from landalloc.present.answer import answer, fmt, print_block, say
+from landalloc.present.answer import answer, fmt, print_block, prose, say
 from landalloc.present.screen import cite
 
 KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
@@ -85,8 +84,8 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
     """Sentences, arithmetic and the repair block, for people."""
     console = console or Console()
 
-    def out(text: str, **kw) -> None:
-        console.print(Text(text, **kw), highlight=False)
+    def out(text: str, style: str | None = None) -> None:
+        prose(console, text, style)
 
     if d.feasible:
         answer(console, lang, "optimal", None,
