@@ -86,3 +86,29 @@ def test_fit_columns_splits_only_when_needed():
         text = buf.getvalue()
         assert text.count("T (") == (0 if pieces == 1 else pieces)
         assert max(cell_len(line) for line in text.splitlines()) <= width
+
+
+cjk = st.sampled_from(["新增工业用地规模", "航空港区", "（合计）", "，", "。",
+                      "电子信息新增用地上限合计"])
+tokens = st.one_of(words, numbers, cjk)
+paragraphs = st.lists(tokens, min_size=1, max_size=30).map(lambda ts: "".join(
+    t if t[0] in "，。（" or ord(t[0]) > 0x2E80 else " " + t for t in ts).strip())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(30, 120), st.integers(0, 4), paragraphs)
+def test_prose_wraps_between_words_and_keeps_its_indent(width, indent, text):
+    """Prose at any width: nothing lost or reordered, no line wider than the console,
+    every number and every short word whole, each line with the paragraph's indent."""
+    from landalloc.present.answer import prose
+
+    buf = io.StringIO()
+    prose(Console(file=buf, width=width), " " * indent + text)
+    out = buf.getvalue().rstrip("\n").split("\n")
+    assert "".join("".join(out).split()) == "".join(text.split())
+    assert max(cell_len(line) for line in out) <= width
+    assert all(line.startswith(" " * indent) for line in out)
+    body = "\n".join(out)
+    for w in text.split():
+        if cell_len(w) <= 32 and all(ord(c) < 0x2E80 for c in w):
+            assert w in body, w  # a number, an id, an English word: never split

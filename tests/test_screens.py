@@ -210,6 +210,9 @@ def test_every_figure_and_row_name_is_whole(documents, command, lang, columns):
     assert not lost, f"row names not whole on the {command} screen: {lost[:10]}"
     rows = rows_missing(command, doc, out)
     assert not rows, f"rows without their name on the {command} screen: {rows}"
+    if lang == "zh":  # no English word but the names the user gave (instance, path)
+        typed = {"zhengzhou", *re.findall(r"[a-z]+", " ".join(COMMANDS[command]))}
+        assert latin_words(out) <= LATIN_OK | typed, latin_words(out) - typed
 
 
 # ---------------------------------------------------------------- Chinese drops nothing
@@ -255,3 +258,31 @@ def test_diagnose_in_chinese_gives_the_arithmetic(sets, sentence, arithmetic):
     body = zh.split("\nset:\n")[0]  # the pasted block is YAML, its keys are ids
     assert latin_words(body) <= LATIN_OK, latin_words(body)
     assert "Adding the rules" in en and "Adding the rules" not in zh
+
+
+@pytest.mark.parametrize("columns", [80, 140])
+def test_solve_in_chinese_keeps_the_notes_and_the_plan_fit_by_role(documents, columns):
+    """The notes on the optimum (degenerate, other allocations of equal output) and the
+    plan fit by role are said in Chinese, with their figures, not left out."""
+    doc = documents["solve"]
+    _, zh = screen(["solve", "--lang", "zh"], columns)
+    flat = "".join(zh.split())
+    assert "退化最优解：5个基变量处于界上" in flat
+    assert "另有产出相同的分配：20个未用地块的检验数为零" in flat
+    fit = doc["plan_fit"]
+    roles = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单"}
+    assert f"规划契合度：{fit['score']:,.0f}" in flat
+    for role, words in roles.items():
+        assert f"{words}{fit['by_role'][role]:,.0f}" in flat, role
+    assert latin_words(zh) <= LATIN_OK, latin_words(zh)
+    assert "note:" not in zh
+
+
+def test_diagnose_in_chinese_says_why_there_is_no_repair():
+    """When the rules the repair may move cannot repair it, --lang zh says so in Chinese,
+    naming the kind it was allowed to move."""
+    args = ["diagnose", "--set", "zones.integration.total=0", "--relax", "allowed"]
+    code, zh = screen([*args, "--lang", "zh"], 120)
+    assert code == 3
+    assert "只改动 允许布局 无法修复：请放开更多规则（--relax all）" in zh
+    assert latin_words(zh) <= LATIN_OK | {"relax", "all"}, latin_words(zh)

@@ -15,15 +15,15 @@ from landalloc.analysis.alternatives import (
     RangesReport,
 )
 from landalloc.plan.model import Instance
-from landalloc.present.answer import fmt, missing, name, print_block, say
+from landalloc.present.answer import fmt, missing, name, print_block, prose, say
 from landalloc.present.grid import Col, print_table
 from landalloc.present.screen import cite
 from landalloc.safe_text import csv_text
 
 
-def _out(console: Console, text: str, **kw) -> None:
-    """Prose, wrapped by the terminal library at spaces (a number is never cut)."""
-    console.print(text, markup=False, highlight=False, **kw)
+def _out(console: Console, text: str, style: str | None = None) -> None:
+    """Prose, wrapped between words (a number is never cut; see answer.prose)."""
+    prose(console, text, style)
 
 
 class _Names:

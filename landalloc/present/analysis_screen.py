@@ -16,6 +16,7 @@ from landalloc.present.answer import (
     figure_text,
     fit_columns,
     name,
+    note_words,
     price_warnings,
     ranked,
     rule_words,
@@ -60,7 +61,7 @@ def print_sensitivity(rep: SensitivityReport, console: Console | None = None,
     if rep.status != "optimal":
         answer(console, lang, rep.status, None, unit,
                warnings=[say(lang, "未求得最优解，没有影子价格", "no prices for an unsolved plan")]
-               + ([escape(n) for n in rep.notes] if lang != "zh" else []))
+               + [escape(note_words(n, lang)) for n in rep.notes])
         return
     answer(console, lang, rep.status, rep.objective, unit,
            binds=rule_words(rep.rules, lang, unit),
@@ -177,6 +178,20 @@ def _label(r, lang: str) -> str:
     return label
 
 
+#: What a swept path moves in a rule (entry_maps.summary's words), in Chinese.
+_MOVES_ZH = {"upper": "上限", "lower": "下限", "output per ha": "地均产出", "nothing": "无"}
+
+
+def _mapping_zh(line: str) -> str:
+    """`districts.airport.cap -> district_cap[airport] (upper)` in Chinese."""
+    import re
+
+    line = re.sub(r"coefficients of (\d+) cells", r"\1 个地块的系数", line)
+    for en, zh in _MOVES_ZH.items():
+        line = re.sub(rf"(?<=[(, ]){en}(?=[),])", zh, line)
+    return line.replace(" -> nothing", " -> 无")
+
+
 def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "both") -> None:
     """The answer first (the best point, how the output moves, infeasible stretches), then
     one row per point."""
@@ -207,6 +222,9 @@ def print_sweep(df: pd.DataFrame, console: Console | None = None, lang: str = "b
                                     f"Sweep of {' x '.join(params)}: {len(df)} points, "
                                     f"{method} re-solve"))
     for m in df.attrs.get("mapping", []):
+        if lang != "en":  # what each swept path moves in the LP, in the screen's words
+            zh = _mapping_zh(m)
+            m = zh if lang == "zh" else f"{zh}\n  {m}"
         console.print(f"  {escape(m)}", style="dim", highlight=False)
     if len(params) == 2:
         _print_grid(df, params, unit, console, lang)

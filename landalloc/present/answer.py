@@ -254,6 +254,64 @@ def rule_words(rules, lang: str, unit: str = DEFAULT_UNIT) -> list[str]:
     return out
 
 
+#: The plan's layout roles in Chinese.
+ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单",
+           "unnamed": "未命名"}
+
+#: What the analysis of an optimum notes, in Chinese (a note not listed stays as it is).
+_NOTES_ZH = [
+    (r"degenerate optimum: (\d+) basic variables sit on a bound, so shadow prices are not "
+     r"unique\. A price that is not unique is shown as the measured value of one more and "
+     r"one less unit instead\.",
+     r"退化最优解：\1 个基变量处于界上，影子价格不唯一；不唯一的价格改以多 1 个、少 1 个"
+     r"单位时重新求解测得的产出变化给出。"),
+    (r"other allocations give the same output: (\d+) unused cells have a zero reduced "
+     r"cost\. The allocation shown is the tie-break's: among the optimal allocations, the "
+     r"one with the largest fixed per-cell weight\.",
+     r"另有产出相同的分配：\1 个未用地块的检验数为零。所示分配按固定规则选出：在全部最优"
+     r"分配中取各地块固定权重之和最大者。"),
+    (r"HiGHS could not compute ranging; ranges are missing",
+     "HiGHS 未能给出灵敏度区间；区间缺失"),
+]
+
+
+def note_words(note: str, lang: str, lead: bool = False) -> str:
+    """A note of the analysis in the screen's language ("both": Chinese, then English);
+    `lead`: each line opens with "注：" / "note: "."""
+    import re
+
+    zh = note
+    for pat, rep in _NOTES_ZH:
+        zh = re.sub(pat, rep, zh)
+    if lead:
+        zh, note = f"注：{zh}", f"note: {note}"
+    return say(lang, zh, note, "\n")
+
+
+def prose(console: Console, text: str, style: str | None = None) -> None:
+    """Sentences wrapped to the console between words — at spaces, or between Chinese
+    characters, never inside a number or an id (rich would move a whole run of Chinese
+    to the next line) — each line keeping its paragraph's indent."""
+    from landalloc.present.grid import break_lines
+
+    lines = []
+    for para in text.split("\n"):  # a paragraph's indent is kept on each of its lines
+        body = para.lstrip(" ")
+        indent = " " * min(len(para) - len(body), console.width // 2)
+        lines += [indent + body[a:b]
+                  for a, b in break_lines(body, console.width - len(indent))]
+    console.print(Text("\n".join(lines), style=style or ""), soft_wrap=True, crop=False,
+                  highlight=False, markup=False)
+
+
+def plan_fit_line(pf: dict, lang: str) -> str:
+    """The plan fit and its hectares by role, in the screen's language."""
+    parts_zh = "、".join(f"{ROLE_ZH.get(k, k)} {v:,.0f}" for k, v in pf["by_role"].items())
+    parts_en = ", ".join(f"{k} {v:,.0f}" for k, v in pf["by_role"].items())
+    return say(lang, f"规划契合度：{pf['score']:,.0f}（按角色的公顷数：{parts_zh}）",
+               f"Plan fit: {pf['score']:,.0f} (ha by role: {parts_en})", "\n")
+
+
 def price_warnings(rules, duals_unique: bool | None, allocation_unique: bool | None,
                    lang: str) -> list[str]:
     """Prices that are not unique; other allocations with the same output."""

@@ -4,9 +4,8 @@ repair), then the arithmetic and the ready-to-paste `set:` block."""
 from __future__ import annotations
 
 from rich.console import Console
-from rich.text import Text
 
-from landalloc.present.answer import answer, fmt, print_block, say
+from landalloc.present.answer import answer, fmt, print_block, prose, say
 from landalloc.present.screen import cite
 
 KINDS_ZH = {"districts": "区县", "groups": "产业组", "rules": "自定义规则", "sectors": "产业",
@@ -37,6 +36,29 @@ _NOTES_ZH = [
 ]
 
 
+#: What a repair notes, in Chinese (the rule kinds it names stay as typed after --relax).
+_REPAIR_ZH = [
+    (r"the rules across periods alone \((.*)\) cannot repair it",
+     r"仅改动跨期规则（\1）无法修复"),
+    (r"no repair moves only (.*): let more rules move \(--relax all\)",
+     r"只改动 \1 无法修复：请放开更多规则（--relax all）"),
+    (r"the repair is not a valid scenario: (.*)", r"修复方案不是有效的情景：\1"),
+]
+
+
+def repair_note(note: str, lang: str) -> str:
+    """The repair's note in the screen's language."""
+    import re
+
+    def kinds(m: re.Match) -> str:  # the kinds it may move, by their Chinese names
+        return "、".join(KINDS_ZH.get(k, k) for k in m.group(1).split(", "))
+
+    zh = re.sub(r"(?<=only )(.*)(?=: let more)", kinds, note)
+    for pat, rep in _REPAIR_ZH:
+        zh = re.sub(pat, rep, zh)
+    return say(lang, zh, note, "\n")
+
+
 def note_zh(note: str) -> str:
     """The IIS search's note in Chinese, part by part."""
     import re
@@ -62,8 +84,8 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
     """Sentences, arithmetic and the repair block, for people."""
     console = console or Console()
 
-    def out(text: str, **kw) -> None:
-        console.print(Text(text, **kw), highlight=False)
+    def out(text: str, style: str | None = None) -> None:
+        prose(console, text, style)
 
     if d.feasible:
         answer(console, lang, "optimal", None,
@@ -78,8 +100,9 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
                         f"smallest repair: {d.repair_cost:,.2f} weighted ha, the set: block "
                         "below", "\n  "))
     else:
-        warn.append(say(lang, "在允许改动的规则内无修复方案", f"no repair: {d.repair_note}",
-                        "\n  "))
+        words = repair_note(d.repair_note, "zh")
+        warn.append(say(lang, f"在允许改动的规则内无修复方案：{words}",
+                        f"no repair: {d.repair_note}", "\n  "))
     answer(console, lang, "infeasible", None, binds=members, warnings=warn,
            binds_label=("冲突的规则", "Conflicting rules"),
            extra=[say(lang, f"{len(d.members)} 条规则相互冲突（不可约不可行集：去掉任意一条，"
@@ -118,7 +141,7 @@ def print_diagnosis(d, console: Console | None = None, lang: str = "both") -> No
         block = d.repair_block()
         print_block(console, block.replace(": was ", "：原为 ") if lang == "zh" else block)
         if d.repair_note:
-            out(d.repair_note, style="dim")
+            out(repair_note(d.repair_note, lang), style="dim")
         if d.repair_solves is not None:
             obj = "" if d.repair_objective is None else f"; output {d.repair_objective:,.2f}"
             out(say(lang, "已重新求解：修复后可行" + obj if d.repair_solves else

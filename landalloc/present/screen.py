@@ -18,7 +18,10 @@ from landalloc.present.answer import (
     fmt,
     missing,
     name,
+    note_words,
+    plan_fit_line,
     price_warnings,
+    prose,
     rule_words,
     say,
     wrap_cjk,
@@ -222,22 +225,17 @@ def print_result(result: Result, console: Console | None = None, lang: str = "bo
     console.print(say(lang, "最大约束违背", "max violation", " ")
                   + f": {result.max_violation:.2e}", highlight=False)
     pf = result.plan_fit()
-    if pf is not None and lang != "zh":
-        from landalloc.results.plan_fit import screen_line
-
-        console.print(screen_line(pf), highlight=False)
-    elif pf is not None:
-        console.print(f"规划契合度：{pf['score']:,.0f}", highlight=False)
-    if lang != "zh":
-        for note in (result.analysis.notes if result.analysis is not None else []):
-            console.print(f"note: {note}", style="yellow", highlight=False)
-    console.print(say(lang, "影子价格：规则指标每增加一个单位时产出的变化，仅在唯一时给出；"
+    if pf is not None:
+        prose(console, plan_fit_line(pf, lang))
+    for note in (result.analysis.notes if result.analysis is not None else []):
+        prose(console, note_words(note, lang, lead=True), style="yellow")
+    prose(console, say(lang, "影子价格：规则指标每增加一个单位时产出的变化，仅在唯一时给出；"
                             "“+1 实测”“−1 实测”：多 1 / 少 1 个单位重新求解测得的变化（“不可行”："
                             "仅此一项变动即违反规划）。",
                       "Shadow price: the change of output per unit of the rule's figure, shown "
                       "only where it is unique; '+1 / −1 measured': the change measured by "
                       "re-solving with one unit more / less ('infeasible': that move alone "
-                      "breaks the plan).", "\n"), style="dim", highlight=False)
+                      "breaks the plan).", "\n"), style="dim")
 
 
 def _measured(v: float, lang: str = "both") -> str:

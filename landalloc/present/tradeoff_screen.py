@@ -11,11 +11,9 @@ from rich.console import Console
 
 from landalloc.analysis.tradeoff import Front, FrontPoint
 from landalloc.plan.model import Instance
-from landalloc.present.answer import answer, name, say
+from landalloc.present.answer import ROLE_ZH, answer, name, say
 from landalloc.present.grid import Col, print_table
 from landalloc.safe_text import csv_text
-
-ROLE_ZH = {"core": "核心区", "cluster": "集群", "node": "节点", "zone_list": "片区名单"}
 
 
 def _moves(p: FrontPoint, inst: Instance, lang: str, sign: int) -> str:

@@ -45,7 +45,3 @@ def plan_fit(inst: Instance, sectors: list[str], districts: list[str],
             "rule": "Σ weight[role] · ha; the role per cell from the instance's roles "
                     "(none: the plan names no role for the cell)"}
 
-
-def screen_line(pf: dict[str, Any]) -> str:
-    parts = ", ".join(f"{k} {v:,.0f}" for k, v in pf["by_role"].items())
-    return f"Plan fit: {pf['score']:,.0f} (ha by role: {parts})"
