@@ -298,6 +298,49 @@ def _changed_inputs(store: Store, manifest: dict[str, Any]) -> list[str]:
     return [p for p, h in now.items() if recorded.get(p) != h]
 
 
+def _resumed_manifest(store: Store, inputs: list[str], base: str | None,
+                      period: str | None, opts: SolverOptions
+                      ) -> tuple[dict, SolverOptions]:
+    """The manifest of the batch being finished, and its solver settings; refused when it
+    was written by another version or its inputs have changed since."""
+    manifest = store.read_manifest()
+    if manifest["version"] != MANIFEST_VERSION:
+        raise InputError.one(f"this batch was written by another version of landalloc "
+                             f"(manifest version {manifest['version']}, now "
+                             f"{MANIFEST_VERSION}); --overwrite to start again",
+                             file=str(store.out / "manifest.json"))
+    if inputs:
+        again = _manifest(inputs, base, period, manifest["chunk_size"], opts)
+        if again["sources"] != manifest["sources"]:
+            raise InputError.one("these inputs differ from the batch being resumed "
+                                 "(run without inputs to finish it, or use --overwrite)",
+                                 file=str(store.out / "manifest.json"))
+    changed = _changed_inputs(store, manifest)
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more"
+                                          if len(changed) > 5 else "")
+        raise InputError.one(f"inputs changed since this batch started ({shown}); its "
+                             "results would mix old and new: --overwrite to start again",
+                             file=str(store.out / "manifest.json"))
+    # every solver setting of the run being finished, not only its time limit
+    saved = manifest.get("solver_options") or {"time_limit": manifest.get("time_limit")}
+    store.clean_partial()
+    return manifest, SolverOptions(**{**saved, "threads": 1})
+
+
+def _fresh_manifest(store: Store, inputs: list[str], base: str | None, period: str | None,
+                    sizes: dict, opts: SolverOptions, overwrite: bool) -> dict:
+    """The manifest of a new batch (not written yet): its sources, chunking and hashes."""
+    if store.exists() and not overwrite:
+        raise InputError.one("this folder holds an earlier batch: --resume to finish it, "
+                             "or --overwrite to start again", file=str(store.out))
+    if not inputs:
+        raise InputError.one("give scenario files, folders, globs or override tables")
+    manifest = _manifest(inputs, base, period, sizes, opts)
+    manifest["sha256"] = store.input_hashes(manifest["sources"])
+    return manifest
+
+
 def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: str | None,
          resume: bool, overwrite: bool, base: str | None, period: str | None,
          chunk_size: int | None, options: SolverOptions | None,
@@ -312,42 +355,14 @@ def _run(store: Store, started: float, inputs: list[str], jobs: int, scheduler: 
     sizes = ({"files": chunk_size, "rows": chunk_size} if chunk_size
              else dict(DEFAULT_CHUNK))
     fresh = not (store.exists() and resume)
-    if not fresh:
-        manifest = store.read_manifest()
-        if manifest["version"] != MANIFEST_VERSION:
-            raise InputError.one(f"this batch was written by another version of landalloc "
-                                 f"(manifest version {manifest['version']}, now "
-                                 f"{MANIFEST_VERSION}); --overwrite to start again",
-                                 file=str(store.out / "manifest.json"))
-        if inputs:
-            again = _manifest(inputs, base, period, manifest["chunk_size"], opts)
-            if again["sources"] != manifest["sources"]:
-                raise InputError.one("these inputs differ from the batch being resumed "
-                                     "(run without inputs to finish it, or use --overwrite)",
-                                     file=str(store.out / "manifest.json"))
-        changed = _changed_inputs(store, manifest)
-        if changed:
-            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more"
-                                              if len(changed) > 5 else "")
-            raise InputError.one(f"inputs changed since this batch started ({shown}); its "
-                                 "results would mix old and new: --overwrite to start again",
-                                 file=str(store.out / "manifest.json"))
-        # every solver setting of the run being finished, not only its time limit
-        saved = manifest.get("solver_options") or {"time_limit": manifest.get("time_limit")}
-        opts = SolverOptions(**{**saved, "threads": 1})
-        store.clean_partial()
-        total = manifest["total"]
-        todo = ~store.done(total)
-    else:
-        if store.exists() and not overwrite:
-            raise InputError.one("this folder holds an earlier batch: --resume to finish it, "
-                                 "or --overwrite to start again", file=str(store.out))
-        if not inputs:
-            raise InputError.one("give scenario files, folders, globs or override tables")
-        manifest = _manifest(inputs, base, period, sizes, opts)
-        manifest["sha256"] = store.input_hashes(manifest["sources"])
+    if fresh:
+        manifest = _fresh_manifest(store, inputs, base, period, sizes, opts, overwrite)
         total = manifest["total"]
         todo = np.ones(total, dtype=bool)
+    else:
+        manifest, opts = _resumed_manifest(store, inputs, base, period, opts)
+        total = manifest["total"]
+        todo = ~store.done(total)
     executor = _executor(scheduler, jobs)
     solved = 0
     pending: dict[Any, Chunk] = {}

@@ -56,11 +56,11 @@ def solve_cmd(
     the new industrial land.
 
     Prints the allocation matrix, totals against the plan, the projected output (in the
-    instance's unit) and the binding rules with their shadow prices. Linked periods (--period all, a comma
-    list such as 2021-2025,2026-2035, or a scenario with period: all): one LP over every
-    period with the rules across periods (horizon caps and totals, stock targets,
-    carry-over); --mode sequential solves them in turn. Exit codes: 0 optimal, 2 bad
-    input, 3 infeasible, 4 not solved (time limit, error).
+    instance's unit) and the binding rules with their shadow prices. Linked periods
+    (--period all, a comma list such as 2021-2025,2026-2035, or a scenario with period:
+    all): one LP over every period with the rules across periods (horizon caps and totals,
+    stock targets, carry-over); --mode sequential solves them in turn. Exit codes: 0
+    optimal, 2 bad input, 3 infeasible, 4 not solved (time limit, error).
     """
     from landalloc.api import solve
     from landalloc.problem.horizon import linked_spec
