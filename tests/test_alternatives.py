@@ -301,7 +301,7 @@ def test_the_reduced_cost_split_adds_up(problem, cell):
     assert rep.reduced_cost == pytest.approx(first.col_dual[j], abs=1e-7)
 
 
-@pytest.mark.parametrize("cell,target", [(("food", "zhongyuan"), 100.0),
+@pytest.mark.parametrize("cell,target", [(("food", "guancheng"), 100.0),
                                          (("electronics", "airport"), 500.0),
                                          (("auto_equipment", "gongyi"), 250.0)])
 def test_a_forced_target_costs_what_a_fixed_resolve_costs(problem, cell, target):

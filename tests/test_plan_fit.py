@@ -23,7 +23,9 @@ CENTRAL = ["zhongyuan", "erqi", "guancheng", "jinshui", "huiji", "zhengdong"]
 ARC = ["airport", "etdz", "shangjie", "gongyi", "xingyang", "xinmi", "xinzheng", "dengfeng",
        "zhongmou"]
 #: ROLES.md "Comparison with today's allowed: blocks": allowed cells with no role.
-UNNAMED = {"2021-2025": {("other", d) for d in ["airport", *CENTRAL]},
+#: 2021-2025: 金水区 and 中原区 have no cell (Ch.3 §1(3)2 sends the central land to four 开发区).
+UNNAMED = {"2021-2025": {("other", d) for d in ["airport", "erqi", "guancheng", "huiji",
+                                                  "zhengdong"]},
            "2026-2035": {("other", "airport"), ("other", "etdz")}}
 
 
