@@ -357,22 +357,29 @@ def check_growth(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     start, end, years, rate = ctx.num(c.start), ctx.num(c.end), ctx.num(c.years), ctx.num(c.rate)
     stated = -rate if c.decline else rate
     got = _rate(start, end, years)
-    simple = (end - start) / start / years * Num.exact(100.0)
+    # end / start once, so the interval is exact (start twice would widen it)
+    simple = (end / start - Num.exact(1.0)) / years * Num.exact(100.0)
     step = _step_of(ctx, c.rate)
-    fired = not got.meets(stated)
+    compounded = got.meets(stated)
+    # a plan's "年均" may be the simple average (total change / years): a printed rate the
+    # simple average of the printed levels rounds to is that reading, not an inconsistency
+    as_simple = not compounded and stated.lo <= simple.v <= stated.hi
+    fired = not compounded and not as_simple
     word = "fall" if c.decline else "growth"
     msg = (f"{ctx.wh(c.rate)}: {word} of {ctx.text(c.rate)} printed; "
            f"{ctx.text(c.start)} -> {ctx.text(c.end)} in {years.v:g} years is "
            f"{_fmt(got.v, step, 1)} %/yr compounded")
-    extra = {"simple_average": simple.v}
-    if fired and stated.lo <= simple.v <= stated.hi:
-        msg += (f" (as a simple average, total change / years, it is {_fmt(simple.v, step, 1)}"
-                " %/yr, which matches)")
+    extra = {"simple_average": simple.v, "reading": "compounded" if compounded else
+             "simple average" if as_simple else None}
+    if as_simple:
+        msg += (f"; consistent as a simple average (total change / years): "
+                f"{_fmt(simple.v, step, 1)} %/yr")
     elif fired and simple.meets(stated):
         msg += (f"; as a simple average {_fmt(simple.v, step, 1)} %/yr, which meets the printed"
                 " rate only at the edge of rounding")
     elif fired:
-        msg += f"; as a simple average {_fmt(simple.v, step, 1)} %/yr"
+        msg += (f"; as a simple average {_fmt(simple.v, step, 1)} %/yr: neither reading reaches "
+                "the printed rate at any rounding of the printed figures")
     return CheckResult(cid, "growth", fired, ctx.where, stated, ctx.text(c.rate), got,
                        f"({ctx.text(c.end)} / {ctx.text(c.start)})^(1/{years.v:g}) - 1", msg,
                        c.note, extra)
