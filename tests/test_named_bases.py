@@ -94,3 +94,18 @@ def test_one_set_gives_the_unconstrained_optimum(period):
     if period == "2026-2035":
         assert pc["cost"] == pytest.approx(10.19085, abs=1e-4)
         assert off["objective"] == pytest.approx(5819.147, abs=1e-4)
+
+
+def test_the_other_reading_of_jinshui_gives_its_park_land():
+    """Ch.3 §1(2)2(1) names 金水区 one of the electronics 两园; Ch.3 §1(3)2 leaves it out of the
+    four recipient 开发区. The scenario reads it as a park: a cell, so a named base ≥ 10 ha,
+    and the central 200 ha (Table 3-1) still hold; output is unchanged (the same 市区
+    electronics coefficient as 郑东新区's, 0.979168)."""
+    from landalloc.plan.locate import instances_root
+
+    path = f"{instances_root()}/zhengzhou/scenarios/jinshui-electronics-park.yaml"
+    doc = landalloc.solve(path).to_dict()
+    ha = _ha(doc)
+    assert ha[("electronics", "jinshui")] >= MIN_HA - 1e-6
+    assert doc["objective"] == pytest.approx(ZZ_OBJECTIVE - 17.11598, abs=1e-4)
+    assert doc["plan_fit"]["plan_reading_cost"]["named_bases"] == 32
