@@ -273,6 +273,13 @@ def formulate(inst: Instance) -> LinearProgram:
             rows.add(cols, vals, lo, hi, meta)
             measures[meta[0]] = measure
 
+    # the named-base reading: at least plan_fit.base_minimum.ha in every named base
+    for rule in named_base_rules(inst):
+        for meta, cols, vals, lo, hi, measure in rule_rows(inst, rule, sectors, districts,
+                                                             output):
+            rows.add(cols, vals, lo, hi, meta)
+            measures[meta[0]] = measure
+
     tie = plan_fit_weights(inst, sectors, districts) + cell_weights(sectors, districts)
 
     m = len(rows.lo)
@@ -288,6 +295,31 @@ def formulate(inst: Instance) -> LinearProgram:
         sectors=sectors, districts=districts, col_sector=col_sector, col_district=col_district,
         objective_unit=unit, name=f"{inst.name} {inst.period}",
         output=c if weighted else None, tie_break=tie, meta={"measures": measures})
+
+
+def named_base_rules(inst: Instance) -> list[Rule]:
+    """One rule `base_min.<sector>.<district>` (x ≥ plan_fit.base_minimum.ha) per allowed cell
+    whose role names a base; [] without roles or a minimum. Rules, so every output shows,
+    prices and cites them as it does a scenario's rules; the minimum is an assumption, and
+    `--set plan_fit.base_minimum.ha=0` gives the optimum without it."""
+    bm = inst.plan_fit.base_minimum if inst.roles else None
+    if bm is None:
+        return []
+    why = bm.assumption or bm.source or "plan_fit.base_minimum"
+    out = []
+    for s, row in inst.allowed.items():
+        for d in row:
+            r = inst.role(s, d)
+            if r is None or r.role not in bm.roles:
+                continue
+            sec, dis = inst.sectors[s], inst.districts[d]
+            out.append(Rule(
+                name=f"base_min.{s}.{d}", label=f"{dis.zh} {sec.zh} ≥ {bm.ha:g} ha ({r.role})",
+                sectors=[s], districts=[d], min=bm.ha,
+                source=f"{r.source.split('; ')[0]}; assumption: at least {bm.ha:g} ha in every "
+                       f"named base ({why})",
+                assumption=f"every named base gets at least {bm.ha:g} ha: {why}"))
+    return out
 
 
 def plan_fit_weights(inst: Instance, sectors: list[str] | None = None,

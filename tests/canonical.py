@@ -297,15 +297,20 @@ def boxed() -> Canonical:
 
 # Zhengzhou 2021-2025 outputs per ha (亿元/ha, instances/zhengzhou/output.csv) by area class
 # (every coefficient is r_p * 1.5 * I(sector, class) / 1e4: it depends on the class only).
-_ZZ_URBAN = {"electronics": 0.942424, "auto_equipment": 0.731717, "new_materials": 0.596043,
-             "food": 0.416327, "biomedicine": 0.831314, "other": 0.443853}
-_ZZ_OTHER = {"electronics": 0.393569, "auto_equipment": 0.304949, "aluminum": 0.277105,
-             "new_materials": 0.248658, "food": 0.176705, "biomedicine": 0.346716,
-             "other": 0.18641}
+_ZZ_URBAN = {"electronics": 0.979168, "auto_equipment": 0.760246, "new_materials": 0.619282,
+             "food": 0.432558, "biomedicine": 0.863726, "other": 0.461158}
+_ZZ_OTHER = {"electronics": 0.408914, "auto_equipment": 0.316839, "aluminum": 0.287909,
+             "new_materials": 0.258353, "food": 0.183594, "biomedicine": 0.360234,
+             "other": 0.193678}
 _ZZ_QUOTA = {"electronics": 2100, "auto_equipment": 1600, "aluminum": 400,
              "new_materials": 300, "food": 400, "biomedicine": 200, "other": 1000}
-_ZZ_CENTRAL = ["zhongyuan", "erqi", "guancheng", "jinshui", "huiji", "zhengdong"]
+#: The four recipient 开发区 of Ch.3 §1(3)2: the central districts with cells.
+_ZZ_CENTRAL = ["erqi", "guancheng", "huiji", "zhengdong"]
 _ZZ_URBAN_DISTRICTS = ["airport", "etdz", "hitech", *_ZZ_CENTRAL]
+
+
+#: The one --set that turns the named-base minimums off (instance.yaml plan_fit.base_minimum).
+NAMED_BASES_OFF = "plan_fit.base_minimum.ha=0"
 
 
 def _zz_objective(urban: dict[str, float]) -> float:
@@ -316,45 +321,47 @@ def _zz_objective(urban: dict[str, float]) -> float:
 
 #: The optimum's land in the city proper per sector (derived in `zhengzhou` below).
 ZZ_URBAN_LAND = {"electronics": 1700.0, "biomedicine": 200.0, "auto_equipment": 600.0}
-#: 826.4949 + 487.9184 + 110.842 + 74.5974 + 70.682 + 69.3432 + 186.41 = 1826.2879 (all
-#: land at the other-areas output) + 1700*0.548855 + 200*0.484598 + 600*0.426768 = 1286.0339
-ZZ_OBJECTIVE = _zz_objective(ZZ_URBAN_LAND)  # 3112.3218 亿元
+#: 858.7194 + 506.9424 + 115.1636 + 77.5059 + 73.4376 + 72.0468 + 193.678 = 1897.4937 (all
+#: land at the other-areas output) + 1700*0.570254 + 200*0.503492 + 600*0.443407 = 1336.1744
+ZZ_OBJECTIVE = _zz_objective(ZZ_URBAN_LAND)  # 3233.6681 亿元
 
 
 def zhengzhou() -> Canonical:
-    """Zhengzhou 2021-2025 with its objective pinned to 3112.3218 亿元, by hand.
+    """Zhengzhou 2021-2025 without the named-base minimums (the unconstrained optimum, the
+    one `--set` of NAMED_BASES_OFF), its objective pinned to 3233.6681 亿元, by hand.
 
     Every sector's land is fixed: electronics 2100, auto 1600, new materials 300,
     biomedicine 200 and other 1000 are exact (5200 ha), aluminium and food are at most 400
     each, and the total is exactly 6000, so both are 400. Every district's land is fixed
     too: the zone totals are exact and equal the sum of their districts' caps (leading
     2300 = airport 1100 + etdz 800 + hitech 400; transformation 3500 = the seven caps), and
-    the six central districts (no caps) share the integration zone's 200. The leading-six
+    the four central districts with cells (no caps; Ch.3 §1(3)2's recipient 开发区) share
+    the integration zone's 200. The leading-six
     share (5000 / 6000 = 0.8333 >= 0.833, activity 5000 - 0.833*6000 = 2) is slack at every
     feasible point, so its dual is 0 in every dual solution.
 
     The output per ha depends on the sector and the area class only (output.csv): the
-    city proper (urban: airport, etdz, hitech and the central six, 2500 ha) or the other
+    city proper (urban: airport, etdz, hitech and the central four, 2500 ha) or the other
     areas (3500 ha). So objective = sum_s quota_s * other_s + sum_s U_s * gain_s, with U_s a
-    sector's urban land and gain_s = urban_s - other_s: electronics 0.548855, biomedicine
-    0.484598, auto 0.426768, new materials 0.347385, other 0.257443, food 0.239622;
+    sector's urban land and gain_s = urban_s - other_s: electronics 0.570254, biomedicine
+    0.503492, auto 0.443407, new materials 0.360929, other 0.26748, food 0.248964;
     aluminium is allowed in no urban district. With sum U_s = 2500, U_bio <= 200 (quota) and
     U_electronics <= 1700 (electronics is allowed in the city proper only in airport,
-    hitech and the central six: 1100 + 400 + 200), the relaxation is maximised only by
+    hitech and the central four: 1100 + 400 + 200), the relaxation is maximised only by
     U = (electronics 1700, biomedicine 200, auto 600), the gains being strictly ordered.
     It is reached: airport 1100, hitech 400 and the central 200 all electronics; etdz
     800 = biomedicine 200 + auto 600 (etdz allows auto, food, biomedicine); in the other
     areas xinzheng 700 = electronics 400 + food 300; xingyang 500 = food 100 + new materials
     300 + aluminium 100; gongyi 400 = aluminium 300 + auto 100; shangjie 200 and dengfeng
     500 other; xinmi 500 = other 300 + auto 200; zhongmou 700 auto (each cell allowed).
-    Objective 1826.2879 + 1286.0339 = 3112.3218. The urban cells are therefore unique
+    Objective 1897.4937 + 1336.1744 = 3233.6681. The urban cells are therefore unique
     (central electronics as a sum); the other areas' cells are not.
 
-    Other value: electronics at the airport 1.2 instead of 0.942424. The airport is all
+    Other value: electronics at the airport 1.2 instead of 0.979168. The airport is all
     electronics at the optimum and stays so, and the bound argument only gains
-    1100 * (1.2 - 0.942424) = 283.3336 at most: 3395.6554.
+    1100 * (1.2 - 0.979168) = 242.9152 at most: 3476.5833.
     """
-    inst = landalloc.load_instance("zhengzhou", "2021-2025")
+    inst = landalloc.load_instance("zhengzhou", "2021-2025", sets=[NAMED_BASES_OFF])
     lp = formulate(inst)
     unique_urban = {("electronics", "airport"): 1100, ("electronics", "hitech"): 400,
                     ("biomedicine", "etdz"): 200, ("auto_equipment", "etdz"): 600}
@@ -363,7 +370,7 @@ def zhengzhou() -> Canonical:
               if inst.is_allowed(s, d)]
     central = {s: [d for d in _ZZ_CENTRAL if inst.is_allowed(s, d)] for s in inst.sectors}
     primal += [Linear({f"x[{s},{d}]": 1.0 for d in ds}, "==",
-                      200.0 if s == "electronics" else 0.0, f"central six, {s}")
+                      200.0 if s == "electronics" else 0.0, f"central four, {s}")
                for s, ds in central.items() if ds]
     primal += [Linear({f"x[{s},{d}]": 1.0 for d in _ZZ_URBAN_DISTRICTS if inst.is_allowed(s, d)},
                       "==", ZZ_URBAN_LAND.get(s, 0.0), f"urban land of {s}")
@@ -373,7 +380,7 @@ def zhengzhou() -> Canonical:
     duals = [eq("sector_group_share[leading_six]", 0.0, "slack at every feasible point")]
     return Canonical("zhengzhou_2021_2025", lp, ZZ_OBJECTIVE, primal, duals, inst,
                      path=("output.electronics.airport", 1.2),
-                     perturbed_objective=ZZ_OBJECTIVE + 1100 * (1.2 - 0.942424))
+                     perturbed_objective=ZZ_OBJECTIVE + 1100 * (1.2 - 0.979168))
 
 
 PROBLEMS: dict[str, Callable[[], Canonical]] = {

@@ -31,7 +31,10 @@ def problem():
 def _over_cap(zz):
     """The optimum's matrix with 50 ha moved from 高新区 into 航空港区 (over its cap)."""
     m = zz.matrix().copy()
-    assert m.loc["electronics", "airport"] == pytest.approx(1100)
+    # 航空港区 1,100 ha (Table 3-4) = electronics 1,080 + its vehicle (三辅) and biomedicine
+    # (一基地) bases at their 10 ha minimums
+    assert m.loc["electronics", "airport"] == pytest.approx(1080)
+    assert m["airport"].sum() == pytest.approx(1100)
     assert m.loc["electronics", "hitech"] >= 50
     m.loc["electronics", "airport"] += 50
     m.loc["electronics", "hitech"] -= 50
@@ -301,7 +304,7 @@ def test_the_reduced_cost_split_adds_up(problem, cell):
     assert rep.reduced_cost == pytest.approx(first.col_dual[j], abs=1e-7)
 
 
-@pytest.mark.parametrize("cell,target", [(("food", "zhongyuan"), 100.0),
+@pytest.mark.parametrize("cell,target", [(("food", "guancheng"), 100.0),
                                          (("electronics", "airport"), 500.0),
                                          (("auto_equipment", "gongyi"), 250.0)])
 def test_a_forced_target_costs_what_a_fixed_resolve_costs(problem, cell, target):
@@ -320,16 +323,17 @@ def test_a_forced_target_costs_what_a_fixed_resolve_costs(problem, cell, target)
 
 
 def test_the_repair_block_gives_the_target(problem):
+    # 1,200 ha of electronics and the airport's two named bases (10 ha each) need 1,220
     rep = landalloc.explain("electronics", "airport", *ZZ, slack=0.02, target=1200)
-    assert rep.repair == {"districts.airport.cap": 1200.0}
+    assert rep.repair == {"districts.airport.cap": 1220.0}
     assert rep.repair_verified
-    assert "set:\n  districts.airport.cap: 1200" in rep.repair_block()
+    assert "set:\n  districts.airport.cap: 1220" in rep.repair_block()
 
 
 def test_explain_cli(capsys):
     assert run(["explain", "电子信息", "航空港区", "--target", "1200", "--slack", "0.02"]) == 0
     out = capsys.readouterr().out
-    assert "reduced cost" in out and "districts.airport.cap: 1200" in out
+    assert "reduced cost" in out and "districts.airport.cap: 1220" in out
     assert run(["explain", "electronics", "atlantis"]) == 2
 
 

@@ -113,13 +113,17 @@ def test_share_half_unit_boundary():
 def test_growth_fires_and_stays_quiet():
     checks = [{"kind": "growth", "start": "a", "end": "b", "years": 5, "rate": "r"}]
     assert fired(one(checks, a=100, b=161.05, r=10)) == [False]  # 1.1^5 = 1.61051
-    assert fired(one(checks, a=100, b=161.05, r=12)) == [True]
+    # 12 %/yr is the simple average (61.05 / 5 = 12.21, printed 12): consistent so read;
+    # 13 %/yr is neither reading (compounded 10.0, simple 12.21)
+    assert fired(one(checks, a=100, b=161.05, r=12)) == [False]
+    assert fired(one(checks, a=100, b=161.05, r=13)) == [True]
     dec = [{**checks[0], "decline": True}]
     res = one(dec, a=2472, b=1239, r=10)
-    assert res[0].fired
+    assert not res[0].fired and res[0].extra["reading"] == "simple average"
     assert res[0].computed.v == pytest.approx(((1239 / 2472) ** 0.2 - 1) * 100)
-    assert "simple average" in res[0].message and "which matches" in res[0].message
+    assert "consistent as a simple average" in res[0].message
     assert fired(one(dec, a=2472, b=1239, r=12.9)) == [False]
+    assert one(dec, a=2472, b=1239, r=12.9)[0].extra["reading"] == "compounded"
 
 
 def test_growth_base_fires_and_stays_quiet():
@@ -178,13 +182,11 @@ def test_the_plans_findings(zz):
     expected = {
         "t3_4.share.etdz": (34.7, 800 / 2300 * 100),
         "ch1.industrial-supply-share": (23, 10158 / 45519 * 100),
-        "ch1.supply-decline": (-10, ((1239 / 2472) ** 0.2 - 1) * 100),
         "ch1.supply-share-decline": (-9.5, ((17 / 30) ** 0.2 - 1) * 100),
         "per-ha-increase-2025": (50, 25),
         "table-2-5-output-2025": (32500, 31700),
         "table-2-5-output-2035": (46500, 44500),
         "table-2-3-period": (15000, 24000),
-        "table-3-3-share-base": (42.0, 35.0),
         "table-2-1-output-growth": (9.5, 9.64),
         "trend-average-supply": (825, 837.5),
         "output-growth-base": (18000 / 1.0964 ** 5, 35000 / 1.0804 ** 15),
@@ -194,7 +196,6 @@ def test_the_plans_findings(zz):
         assert found[key].stated.v == pytest.approx(stated, abs=0.5), key
         assert found[key].computed.v == pytest.approx(computed, abs=0.01), key
         assert found[key].where, key
-    assert round(found["ch1.supply-decline"].computed.v, 1) == -12.9
     assert round(found["ch1.supply-share-decline"].computed.v, 1) == -10.7
     assert round(found["ch1.industrial-supply-share"].computed.v, 1) == 22.3
 
@@ -205,14 +206,34 @@ def test_the_plans_rounding_is_not_reported(zz):
     assert "investment-growth-base" in quiet  # 7.4, 6.8, 5.4 %/yr from one 2018 level
     assert "lt_sectors.share_sum" in quiet  # 37.5 + 31.3 + ... = 87.7 printed for 87.5
     assert "t3_3.sum" in quiet and "t3_5.share_sum" in quiet
-    assert len(zz.findings) == 14
+    assert len(zz.findings) == 12
+
+
+def test_the_two_false_alarms_are_checked_and_consistent(zz):
+    """Ch.1 §2(3)3 prints a fall of 10 %/yr from 2,472 to 1,239 ha over 5 years: compounded
+    −12.9 %/yr, but as the simple annual average (1,239 − 2,472) / 2,472 / 5 = −9.98 %/yr it
+    is the printed 10 %. Table 3-3's 42.0 % and Ch.3 §1(2)1's 35.0 % are 电子信息's share of two
+    bases: 42.0 % × 5,000 / 6,000 = 35.0 %. Both are checked and reported as consistent."""
+    quiet = {r.id: r for r in zz.results if not r.fired}
+    fall = quiet["ch1.supply-decline"]
+    assert fall.extra["reading"] == "simple average"
+    assert fall.extra["simple_average"] == pytest.approx((1239 - 2472) / 2472 / 5 * 100,
+                                                         abs=1e-9)
+    assert round(fall.computed.v, 1) == -12.9
+    share = quiet["table-3-3-share-base"]
+    assert share.computed.v == pytest.approx(42.0 * 5000 / 6000, abs=1e-9)
+    assert share.stated.v == 35.0 and "Not an inconsistency" in share.note
+    # Ch.1 §2(3)3's 9.5 %/yr (30 % -> 17 %) is reached by no reading at any rounding:
+    # simple −9.18 .. −8.20 %/yr, compounded −11.56 .. −9.92 %/yr
+    still = {r.id: r for r in zz.findings}["ch1.supply-share-decline"]
+    assert "neither reading" in still.message and "edge" not in still.message
 
 
 def test_cli_audit_json():
     p = run("audit", "--json")
     assert p.returncode == 0, p.stderr
     doc = json.loads(p.stdout)
-    assert doc["inconsistencies"] == len(doc["findings"]) == 14
+    assert doc["inconsistencies"] == len(doc["findings"]) == 12
     first = doc["findings"][0]
     assert {"where", "stated", "computed", "message"} <= set(first)
     p = run("audit", "--strict")
@@ -220,8 +241,8 @@ def test_cli_audit_json():
 
 
 def test_a_printed_fall_shows_the_sign_its_difference_uses(zz):
-    """The plan prints a fall of 10 %/yr; it is checked as -10, so the block shows -10 and
-    the difference -12.90 - (-10) = -2.90 holds as printed."""
+    """The plan prints a fall of 9.5 %/yr (Ch.1 §2(3)3, 30 % -> 17 %); it is checked as -9.5,
+    so the block shows -9.5 and the difference -10.74 - (-9.5) = -1.24 holds as printed."""
     import io
 
     from rich.console import Console
@@ -230,11 +251,11 @@ def test_a_printed_fall_shows_the_sign_its_difference_uses(zz):
 
     c = Console(width=200, record=True, file=io.StringIO(), color_system=None)
     print_audit(zz, console=c, lang="en")
-    block = next(b for b in c.export_text().split("╭─") if "2,472 ha" in b and "stated" in b)
+    block = next(b for b in c.export_text().split("╭─") if "30 % ->" in b and "stated" in b)
     stated = float(block.split("stated: ")[1].split(" %/yr")[0])
     computed = float(block.split("computed: ")[1].split()[0])
     difference = float(block.split("difference: ")[1].split()[0])
-    assert stated == -10 and "(a fall)" in block
+    assert stated == -9.5 and "(a fall)" in block
     assert difference == pytest.approx(computed - stated, abs=0.01)
 
 

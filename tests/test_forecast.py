@@ -161,14 +161,18 @@ def test_increment_overrides_keep_the_plan_when_nothing_changes():
 def test_increment_from_forecast_scales_the_allocation():
     import landalloc
 
-    base = landalloc.solve("zhengzhou", "2021-2025")
+    # every figure scales, so the optimum does; the named bases' 10 ha minimums (a reading,
+    # instance.yaml) do not, so the exact ratio holds with them off
+    off = "plan_fit.base_minimum.ha=0"
+    base = landalloc.solve("zhengzhou", "2021-2025", [off])
     sets, rec = increment_overrides("zhengzhou", "2021-2025", ["combine.anchor=quota"])
     assert rec["new_increment"] == 10000  # 35,000 -> 36,000 - 26,000
-    scaled = landalloc.solve("zhengzhou", "2021-2025", sets)
+    scaled = landalloc.solve("zhengzhou", "2021-2025", [*sets, off])
     assert scaled.optimal
     k = 10000 / 6000
     assert scaled.objective == pytest.approx(base.objective * k, rel=1e-6)
     assert scaled.matrix().values.sum() == pytest.approx(10000)
+    assert landalloc.solve("zhengzhou", "2021-2025", sets).optimal
     none, _ = increment_overrides("zhengzhou", "2021-2025", ["combine.anchor=quota"], "none")
     assert none == ["total_increment=10000"]
     assert landalloc.solve("zhengzhou", "2021-2025", none).status == "infeasible"

@@ -14,8 +14,8 @@ import pytest
 from landalloc.errors import InputError
 from landalloc.plan.loading import load, load_instance
 
-BASE_OBJECTIVE = 3112.3218
-UNBOUNDED_AIRPORT = 3161.1566
+BASE_OBJECTIVE = 3216.5521
+UNBOUNDED_AIRPORT = 3276.1702
 
 
 def run(*args: str, cwd: Path | None = None, env: dict | None = None

@@ -18,12 +18,16 @@ from landalloc.plan.locate import instances_root
 from landalloc.problem.build import load_problem
 
 SCEN = Path(instances_root()) / "zhengzhou" / "scenarios"
+from tests.canonical import NAMED_BASES_OFF  # noqa: E402
+
 PERIODS = ["2021-2025", "2026-2035"]
 CENTRAL = ["zhongyuan", "erqi", "guancheng", "jinshui", "huiji", "zhengdong"]
 ARC = ["airport", "etdz", "shangjie", "gongyi", "xingyang", "xinmi", "xinzheng", "dengfeng",
        "zhongmou"]
 #: ROLES.md "Comparison with today's allowed: blocks": allowed cells with no role.
-UNNAMED = {"2021-2025": {("other", d) for d in ["airport", *CENTRAL]},
+#: 2021-2025: 金水区 and 中原区 have no cell (Ch.3 §1(3)2 sends the central land to four 开发区).
+UNNAMED = {"2021-2025": {("other", d) for d in ["airport", "erqi", "guancheng", "huiji",
+                                                  "zhengdong"]},
            "2026-2035": {("other", "airport"), ("other", "etdz")}}
 
 
@@ -90,9 +94,15 @@ def test_2026_2035_shares_are_what_derivation_promises():
 
 
 def test_even_split_scenario_keeps_the_old_answer_47_percent_central():
+    """The even-split caps of the centre sum to 3,760 ha = 47 % of 8,000, and without the
+    named-base minimums every one of them binds. With them 郑东新区 (cap 1,580) also holds its
+    equipment base (10 ha) and its cap no longer binds: 1,540 ha, the centre 3,720 = 46.5 %."""
+    off = landalloc.solve(SCEN / "caps-even-split-2026-2035.yaml", sets=[NAMED_BASES_OFF])
+    assert off.matrix().sum(axis=0)[CENTRAL].sum() / 8000 == pytest.approx(0.47)
     r = landalloc.solve(SCEN / "caps-even-split-2026-2035.yaml")
     by_d = r.matrix().sum(axis=0)
-    assert by_d[CENTRAL].sum() / 8000 == pytest.approx(0.47)
+    assert by_d[CENTRAL].sum() / 8000 == pytest.approx(0.465)
+    assert by_d["zhengdong"] == pytest.approx(1540)
 
 
 def test_strict_reading_diagnosed_with_conflict_and_repair():

@@ -138,22 +138,89 @@ def test_every_quota_has_a_role_cell(roles, periods):
                 assert s in placed, (p, s)
 
 
-def test_table_3_1_is_read_the_same_way_in_every_zone(roles, zone_of):
+# Ch.3 §1(3)2: 节余的工业用地指标 go to four 开发区 (郑东新区、二七、管城、惠济).
+RECIPIENTS = {"zhengdong", "erqi", "guancheng", "huiji"}
+#: A district's own words for a sector: its table row (Tables 3-4, 3-5), its paragraph
+#: (Ch.3 §1(3)), or a sector's layout formula (Ch.3 §1(2)2).
+OWN = re.compile(r"Table 3-4|Table 3-5|Ch\.3 §1\(3\)|Ch\.3 §1\(2\)2")
+
+
+def _allowed(periods: dict, period: str) -> set[tuple[str, str]]:
+    return {(s, d) for s, row in (periods[period].get("allowed") or {}).items() for d in row}
+
+
+def test_a_zone_list_does_not_spill_over_onto_districts_with_their_own_row(roles, zone_of):
+    """Table 3-1 lists a zone's industries; a district with a row of its own (Tables 3-4, 3-5)
+    or its own paragraph (Ch.3 §1(3)1, §1(3)3) takes only what those name or a layout formula
+    of Ch.3 §1(2)2 gives it. Table 3-1 speaks for the central districts only, which have no
+    row, and only for the four 开发区 of Ch.3 §1(3)2."""
     r = roles[roles.period == "2021-2025"].set_index(["sector", "district"])
-    for d, z in zone_of.items():
-        for s in TABLE_3_1[z]:
-            assert (s, d) in r.index, (s, d)
-            assert "Table 3-1" in r.loc[(s, d), "source"], (s, d)
-            assert r.loc[(s, d), "role"] in ROLES
+    for (s, d), row in r.iterrows():
+        if s == "other":
+            continue
+        if zone_of[d] == "integration":
+            assert d in RECIPIENTS or row.role != "zone_list", (s, d)
+        else:
+            assert OWN.search(row.source), (s, d, row.source)
+    # hand-checked against Tables 3-1, 3-4, 3-5: named by Table 3-1 alone, so no cell
+    for cell in [("electronics", "etdz"), ("electronics", "shangjie"),
+                 ("electronics", "dengfeng"), ("aluminum", "xinmi"), ("aluminum", "xinzheng"),
+                 ("aluminum", "zhongmou"), ("new_materials", "airport"),
+                 ("new_materials", "etdz"), ("biomedicine", "gongyi"),
+                 ("food", "jinshui"), ("auto_equipment", "zhongyuan")]:
+        assert cell not in r.index, cell
+    # and the district's own row keeps its cell: Table 3-5 巩义 耐火材料, 高新区 超硬材料 (3-4)
+    assert r.loc[("new_materials", "gongyi"), "role"] == "zone_list"
+    assert r.loc[("new_materials", "hitech"), "role"] == "zone_list"
 
 
-def test_zones_2026_read_by_one_rule(roles, zone_of):
-    """一带 districts keep every 2021-2025 cell (at least zone_list); 一廊 districts only what
-    Ch.3 §2(2)2 places there, plus the assumed future-industry cells of the 四区."""
+def test_central_land_goes_to_the_four_recipient_development_zones(roles, periods, zone_of):
+    """Ch.3 §1(3)2: the central districts' 200 ha go to 郑东新区、二七、管城、惠济 开发区, so
+    金水区 and 中原区 have no allowed cell in 2021-2025."""
+    central = {d for d, z in zone_of.items() if z == "integration"}
+    allowed = _allowed(periods, "2021-2025")
+    assert {d for _, d in allowed if d in central} == RECIPIENTS
+    r = roles[roles.period == "2021-2025"]
+    for row in r[r.district.isin(RECIPIENTS) & (r.role == "zone_list")].itertuples():
+        assert "Ch.3 §1(3)2" in row.source and row.assumption, row
+
+
+def test_2026_carries_only_cells_held_in_2021_and_marks_them(roles, periods):
+    """Ch.3 §2(2)2(1) names each sector's places for 2026-2035; a 一带 cell it does not name is
+    carried from 2021-2025 only if 2021-2025.yaml allowed it, and is marked an assumption."""
+    near = _allowed(periods, "2021-2025")
+    far = roles[roles.period == "2026-2035"]
+    for r in far.itertuples():
+        if not r.source.startswith("Ch.3 §2(2)2"):
+            assert r.assumption, r
+        if r.role == "zone_list" and r.sector not in ("future", "other"):
+            assert (r.sector, r.district) in near, r
+    # the 21 carried spill-overs are gone (hand-checked: e.g. 新密 aluminium, 中牟 new
+    # materials, 上街 food), and no 2026-2035 cell is allowed without a row
+    cells = set(zip(far.sector, far.district, strict=True))
+    for cell in [("aluminum", "xinmi"), ("new_materials", "zhongmou"), ("food", "shangjie"),
+                 ("electronics", "etdz"), ("biomedicine", "gongyi")]:
+        assert cell not in cells, cell
+    assert _allowed(periods, "2026-2035") <= cells | {("other", "airport"), ("other", "etdz")}
+
+
+def test_etdz_is_the_core_of_vehicles_and_equipment_2026(roles):
+    """Ch.3 §2(2)2(1): 汽车及装备制造产业集群 names 经开区 first, for vehicles and for
+    intelligent equipment, and Ch.3 §2(2)1 makes it one of the 一带's 高端制造双中心."""
+    far = roles[roles.period == "2026-2035"].set_index(["sector", "district"])
+    assert far.loc[("auto_equipment", "etdz"), "role"] == "core"
+    assert far.loc[("auto_equipment", "guancheng"), "role"] == "cluster"
+
+
+def test_zones_2026_read_by_one_rule(roles, zone_of, periods):
+    """一带 districts keep every 2021-2025 cell 2021-2025.yaml allowed (at least zone_list);
+    一廊 districts only what Ch.3 §2(2)2 places there, plus the assumed future-industry cells
+    of the 四区."""
     near = roles[roles.period == "2021-2025"]
+    allowed = _allowed(periods, "2021-2025")
     far = roles[roles.period == "2026-2035"].set_index(["sector", "district"])
     for r in near.itertuples():
-        if r.district in BELT:
+        if r.district in BELT and (r.sector, r.district) in allowed:
             assert (r.sector, r.district) in far.index, r
     for (s, d), r in far.iterrows():
         if d not in BELT:
@@ -161,7 +228,7 @@ def test_zones_2026_read_by_one_rule(roles, zone_of):
 
 
 def test_strongest_role_is_cited_first(roles):
-    words = {"core": ("双核", "一核", "一基地", "基地", "核心"),
+    words = {"core": ("双核", "一核", "一基地", "基地", "核心", "高端制造双中心"),
              "cluster": ("两园", "三辅", "园区", "产业园", "产业集群", "重点区"),
              "node": ("多节点", "拓展区")}
     for r in roles.itertuples():

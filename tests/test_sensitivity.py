@@ -132,7 +132,8 @@ def test_price_times_step_inside_the_range(case):
 
 def test_zhengzhou_degenerate_optimum_is_flagged_honestly():
     """Its district caps add up to the zone totals, which add up to the total: lowering the
-    airport cap alone is infeasible, raising it is worth the price up to 1,300 ha."""
+    airport cap alone is infeasible, raising it is worth 0.126847 亿元 per ha, measured to
+    1,301 ha; HiGHS's ranging, of one basis of the degenerate optimum, says 1,120 ha."""
     rep = landalloc.sensitivity("zhengzhou", period="2021-2025")
     assert not rep.duals_unique
     assert any("not unique" in n for n in rep.notes)
@@ -146,7 +147,11 @@ def test_zhengzhou_degenerate_optimum_is_flagged_honestly():
     assert up - base == pytest.approx(air["value_one_more_ha"], rel=1e-6)
     assert landalloc.solve("zhengzhou", period="2021-2025",
                            sets=["districts.airport.cap=1099"]).status == "infeasible"
-    assert air["range_upper"] == pytest.approx(1300)
+    assert air["range_upper"] == pytest.approx(1120)
+    far = landalloc.solve("zhengzhou", period="2021-2025",
+                          sets=["districts.airport.cap=1301"]).objective
+    assert far - base == pytest.approx(201 * air["value_one_more_ha"], rel=1e-6)
+    assert air["value_one_more_ha"] == pytest.approx(0.126847, abs=1e-6)
     assert air["set_path"] == "districts.airport.cap"
     assert not rep.allocation_unique
 
@@ -338,7 +343,7 @@ def test_sensitivity_json_and_files(tmp_path):
     air = next(r for r in doc["rules"] if r["name"] == "district_cap[airport]")
     assert air["shadow_price"] is None and air["price_unique"] is False
     assert air["value_one_more_ha"] > 0
-    assert air["value_one_less_ha"] is None and air["range_upper"] == pytest.approx(1300)
+    assert air["value_one_less_ha"] is None and air["range_upper"] == pytest.approx(1120)
     assert {f.name for f in tmp_path.iterdir()
             if not f.name.startswith(".")} == {"rules.csv", "cells.csv",
                                                      "sensitivity.json"}

@@ -81,7 +81,7 @@ def objective_text(page) -> str:
 def test_workbench_in_the_browser(capsys, tmp_path):
     with live_server() as url, browser_page(url, str(tmp_path)) as page:
         wait_loaded(page)
-        assert objective_text(page) == "3,112 亿元"
+        assert objective_text(page) == "3,217 亿元"
         assert page.locator("#matrix").get_by_text("航空港区").count() == 1
         assert page.locator("#map").get_by_text("航空港区").count() == 1
         plan = page.locator(f'.field[data-path="{CAP}"] .plan').inner_text()
@@ -151,13 +151,13 @@ def test_workbench_in_the_browser(capsys, tmp_path):
         tab.goto(url)
         tab.wait_for_function("() => document.querySelector('#objective').textContent"
                               ".includes('亿元')", timeout=30000)
-        assert tab.locator("#objective").inner_text() == "3,112 亿元"
+        assert tab.locator("#objective").inner_text() == "3,217 亿元"
         assert tab.evaluate("currentSets()") == []
         assert tab.evaluate("window.__workbench.sid") != page.evaluate("window.__workbench.sid")
         n = solves(page)
         page.locator("#reset").click()
         wait_solved(page, n)
-        assert objective_text(page) == "3,112 亿元"
+        assert objective_text(page) == "3,217 亿元"
 
         # the period chooser: the other period, as `solve --period 2026-2035` gives it
         page.select_option("#period", "2026-2035")

@@ -363,9 +363,14 @@ def check_growth(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
     start, end, years, rate = ctx.num(c.start), ctx.num(c.end), ctx.num(c.years), ctx.num(c.rate)
     stated = -rate if c.decline else rate
     got = _rate(start, end, years)
-    simple = (end - start) / start / years * Num.exact(100.0)
+    # end / start once, so the interval is exact (start twice would widen it)
+    simple = (end / start - Num.exact(1.0)) / years * Num.exact(100.0)
     step = _step_of(ctx, c.rate)
-    fired = not got.meets(stated)
+    compounded = got.meets(stated)
+    # a plan's "年均" may be the simple average (total change / years): a printed rate the
+    # simple average of the printed levels rounds to is that reading, not an inconsistency
+    as_simple = not compounded and stated.lo <= simple.v <= stated.hi
+    fired = not compounded and not as_simple
     word, word_zh = ("fall", "年均下降") if c.decline else ("growth", "年均增长")
     rate_s, avg = _fmt(got.v, step, 1), _fmt(simple.v, step, 1)
     msg = (f"{ctx.wh(c.rate)}: {word} of {ctx.text(c.rate)} printed; "
@@ -373,18 +378,19 @@ def check_growth(ctx: _Ctx, c: CheckSpec, cid: str) -> CheckResult:
            f"{rate_s} %/yr compounded")
     zh = (f"{ctx.wh(c.rate)}：所载{word_zh} {ctx.text(c.rate)}；{years.v:g} 年间 "
           f"{ctx.text(c.start)} -> {ctx.text(c.end)}，复合年均 {rate_s} %/年")
-    extra = {"simple_average": simple.v}
-    if fired and stated.lo <= simple.v <= stated.hi:
-        msg += (f" (as a simple average, total change / years, it is {avg}"
-                " %/yr, which matches)")
-        zh += f"（按简单平均，即总变化 / 年数，为 {avg} %/年，与所载相符）"
+    extra = {"simple_average": simple.v, "reading": "compounded" if compounded else
+             "simple average" if as_simple else None}
+    if as_simple:
+        msg += f"; consistent as a simple average (total change / years): {avg} %/yr"
+        zh += f"；按简单平均（总变化 / 年数）为 {avg} %/年，与所载相符"
     elif fired and simple.meets(stated):
         msg += (f"; as a simple average {avg} %/yr, which meets the printed"
                 " rate only at the edge of rounding")
         zh += f"；按简单平均为 {avg} %/年，仅在舍入边缘与所载相符"
     elif fired:
-        msg += f"; as a simple average {avg} %/yr"
-        zh += f"；按简单平均为 {avg} %/年"
+        msg += (f"; as a simple average {avg} %/yr: neither reading reaches the printed "
+                "rate at any rounding of the printed figures")
+        zh += f"；按简单平均为 {avg} %/年：两种读法在任何舍入下都达不到所载年率"
     return CheckResult(cid, "growth", fired, ctx.where, stated, ctx.text(c.rate), got,
                        f"({ctx.text(c.end)} / {ctx.text(c.start)})^(1/{years.v:g}) - 1", msg,
                        c.note, extra, message_zh=zh)

@@ -375,12 +375,27 @@ class Role(Strict):
         return bool(self.assumption)
 
 
+class BaseMinimum(Provenance):
+    """A plan reading: every base, park, cluster or node the plan names for a sector (an
+    allowed cell whose role is listed) gets at least `ha`, so no named base is left empty
+    because another cell of equal or slightly higher output absorbs the sector. Each cell
+    becomes one rule (`rule[base_min.<sector>.<district>]`); `ha: 0` gives the optimum
+    without the reading."""
+
+    ha: NonNegative = Field(0.0, description="Hectares every named base gets at least")
+    roles: list[RoleName] = Field(
+        default_factory=lambda: ["core", "cluster", "node"],
+        description="The roles that name a base (zone_list names an industry, not a base)")
+
+
 class PlanFit(Provenance):
     """How well an allocation follows the plan's layout: Σ weight[role(cell)] · ha."""
 
     weights: dict[str, Weight] = Field(
         default_factory=lambda: dict(DEFAULT_ROLE_WEIGHTS),
         description="role (core, cluster, node, zone_list, none) -> weight per ha")
+    base_minimum: BaseMinimum | None = Field(
+        None, description="Land every named base gets at least (a plan reading); omitted: none")
 
     @model_validator(mode="after")
     def _known(self) -> Self:

@@ -308,8 +308,22 @@ def plan_fit_line(pf: dict, lang: str) -> str:
     """The plan fit and its hectares by role, in the screen's language."""
     parts_zh = "、".join(f"{ROLE_ZH.get(k, k)} {v:,.0f}" for k, v in pf["by_role"].items())
     parts_en = ", ".join(f"{k} {v:,.0f}" for k, v in pf["by_role"].items())
-    return say(lang, f"规划契合度：{pf['score']:,.0f}（按角色的公顷数：{parts_zh}）",
+    line = say(lang, f"规划契合度：{pf['score']:,.0f}（按角色的公顷数：{parts_zh}）",
                f"Plan fit: {pf['score']:,.0f} (ha by role: {parts_en})", "\n")
+    pc = pf.get("plan_reading_cost")
+    if pc and pc.get("cost") is not None:
+        line += "\n" + say(
+            lang,
+            f"规划读法（假设）：每个规划点名的基地至少 {pc['minimum_ha']:g} 公顷"
+            f"（{pc['named_bases']} 个），比不加此读法的最优 "
+            f"{pc['unconstrained_objective']:,.2f} 少 {pc['cost']:,.2f} {pc['unit']}"
+            f"（{100 * pc['share']:.2f} %）；--set {pc['unconstrained_set']} 即得后者",
+            f"Plan reading (assumption): every named base ≥ {pc['minimum_ha']:g} ha "
+            f"({pc['named_bases']} bases) costs {pc['cost']:,.2f} {pc['unit']} "
+            f"({100 * pc['share']:.2f} %) of the unconstrained optimum "
+            f"{pc['unconstrained_objective']:,.2f}; --set {pc['unconstrained_set']} gives it",
+            "\n")
+    return line
 
 
 def price_warnings(rules, duals_unique: bool | None, allocation_unique: bool | None,
