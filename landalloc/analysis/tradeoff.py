@@ -157,7 +157,10 @@ def _vertices(pts: list[FrontPoint]) -> list[FrontPoint]:
             a, b = out[-2], out[-1]
             cross = (b.plan_fit - a.plan_fit) * (p.objective - a.objective) - \
                 (b.objective - a.objective) * (p.plan_fit - a.plan_fit)
-            if abs(cross) <= 1e-7 * max(1.0, abs(p.objective)) * max(1.0, p.plan_fit):
+            # b's output off the straight line from a to p, in output units: a breakpoint
+            # 9 units off the line is one, whatever the plan-fit scale
+            off = abs(cross) / max(p.plan_fit - a.plan_fit, 1e-12)
+            if off <= 1e3 * REL_TOL * max(1.0, abs(b.objective)):
                 out.pop()
             else:
                 break

@@ -277,6 +277,9 @@ class Session:
             self.live, self.live_is_base = LiveLP(problem.lp, problem.options), False
             self.warm = False
         session = self.live.session
+        # the model is moved in place, but solved from scratch: a degenerate optimum's prices
+        # and ranges depend on the basis, and must be those `landalloc solve` prints
+        session.h.clearSolver()
         first = session.run()
         an = analyse_session(session, problem.lp, first, tolerance_of(problem.options))
         result = label(problem.instance, problem.lp, an.solution, problem.record(), an)
