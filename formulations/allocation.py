@@ -298,7 +298,7 @@ def formulate(inst: Instance) -> LinearProgram:
 
 
 def named_base_rules(inst: Instance) -> list[Rule]:
-    """One rule `base_min.<sector>.<district>` (x ≥ plan_fit.base_minimum.ha) per allowed cell
+    """One rule `<sector>.<district>` (x ≥ plan_fit.base_minimum.ha) per allowed cell
     whose role names a base; [] without roles or a minimum. Rules, so every output shows,
     prices and cites them as it does a scenario's rules; the minimum is an assumption, and
     `--set plan_fit.base_minimum.ha=0` gives the optimum without it."""
@@ -314,7 +314,7 @@ def named_base_rules(inst: Instance) -> list[Rule]:
                 continue
             sec, dis = inst.sectors[s], inst.districts[d]
             out.append(Rule(
-                name=f"base_min.{s}.{d}", label=f"{dis.zh} {sec.zh} ≥ {bm.ha:g} ha ({r.role})",
+                name=f"{s}.{d}", label=f"{dis.zh}{sec.zh}基地下限",
                 sectors=[s], districts=[d], min=bm.ha,
                 source=f"{r.source.split('; ')[0]}; assumption: at least {bm.ha:g} ha in every "
                        f"named base ({why})",

@@ -173,7 +173,9 @@ def test_batch_screen(batch_dir, width):
     groups = read_groups(batch_dir)
     assert sum(g["count"] for g in groups) == int((summary["status"] == "infeasible").sum())
     c = console(width)
-    print_batch(summary, params, groups, c)
+    from landalloc.batch.report import output_unit
+
+    print_batch(summary, params, groups, c, unit=output_unit(summary, None))
     text = text_of(c)
     assert_fits(text, width)
     ok = summary[summary["status"] == "optimal"]
@@ -181,7 +183,9 @@ def test_batch_screen(batch_dir, width):
     first_lines_have(text, f"{best:,.1f}")
     head = text.split("─" * 20)[0]  # the answer block: best and worst before any table
     assert f"{worst:,.1f}" in head and "最差情景" in head
-    assert_whole(text, [f"{v:,.1f}" for v in summary["objective"].dropna()])
+    # the ten best are listed (with more than ten optimal, the rest are in summary.parquet)
+    assert_whole(text, [f"{v:,.1f}" for v in ok["objective"].nlargest(10)])
+    assert "亿元" in text  # the instance's own unit
     for g in groups:
         assert g["example"] in text and f"{g['count']:,} scenarios" in text
 

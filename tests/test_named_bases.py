@@ -41,7 +41,7 @@ def test_every_named_base_holds_its_minimum(solved):
     assert len(bases) == N_BASES[period]
     short = {c: ha.get(c, 0.0) for c in bases if ha.get(c, 0.0) < MIN_HA - 1e-6}
     assert not short, short
-    rules = {r["name"]: r for r in doc["rules"] if r["name"].startswith("rule[base_min.")}
+    rules = {r["name"]: r for r in doc["rules"] if r["name"].startswith("rule[")}
     assert len(rules) == N_BASES[period]
     assert all("assumption" in r["source"] and r["lower"] == MIN_HA for r in rules.values())
 

@@ -80,8 +80,9 @@ def test_every_page_is_a4_and_the_count_is_sane(printed):
     landscape_pages = sum((round(float(p.mediabox.width)), round(float(p.mediabox.height)))
                           == landscape for p in pages)
     assert landscape_pages == charts  # one chart per landscape page, never split
-    # the tables: the matrix, the totals and the binding rules on a few portrait pages
-    assert charts < len(pages) <= charts + 12, len(pages)
+    # the tables: the matrix, the totals and the binding rules (with every named base's
+    # minimum, about 40) on a few portrait pages
+    assert charts < len(pages) <= charts + 16, len(pages)
     text = "".join(p.extract_text() for p in pages)
     assert "新增工业用地分配报告" in text
 

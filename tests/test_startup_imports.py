@@ -85,7 +85,7 @@ def test_a_name_that_is_no_command_gets_the_whole_app():
 def test_the_entry_point_still_finishes_its_output(tmp_path):
     """main() freezes the collector before exiting: stdout is still flushed whole, files are
     written and the exit code is the command's (objective: tests/canonical.py, by hand)."""
-    from tests.canonical import ZZ_OBJECTIVE
+    from tests.canonical import ZZ_DEFAULT_OBJECTIVE as ZZ_OBJECTIVE
 
     res = subprocess.run([sys.executable, "-m", "landalloc", "solve", "--json", "--out",
                           str(tmp_path / "run")], capture_output=True, text=True, timeout=120)
@@ -137,7 +137,7 @@ def test_the_default_solve_starts_without_walking_its_objects_again_and_again():
                          timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     doc = json.loads(res.stdout)
-    from tests.canonical import ZZ_OBJECTIVE
+    from tests.canonical import ZZ_DEFAULT_OBJECTIVE as ZZ_OBJECTIVE
 
     assert doc["code"] == 0 and doc["objective"] == pytest.approx(ZZ_OBJECTIVE, abs=1e-6)
     assert doc["collections"] <= 8, doc
@@ -151,7 +151,7 @@ SOLVE_FREE = ("pandas", "scipy", "pyarrow", "matplotlib", "ruamel")
 @pytest.mark.parametrize("args", [["solve"], ["solve", "--json"],
                                   ["solve", "--period", "2026-2035", "--lang", "zh"]])
 def test_solve_imports_no_table_library(args):
-    from tests.canonical import ZZ_OBJECTIVE
+    from tests.canonical import ZZ_DEFAULT_OBJECTIVE as ZZ_OBJECTIVE
 
     names, out = imported_modules(*args)
     assert {"numpy", "highspy", "pydantic"} <= names  # it did solve

@@ -26,6 +26,21 @@ def _single(summary: pd.DataFrame) -> pd.DataFrame:
     return ok[~linked]
 
 
+def output_unit(summary: pd.DataFrame, base: str | None) -> str:
+    """The output unit of the instance a batch's first scenario builds on (every screen of
+    the batch quotes its objectives in it)."""
+    from landalloc.plan.choices import DEFAULT_UNIT
+    from landalloc.plan.yamlio import read_yaml
+    from landalloc.problem.horizon import instance_file_of
+
+    if summary.empty:
+        return DEFAULT_UNIT
+    first = summary.iloc[0]
+    ref, _, _ = scenario_source(first["file"], first["row"], base, None)
+    doc = read_yaml(instance_file_of(ref)[0], {}, nulls=False)
+    return str(doc.get("objective_unit") or DEFAULT_UNIT)
+
+
 def best_result(summary: pd.DataFrame, base: str | None, period: str | None) -> Result | None:
     """The optimal single-period scenario with the highest objective, solved again; None
     if none solved."""

@@ -140,11 +140,14 @@ def batch_cmd(
 def _print_summary(out: Path, lang: str) -> None:
     """The batch's answer on stdout: best and worst scenarios with their parameters, the
     infeasible groups (diagnosed once, when the batch finished)."""
+    import json
+
     import pandas as pd
     from rich.console import Console
 
     from landalloc.batch.groups import read_groups
     from landalloc.batch.params import parameters
+    from landalloc.batch.report import output_unit
     from landalloc.present.answer import check_lang
     from landalloc.present.batch_screen import print_batch
 
@@ -152,7 +155,9 @@ def _print_summary(out: Path, lang: str) -> None:
     if not path.is_file():
         return
     summary = pd.read_parquet(path)
-    print_batch(summary, parameters(summary), read_groups(out), Console(), check_lang(lang))
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    print_batch(summary, parameters(summary), read_groups(out), Console(), check_lang(lang),
+                unit=output_unit(summary, manifest.get("base")))
 
 
 def register(app: typer.Typer) -> None:

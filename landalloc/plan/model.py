@@ -379,7 +379,7 @@ class BaseMinimum(Provenance):
     """A plan reading: every base, park, cluster or node the plan names for a sector (an
     allowed cell whose role is listed) gets at least `ha`, so no named base is left empty
     because another cell of equal or slightly higher output absorbs the sector. Each cell
-    becomes one rule (`rule[base_min.<sector>.<district>]`); `ha: 0` gives the optimum
+    becomes one rule (`rule[<sector>.<district>]`); `ha: 0` gives the optimum
     without the reading."""
 
     ha: NonNegative = Field(0.0, description="Hectares every named base gets at least")

@@ -28,7 +28,7 @@ EDGE, GAP = 1, 3  # spaces at each edge, between two columns
 #: A word (between spaces) up to this wide is never broken: a name such as
 #: 航空港区新增用地上限 or district_cap[airport] stays on one line; a longer run of Chinese
 #: breaks beside its characters.
-WHOLE = 32
+WHOLE = 40
 
 
 #: Wide punctuation that never starts a line (it stays with what it closes) ...

@@ -30,11 +30,11 @@ def linked_spec(ref: str | Path | None, period: str | None) -> str | None:
     or None for one period."""
     if period is not None:
         return period if is_linked(period) else None
-    _, own = _instance_of(ref)
+    _, own = instance_file_of(ref)
     return own if is_linked(own) else None
 
 
-def _instance_of(ref: str | Path | None) -> tuple[Path, str | None]:
+def instance_file_of(ref: str | Path | None) -> tuple[Path, str | None]:
     path = resolve_input(ref)
     if is_instance_file(path):
         return path, None
@@ -44,7 +44,7 @@ def _instance_of(ref: str | Path | None) -> tuple[Path, str | None]:
 
 def instance_periods(ref: str | Path | None) -> list[str]:
     """The periods of the instance an instance or scenario reference leads to."""
-    return periods_of(_instance_of(ref)[0])
+    return periods_of(instance_file_of(ref)[0])
 
 
 def periods_of(instance_file: Path) -> list[str]:
@@ -84,7 +84,7 @@ def load_horizon(ref: str | Path | None = None, period: str | None = "all",
                  options: SolverOptions | None = None, **load_kw) -> HorizonProblem:
     """Load every named period of a scenario (each through `load`, with the same `--set`s)
     and link them. `period`: `all` or `p1,p2,...` (in the order given)."""
-    instance_file, own = _instance_of(ref)
+    instance_file, own = instance_file_of(ref)
     if period is None:
         period = own if is_linked(own) else "all"
     known = periods_of(instance_file)
