@@ -27,17 +27,21 @@ def _single(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def output_unit(summary: pd.DataFrame, base: str | None) -> str:
-    """The output unit of the instance a batch's first scenario builds on (every screen of
-    the batch quotes its objectives in it)."""
+    """The output unit of the instance the batch's first solved scenario builds on (every
+    screen of the batch quotes its objectives in it)."""
     from landalloc.plan.choices import DEFAULT_UNIT
     from landalloc.plan.yamlio import read_yaml
     from landalloc.problem.horizon import instance_file_of
 
-    if summary.empty:
+    ok = summary[summary["status"] == "optimal"]
+    if ok.empty:  # nothing solved: no objective is quoted
         return DEFAULT_UNIT
-    first = summary.iloc[0]
-    ref, _, _ = scenario_source(first["file"], first["row"], base, None)
-    doc = read_yaml(instance_file_of(ref)[0], {}, nulls=False)
+    first = ok.iloc[0]
+    try:
+        ref, _, _ = scenario_source(first["file"], first["row"], base, None)
+        doc = read_yaml(instance_file_of(ref)[0], {}, nulls=False)
+    except InputError:  # the file changed since it solved: the unit is not known
+        return DEFAULT_UNIT
     return str(doc.get("objective_unit") or DEFAULT_UNIT)
 
 
