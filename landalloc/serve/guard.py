@@ -41,7 +41,7 @@ class SecurityHeaders:
 TOKEN_HEADER = "X-Landalloc-Token"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 #: Requests that change what the server keeps: they need the page's token.
-STATEFUL_PREFIXES = ("/api/session", "/api/upload")
+STATEFUL_PREFIXES = ("/api/session", "/api/upload", "/api/report")
 
 
 def host_name(value: str) -> str:
