@@ -873,3 +873,11 @@ def test_a_running_report_can_be_cancelled(tmp_path, monkeypatch):
         assert r.status_code == 409 and r.json()["state"] == "cancelled"
         # asked again, the state gets a new build
         assert c.post("/api/session/report", headers={HDR: sid}).json()["job"] != job
+
+
+def test_an_ipv6_listening_address_is_allowed_as_given():
+    app = create_app(host="[fe80::1]", allow_hosts=["::2", "lan.example:80"])
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        for host in ("[fe80::1]:8765", "[::2]", "lan.example:8765"):
+            assert c.get("/api/choices", headers={"host": host}).status_code == 200, host
+        assert c.get("/api/choices", headers={"host": "[fe80::2]:8765"}).status_code == 403
