@@ -74,3 +74,34 @@ def browser_page(url: str | None, tmp_dir: str, width: int = 1500, height: int =
             yield page
         finally:
             ctx.close()
+
+
+def held_build(path: str, period: str | None, sets: list[str], time_limit: float,
+               out: str) -> None:
+    """A report build (in the child process) that starts only once the file named by
+    LANDALLOC_REPORT_GATE exists: the test decides when the report is still running."""
+    from pathlib import Path
+
+    from landalloc.serve.reports import build_report_files
+
+    gate = Path(os.environ["LANDALLOC_REPORT_GATE"])
+    while not gate.exists():
+        time.sleep(0.02)
+    build_report_files(path, period, sets, time_limit, out)
+
+
+def quick_build(path: str, period: str | None, sets: list[str], time_limit: float,
+                out: str) -> None:
+    """A stand-in report (in the child process) for tests of the page's report flow: the
+    real build takes a minute on a busy machine. Held like `held_build` when
+    LANDALLOC_REPORT_GATE is set."""
+    from pathlib import Path
+
+    gate = os.environ.get("LANDALLOC_REPORT_GATE")
+    while gate and not Path(gate).exists():
+        time.sleep(0.02)
+    o = Path(out)
+    (o / "report.html").write_text(f"<html><body>{period} {sets}</body></html>",
+                                   encoding="utf-8")
+    (o / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (o / "name.txt").write_text(f"landalloc-test-{period}", encoding="utf-8")

@@ -794,3 +794,90 @@ def test_the_serve_command_runs_with_timeouts_and_a_connection_limit(monkeypatch
     assert run(["serve", "--no-browser"]) == 0
     assert seen["http"] is TimedH11 and seen["timeout_keep_alive"] == KEEP_ALIVE_SECONDS
     assert seen["limit_concurrency"] == MAX_CONNECTIONS
+
+
+HELD = "tests.serve_live:held_build"
+
+
+def _wait_state(c, job: str, states: tuple[str, ...]) -> dict:
+    import time
+
+    for _ in range(3000):
+        st = c.get(f"/api/report/{job}").json()
+        if st["state"] in states:
+            return st
+        time.sleep(0.01)
+    raise AssertionError(st)
+
+
+def test_reports_build_in_the_background_shared_and_cancellable(tmp_path, monkeypatch):
+    """While a report is being built (held open by the test), solves answer; two tabs in
+    the same state share one build; a build can be cancelled; the file comes when done."""
+    import time
+
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("LANDALLOC_REPORT_GATE", str(gate))
+    app = create_app(report_builder=HELD)
+    with local_client(app) as c:
+        a, b, other = (c.post("/api/session", json={}).json()["id"] for _ in range(3))
+        sets = ["districts.airport.cap=1200"]
+        for sid in (a, b):
+            c.post("/api/session/solve", json={"set": sets}, headers={HDR: sid})
+        first = c.post("/api/session/report", headers={HDR: a})
+        assert first.status_code == 202
+        job = first.json()["job"]
+        assert c.post("/api/session/report", headers={HDR: b}).json()["job"] == job
+        _wait_state(c, job, ("running",))
+        solve_ms = []
+        for cap in (1150, 1250, 1300, 1200):
+            t0 = time.perf_counter()
+            r = c.post("/api/session/solve", json={"set": [f"districts.airport.cap={cap}"]},
+                       headers={HDR: other})
+            solve_ms.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200 and r.json()["status"] == "optimal"
+        assert c.get(f"/api/report/{job}").json()["state"] == "running"  # still held
+        print("solve while a report builds, ms:", [round(x) for x in solve_ms])
+        early = c.get(f"/api/report/{job}/file", params={"format": "html"})
+        assert early.status_code == 202 and early.json()["state"] == "running"
+        c.post("/api/session/solve", json={"set": []}, headers={HDR: other})
+        other_job = c.post("/api/session/report", headers={HDR: other}).json()["job"]
+        assert other_job != job and c.get(f"/api/report/{other_job}").json()["state"] == "queued"
+        r = c.delete(f"/api/report/{other_job}", headers={TOKEN: ""})
+        assert r.status_code == 403  # cancelling changes state: the page's token
+        assert c.delete(f"/api/report/{other_job}").json()["state"] == "cancelled"
+        gate.touch()
+        done = _wait_state(c, job, ("done", "failed"))
+        assert done["state"] == "done" and done["formats"] == ["html", "pdf", "xlsx"]
+        html = c.get(f"/api/report/{job}/file", params={"format": "html"})
+        assert html.status_code == 200 and "<html" in html.text.lower()
+        assert "filename*=UTF-8''landalloc-zhengzhou-2021-2025.html" in html.headers[
+            "content-disposition"]
+        # the same state asked again: the finished build, no new one
+        again = c.post("/api/session/report", headers={HDR: b})
+        assert again.status_code == 200 and again.json()["job"] == job
+        assert c.get("/api/report/nope").status_code == 404
+
+
+def test_a_running_report_can_be_cancelled(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANDALLOC_REPORT_GATE", str(tmp_path / "never"))
+    app = create_app(report_builder=HELD)
+    with local_client(app) as c:
+        sid = c.post("/api/session", json={}).json()["id"]
+        job = c.post("/api/session/report", headers={HDR: sid}).json()["job"]
+        _wait_state(c, job, ("running",))
+        process = app.state.reports.get(job).process
+        assert c.delete(f"/api/report/{job}").json()["state"] == "cancelled"
+        assert _wait_state(c, job, ("cancelled",))["state"] == "cancelled"
+        assert process.wait(10) is not None  # the child was ended
+        r = c.get(f"/api/report/{job}/file", params={"format": "pdf"})
+        assert r.status_code == 409 and r.json()["state"] == "cancelled"
+        # asked again, the state gets a new build
+        assert c.post("/api/session/report", headers={HDR: sid}).json()["job"] != job
+
+
+def test_an_ipv6_listening_address_is_allowed_as_given():
+    app = create_app(host="[fe80::1]", allow_hosts=["::2", "lan.example:80"])
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        for host in ("[fe80::1]:8765", "[::2]", "lan.example:8765"):
+            assert c.get("/api/choices", headers={"host": host}).status_code == 200, host
+        assert c.get("/api/choices", headers={"host": "[fe80::2]:8765"}).status_code == 403

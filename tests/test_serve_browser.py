@@ -407,3 +407,38 @@ def test_save_under_a_chinese_name_and_load_it_back(capsys, tmp_path):
         assert page.evaluate("window.__workbench.doc.objective") == pytest.approx(shown,
                                                                                  abs=1e-9)
         assert page.locator("#error").is_hidden()
+
+
+def test_reports_come_from_the_background_with_a_busy_line_and_cancel(tmp_path, monkeypatch):
+    """A report shows that it is being built and can be cancelled; done, it downloads; in
+    an infeasible state the page says why, and stays."""
+    from landalloc.serve.app import create_app
+
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("LANDALLOC_REPORT_GATE", str(gate))
+    app = create_app(report_builder="tests.serve_live:quick_build")
+    with live_server(app=app) as url, browser_page(url, str(tmp_path)) as page:
+        wait_loaded(page)
+        move_slider(page, CAP, 1200)
+        page.locator("#report-html").click()
+        page.wait_for_selector("#report-busy", state="visible")
+        page.wait_for_function("() => document.querySelector('#report-busy').textContent"
+                               ".includes('正在生成报告')")
+        n = page.evaluate("window.__workbench.reports || 0")
+        page.locator("#report-cancel").click()
+        page.wait_for_function(f"() => (window.__workbench.reports || 0) > {n}")
+        assert page.locator("#error").inner_text() == "报告已取消"
+        assert page.locator("#report-busy").is_hidden()
+        gate.touch()
+        with page.expect_download() as dl:
+            page.locator("#report-html").click()
+        assert dl.value.suggested_filename == "landalloc-test-2021-2025.html"
+        f = tmp_path / "r.html"
+        dl.value.save_as(str(f))
+        assert f"['{CAP}=1200']" in f.read_text(encoding="utf-8")
+        move_slider(page, CAP, 1000)
+        n = page.evaluate("window.__workbench.reports || 0")
+        page.locator("#report-pdf").click()
+        page.wait_for_function(f"() => (window.__workbench.reports || 0) > {n}")
+        assert "no report of a infeasible state" in page.locator("#error").inner_text()
+        assert page.url.rstrip("/") == url.rstrip("/")

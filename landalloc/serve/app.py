@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-import shutil
 import tempfile
-import threading
 import time
 from importlib import resources
 from pathlib import Path
@@ -30,6 +28,13 @@ from landalloc.analysis.alternatives import Infeasible, NotSolved
 from landalloc.errors import InputError
 from landalloc.serve.fields import allowed_cells, editable, meta
 from landalloc.serve.guard import PathScrub, RequestGuard, SecurityHeaders, allowed_names
+from landalloc.serve.reports import (
+    BUILDER,
+    FORMATS,
+    ReportJob,
+    Reports,
+    UnknownReport,
+)
 from landalloc.serve.state import (
     Inputs,
     Sessions,
@@ -43,7 +48,7 @@ from landalloc.solver import SolverOptions
 
 MAX_BODY = 1 << 20  # bytes per request body
 SESSION_HEADER = "X-Landalloc-Session"
-_REPORT_LOCK = threading.Lock()  # matplotlib's font cache and state are shared
+REPORT_WAIT_SECONDS = 600.0  # GET /api/session/report waits this long for its build
 
 
 class Strict(BaseModel):
@@ -154,10 +159,12 @@ def _bad(e: InputError) -> JSONResponse:
 def create_app(path: str | None = None, period: str | None = None,
                time_limit: float = 20.0, host: str | None = None,
                allow_hosts: list[str] | tuple[str, ...] = (),
-               session_limits: dict[str, Any] | None = None) -> WorkbenchApp:
+               session_limits: dict[str, Any] | None = None,
+               report_builder: str | None = None) -> WorkbenchApp:
     """The app for one server: PATH and --period are what the page opens with; `host` (the
     address it listens on) and `allow_hosts` are the names it answers to besides loopback;
-    `session_limits` are `Sessions`' keywords (cap, idle, evictable, clock)."""
+    `session_limits` are `Sessions`' keywords (cap, idle, evictable, clock); `report_builder`
+    ("module:function") replaces the function a report's child process runs."""
     inputs = Inputs(path)
 
     @contextlib.asynccontextmanager
@@ -165,6 +172,7 @@ def create_app(path: str | None = None, period: str | None = None,
         try:
             yield
         finally:
+            reports.close()  # no build outlives the server
             inputs.close()  # the uploads' folder goes with the server
 
     app = FastAPI(title="landalloc workbench", version="1",
@@ -174,7 +182,8 @@ def create_app(path: str | None = None, period: str | None = None,
                   lifespan=lifespan)
     options = SolverOptions(time_limit=time_limit)
     sessions = Sessions(inputs, options, **(session_limits or {}))
-    app.state.inputs, app.state.sessions = inputs, sessions
+    reports = Reports(report_builder or BUILDER)
+    app.state.inputs, app.state.sessions, app.state.reports = inputs, sessions, reports
     app.state.default = (path, period)
     app.state.token = secrets.token_urlsafe(32)
     app.state.names = allowed_names(host, allow_hosts)
@@ -203,6 +212,10 @@ def create_app(path: str | None = None, period: str | None = None,
     @app.exception_handler(NotSolved)
     async def _not_solved(request: Request, e: NotSolved):
         return JSONResponse({"error": str(e), "status": "not solved"}, status_code=409)
+
+    @app.exception_handler(UnknownReport)
+    async def _no_report(request: Request, e: UnknownReport):
+        return JSONResponse({"error": "unknown report: ask for it again"}, status_code=404)
 
     @app.exception_handler(UnknownSession)
     async def _no_session(request: Request, e: UnknownSession):
@@ -253,7 +266,6 @@ def create_app(path: str | None = None, period: str | None = None,
         allocation comes as rows of {sector, district, hectares}."""
         import csv
         import json
-        import tempfile
 
         from landalloc.analysis.alternatives import check_problem
         from landalloc.problem.build import load_problem
@@ -380,42 +392,71 @@ def create_app(path: str | None = None, period: str | None = None,
                     "cells": [], "objective_change": None}
         return {"against": req.against, **matrix_diff(other, current)}
 
-    @app.get("/api/session/report")
-    def session_report(format: str = "html", session: str | None = None,
-                       x_landalloc_session: str | None = Header(None)) -> Response:
-        """The report of the current state: html, xlsx (or pdf when the report has one)."""
-        from landalloc.present.report import write_report
-
-        if format not in ("html", "xlsx", "pdf"):
-            raise InputError.one(f"format: html, xlsx or pdf, got '{format[:20]}'",
-                                 file="format")
-        s = sessions.get(x_landalloc_session or session)
+    def report_job(sid: str | None) -> ReportJob:
+        """The background build of this session's current state (shared by every tab in
+        the same state); 400 when the state has no report."""
+        s = sessions.get(sid)
         with s.lock:
             if s.last is None:
                 s.solve(s.sets)
-            result = s.last
+            result, sets = s.last, list(s.sets)
         if not result.optimal:
             raise InputError.one(f"no report of a {result.status} state: apply a repair first")
-        tmp = Path(tempfile.mkdtemp(prefix="landalloc-report-"))
-        try:
-            from landalloc.api import plan_objective
+        key = (s.path, s.period, tuple(sets), time_limit)
+        return reports.request(key, (s.path, s.period, sets, time_limit))
 
-            with _REPORT_LOCK:
-                files = write_report(result, tmp / "rep",
-                                     plan_objective=plan_objective(result))
-            want = [f for f in files if f.name == f"report.{format}"]
-            if not want:
-                raise InputError.one(f"the report has no {format} file", file="format")
-            data = want[0].read_bytes()
-            if format == "xlsx":
-                data = _public_workbook(data, inputs.public_names())
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    def report_file(job: ReportJob, format: str) -> Response:
+        if format not in FORMATS:
+            raise InputError.one(f"format: html, xlsx or pdf, got '{format[:20]}'",
+                                 file="format")
+        if job.state != "done":
+            return JSONResponse({**job.status(), "error": job.error or
+                                 f"the report is {job.state}"},
+                                status_code=409 if job.state in ("failed", "cancelled")
+                                else 202)
+        if format not in job.files:
+            raise InputError.one(f"the report has no {format} file", file="format")
+        data = job.files[format]
+        if format == "xlsx":
+            data = _public_workbook(data, inputs.public_names())
         media = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-        name = f"landalloc-{result.instance.name}-{result.instance.period}.{format}"
         return Response(data, media_type=media[format],
-                        headers={"Content-Disposition": attachment(name)})
+                        headers={"Content-Disposition": attachment(f"{job.name}.{format}")})
+
+    @app.post("/api/session/report")
+    def start_report(x_landalloc_session: str | None = Header(None)) -> JSONResponse:
+        """Start (or join) the report of this tab's current state; poll
+        GET /api/report/{job}, then download GET /api/report/{job}/file?format=..."""
+        job = report_job(x_landalloc_session)
+        return JSONResponse(job.status(), status_code=200 if job.state == "done" else 202)
+
+    @app.get("/api/report/{job_id}")
+    def report_status(job_id: str) -> dict[str, Any]:
+        """queued, running, done, failed or cancelled; seconds since it started."""
+        return reports.get(job_id).status()
+
+    @app.get("/api/report/{job_id}/file")
+    def report_download(job_id: str, format: str = "html") -> Response:
+        """The finished report as html, xlsx or pdf (202 while it is being built)."""
+        return report_file(reports.get(job_id), format)
+
+    @app.delete("/api/report/{job_id}")
+    def report_cancel(job_id: str) -> dict[str, Any]:
+        """Stop building this report."""
+        return reports.cancel(job_id).status()
+
+    @app.get("/api/session/report")
+    def session_report(format: str = "html", session: str | None = None,
+                       x_landalloc_session: str | None = Header(None)) -> Response:
+        """The report of the current state, waited for: html, xlsx or pdf. It is built in
+        a child process, so this request waits without holding the server."""
+        if format not in FORMATS:
+            raise InputError.one(f"format: html, xlsx or pdf, got '{format[:20]}'",
+                                 file="format")
+        job = report_job(x_landalloc_session or session)
+        job.event.wait(REPORT_WAIT_SECONDS)
+        return report_file(job, format)
 
     @app.get("/font/cjk.woff", include_in_schema=False)
     def cjk_font() -> Response:

@@ -41,7 +41,7 @@ class SecurityHeaders:
 TOKEN_HEADER = "X-Landalloc-Token"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 #: Requests that change what the server keeps: they need the page's token.
-STATEFUL_PREFIXES = ("/api/session", "/api/upload")
+STATEFUL_PREFIXES = ("/api/session", "/api/upload", "/api/report")
 
 
 def host_name(value: str) -> str:
@@ -58,11 +58,13 @@ def allowed_names(host: str | None = None, extra: list[str] | tuple[str, ...] = 
                   ) -> frozenset[str]:
     """The names a request may address the server by: loopback, the --host it listens on
     (unless a wildcard) and the names the user added with --allow-host."""
+    def bare(name: str) -> str:  # an IPv6 address as given on the command line: no port
+        return name.strip().strip("[]").lower() if name.count(":") > 1 else host_name(name)
+
     names = set(LOCAL_NAMES)
     if host and host not in ("0.0.0.0", "::", ""):
-        names.add(host_name(host) if not host.count(":") > 1 else host.lower())
-    names.update(host_name(x) if x.count(":") <= 1 or x.startswith("[") else x.lower()
-                 for x in extra)
+        names.add(bare(host))
+    names.update(bare(x) for x in extra)
     return frozenset(names)
 
 

@@ -17,6 +17,7 @@ const T = {
     moved: "变动的地块", output_change: "产值变化", nothing_moved: "没有地块变动",
     name_prompt: "情景名称", changes: "处修改", was: "原为", min: "下限", max: "上限", value: "",
     no_map: "该实例没有区县布局文件", period: "规划期",
+    report_building: "正在生成报告…", report_cancelled: "报告已取消", cancel: "取消",
     session_lost: "本页的会话已过期或服务器已重启：已按本页的修改重新建立，数字与之前一致。",
     linked_note: "该情景将各规划期联合求解；工作台一次编辑一个规划期（当前 {p}），联合求解请用 landalloc solve --period all。"},
   en: {title: "Industrial land allocation workbench", base: "Scenario", reset: "Back to the plan",
@@ -38,6 +39,7 @@ const T = {
     output_change: "Change in output", nothing_moved: "no cell moved", name_prompt: "Scenario name",
     changes: "changes", was: "was", min: "min", max: "max", value: "", no_map: "this instance has no tile layout",
     period: "Period",
+    report_building: "Building the report…", report_cancelled: "The report was cancelled", cancel: "Cancel",
     session_lost: "This tab's session had expired or the server restarted: it was rebuilt from this page's changes.",
     linked_note: "This scenario links the periods; the workbench edits one period at a time (now {p}); solve them together with landalloc solve --period all."},
 };
@@ -255,10 +257,6 @@ function render() {
   $("diagnosis").hidden = d.status !== "infeasible";
   if (d.status === "infeasible") renderDiagnosis(d);
   renderMatrix(d, m); renderTotals(d, m); renderRules(d); renderMap(d, m);
-  const rs = `session=${encodeURIComponent(S.sid)}`;
-  $("report-xlsx").href = `/api/session/report?format=xlsx&${rs}`;
-  $("report-html").href = `/api/session/report?format=html&${rs}`;
-  $("report-pdf").href = `/api/session/report?format=pdf&${rs}`;
 }
 
 function renderDiagnosis(d) {
@@ -407,5 +405,34 @@ $("compare").addEventListener("click", async () => {
       ` · ${t("output_change")}: ${change}`,
       el("ul", {}, items.length ? items : [el("li", {}, t("nothing_moved"))]));
   } catch (e) { $("error").hidden = false; $("error").textContent = e.message; }
+});
+// Reports are built in the background (another process on the server): the page asks,
+// shows the time it takes, may cancel, and downloads the file when it is ready.
+async function report(format) {
+  if (S.report) return;
+  const busy = $("report-busy"), cancel = $("report-cancel");
+  try {
+    let st = await api("/api/session/report", {});
+    S.report = st.job; busy.hidden = false; cancel.hidden = false;
+    while (st.state === "queued" || st.state === "running") {
+      busy.textContent = `${t("report_building")} ${fmt(st.seconds)} s`;
+      await new Promise((r) => setTimeout(r, 400));
+      st = await (await fetch(`/api/report/${encodeURIComponent(st.job)}`)).json();
+    }
+    if (st.state !== "done") throw new Error(st.state === "cancelled" ? t("report_cancelled") : st.error);
+    const a = el("a", {href: `/api/report/${encodeURIComponent(st.job)}/file?format=${format}`, download: ""});
+    document.body.append(a); a.click(); a.remove();
+    $("error").hidden = true;
+  } catch (e) {
+    $("error").hidden = false; $("error").textContent = e.message;
+  } finally {
+    S.report = null; busy.hidden = true; cancel.hidden = true; S.reports = (S.reports || 0) + 1;
+  }
+}
+for (const f of ["html", "xlsx", "pdf"]) {
+  $(`report-${f}`).addEventListener("click", (ev) => { ev.preventDefault(); report(f); });
+}
+$("report-cancel").addEventListener("click", () => {
+  if (S.report) fetch(`/api/report/${encodeURIComponent(S.report)}`, {method: "DELETE", headers: {"X-Landalloc-Token": TOKEN}});
 });
 start().catch((e) => { $("error").hidden = false; $("error").textContent = e.message; });
